@@ -1,0 +1,35 @@
+// Element-wise arithmetic with broadcasting (out-of-place and in-place) and matrix products.
+#include "common.h"
+
+using namespace medlearn;
+
+// a op b (tensor, tensor) and a op s (tensor, scalar), plus in-place forms.
+#define ML_BINARY(name, expr_tt, expr_ts)                                                        \
+  ML_API ml_tensor ml_##name(ml_tensor a, ml_tensor b) { ML_TENSOR(expr_tt); }                   \
+  ML_API ml_tensor ml_##name##_scalar(ml_tensor a, double s) { ML_TENSOR(expr_ts); }
+
+ML_API ml_tensor ml_add(ml_tensor a, ml_tensor b, double alpha) { ML_TENSOR(at::add(*a, *b, alpha)); }
+ML_API ml_tensor ml_add_scalar(ml_tensor a, double s) { ML_TENSOR(at::add(*a, s)); }
+ML_API void ml_add_(ml_tensor a, ml_tensor b, double alpha) { ML_VOID(a->add_(*b, alpha)); }
+ML_API void ml_add_scalar_(ml_tensor a, double s) { ML_VOID(a->add_(s)); }
+
+ML_API ml_tensor ml_sub(ml_tensor a, ml_tensor b, double alpha) { ML_TENSOR(at::sub(*a, *b, alpha)); }
+ML_API ml_tensor ml_sub_scalar(ml_tensor a, double s) { ML_TENSOR(at::sub(*a, s)); }
+ML_API ml_tensor ml_rsub_scalar(ml_tensor a, double s) { ML_TENSOR(at::rsub(*a, s)); }
+ML_API void ml_sub_(ml_tensor a, ml_tensor b, double alpha) { ML_VOID(a->sub_(*b, alpha)); }
+ML_API void ml_sub_scalar_(ml_tensor a, double s) { ML_VOID(a->sub_(s)); }
+
+ML_BINARY(mul, at::mul(*a, *b), at::mul(*a, s))
+ML_API void ml_mul_(ml_tensor a, ml_tensor b) { ML_VOID(a->mul_(*b)); }
+ML_API void ml_mul_scalar_(ml_tensor a, double s) { ML_VOID(a->mul_(s)); }
+
+ML_BINARY(div, at::div(*a, *b), at::div(*a, s))
+ML_API void ml_div_(ml_tensor a, ml_tensor b) { ML_VOID(a->div_(*b)); }
+ML_API void ml_div_scalar_(ml_tensor a, double s) { ML_VOID(a->div_(s)); }
+
+ML_API ml_tensor ml_neg(ml_tensor a) { ML_TENSOR(at::neg(*a)); }
+
+ML_API ml_tensor ml_matmul(ml_tensor a, ml_tensor b) { ML_TENSOR(at::matmul(*a, *b)); }
+
+ML_API ml_tensor ml_sum(ml_tensor a) { ML_TENSOR(at::sum(*a)); }
+ML_API ml_tensor ml_mean(ml_tensor a) { ML_TENSOR(at::mean(*a)); }
