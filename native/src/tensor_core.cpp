@@ -243,3 +243,7 @@ ML_API ml_tensor ml_generator_get_state(ml_generator g) {
 ML_API void ml_generator_set_state(ml_generator g, ml_tensor state) {
   ML_VOID(std::lock_guard<std::mutex> lock(g->mutex()); g->set_state(*state));
 }
+
+// Replaces the data of t with src keeping t's identity (PyTorch's `param.data = ...`): module device,
+// dtype and memory-format moves keep the parameter objects the optimiser holds.
+ML_API void ml_set_data(ml_tensor t, ml_tensor src) { ML_VOID(t->set_data(*src)); }

@@ -36,4 +36,12 @@ public sealed partial class Tensor
     public Tensor Bool() => To(DType.Bool);
     public Tensor BFloat16() => To(DType.BFloat16);
     public Tensor Half() => To(DType.Float16);
+
+    /// <summary>Replaces this tensor's data with <paramref name="source"/>'s, keeping this object's identity
+    /// (PyTorch's <c>param.data = source</c>).</summary>
+    public void SetData(Tensor source)
+    {
+        Native.ml_set_data(Handle, source.Handle);
+        Native.Check();
+    }
 }

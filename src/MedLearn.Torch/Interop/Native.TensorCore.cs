@@ -50,6 +50,7 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial IntPtr ml_contiguous(TensorHandle t, int memoryFormat);
     [LibraryImport(Lib)] internal static partial IntPtr ml_clone(TensorHandle t);
     [LibraryImport(Lib)] internal static partial void ml_copy_(TensorHandle dst, TensorHandle src);
+    [LibraryImport(Lib)] internal static partial void ml_set_data(TensorHandle t, TensorHandle src);
 
     [LibraryImport(Lib)] internal static partial int ml_requires_grad(TensorHandle t);
     [LibraryImport(Lib)] internal static partial void ml_set_requires_grad(TensorHandle t, int value);
