@@ -1,6 +1,17 @@
+using System.CommandLine;
+using MedLearn.Cli.Commands;
+
 namespace MedLearn.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("MedLearn: label-efficient medical image deep learning on libtorch.")
+        {
+            DoctorCommand.Create(),
+            DemoCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
+    }
 }

@@ -7,7 +7,7 @@ namespace MedLearn.Torch;
 /// Entry point of the engine: tensor creation, seeding, threads and runtime facts. Ops on existing tensors
 /// are methods of <see cref="Tensor"/>; neural-network functions are in <c>MedLearn.Torch.Nn.Functional</c>.
 /// </summary>
-public static partial class Torch
+public static partial class torch
 {
     private static Device Dev(Device? device) => device ?? Device.CPU;
     private static int Rg(bool requiresGrad) => requiresGrad ? 1 : 0;

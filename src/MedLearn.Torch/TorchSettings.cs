@@ -7,7 +7,7 @@ public static class TorchSettings
 {
     /// <summary>
     /// Intra-op threads to start libtorch with; null = the environment variable MEDLEARN_NUM_THREADS, else
-    /// every core. Only effective if set before the first torch call; later use <see cref="Torch.SetNumThreads"/>.
+    /// every core. Only effective if set before the first torch call; later use <see cref="torch.SetNumThreads"/>.
     /// </summary>
     public static int? InitialThreads { get; set; }
 

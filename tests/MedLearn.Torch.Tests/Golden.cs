@@ -52,12 +52,12 @@ public sealed class Golden
         var data = Data(name);
         return DTypeName(name) switch
         {
-            "float32" or "bfloat16" or "float16" => Torch.FromSpan<float>(data.Select(d => (float)d).ToArray(), shape),
-            "float64" => Torch.FromSpan<double>(data, shape),
-            "int64" => Torch.FromSpan<long>(data.Select(d => (long)d).ToArray(), shape),
-            "int32" => Torch.FromSpan<int>(data.Select(d => (int)d).ToArray(), shape),
-            "uint8" => Torch.FromSpan<byte>(data.Select(d => (byte)d).ToArray(), shape),
-            "bool" => Torch.FromSpan<bool>(data.Select(d => d != 0).ToArray(), shape),
+            "float32" or "bfloat16" or "float16" => torch.FromSpan<float>(data.Select(d => (float)d).ToArray(), shape),
+            "float64" => torch.FromSpan<double>(data, shape),
+            "int64" => torch.FromSpan<long>(data.Select(d => (long)d).ToArray(), shape),
+            "int32" => torch.FromSpan<int>(data.Select(d => (int)d).ToArray(), shape),
+            "uint8" => torch.FromSpan<byte>(data.Select(d => (byte)d).ToArray(), shape),
+            "bool" => torch.FromSpan<bool>(data.Select(d => d != 0).ToArray(), shape),
             var t => throw new NotSupportedException($"golden dtype {t}"),
         };
     }

@@ -8,7 +8,7 @@ public class TensorCoreTests
     public void FromArrayRoundTripsValuesShapeAndDType()
     {
         using var scope = DisposeScope.Open();
-        var t = Torch.FromArray(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        var t = torch.FromArray(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
         Assert.Equal(new long[] { 2, 3 }, t.Shape);
         Assert.Equal(DType.Float32, t.DType);
         Assert.Equal(new float[] { 1, 2, 3, 4, 5, 6 }, t.ToArray<float>());
@@ -19,8 +19,8 @@ public class TensorCoreTests
     public void BroadcastingArithmeticMatchesHandComputation()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.FromArray(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
-        var b = Torch.FromArray(new float[] { 10, 20, 30 }, 3);
+        var a = torch.FromArray(new float[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        var b = torch.FromArray(new float[] { 10, 20, 30 }, 3);
         var c = (a + b) * 2 - 1;
         Assert.Equal(new float[] { 21, 43, 65, 27, 49, 71 }, c.ToArray<float>());
         Assert.Equal((21 + 43 + 65 + 27 + 49 + 71) / 6.0, c.Mean().ToDouble(), 5);
@@ -30,12 +30,12 @@ public class TensorCoreTests
     public void ShapeMismatchRaisesArgumentExceptionWithLibtorchMessage()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.Zeros(2, 3);
-        var b = Torch.Zeros(4, 5);
+        var a = torch.Zeros(2, 3);
+        var b = torch.Zeros(4, 5);
         var e = Assert.Throws<TorchArgumentException>(() => a.MatMul(b));
         Assert.Contains("cannot be multiplied", e.Message);
         // The process survives and the thread's error state is clean afterwards.
-        Assert.Equal(new long[] { 2, 5 }, a.MatMul(Torch.Zeros(3, 5)).Shape);
+        Assert.Equal(new long[] { 2, 5 }, a.MatMul(torch.Zeros(3, 5)).Shape);
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public class TensorCoreTests
         Tensor kept;
         using (var scope = DisposeScope.Open())
         {
-            var a = Torch.Ones(3);
+            var a = torch.Ones(3);
             var b = a * 3;
             kept = scope.MoveToOuter(b + a);
             Assert.Equal(baseline + 3, LiveTensors.Count);
@@ -72,7 +72,7 @@ public class TensorCoreTests
     public void BackwardGivesAnalyticGradient()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.FromArray(new float[] { 1, -2, 3 }).RequiresGrad_();
+        var x = torch.FromArray(new float[] { 1, -2, 3 }).RequiresGrad_();
         var y = (x * x * 3).Sum();
         y.Backward();
         Assert.Equal(new float[] { 6, -12, 18 }, x.Grad!.ToArray<float>());
@@ -81,6 +81,6 @@ public class TensorCoreTests
     [Fact]
     public void DefaultThreadCountIsTheMachineCores()
     {
-        Assert.Equal(Environment.ProcessorCount, Torch.NumThreads);
+        Assert.Equal(Environment.ProcessorCount, torch.NumThreads);
     }
 }

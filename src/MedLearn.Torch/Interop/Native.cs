@@ -31,7 +31,9 @@ internal static partial class Native
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != Lib) return IntPtr.Zero;
-        foreach (var candidate in Candidates(assembly))
+        // The runtime asks once per imported function; load and trace only the first time.
+        if (s_loaded != IntPtr.Zero) return s_loaded;
+        foreach (var candidate in Candidates(assembly).Distinct())
         {
             if (!File.Exists(candidate))
             {
@@ -42,6 +44,7 @@ internal static partial class Native
             {
                 ProbeTrace.Add($"{candidate}: loaded");
                 LoadedPath = candidate;
+                s_loaded = handle;
                 return handle;
             }
             // TryLoad hides dlerror(); Load gives it, so the trace says which dependency is missing.
@@ -61,6 +64,8 @@ internal static partial class Native
         var asmDir = Path.GetDirectoryName(assembly.Location);
         if (!string.IsNullOrEmpty(asmDir)) yield return Path.Combine(asmDir, "libmedlearn_shim.so");
     }
+
+    private static IntPtr s_loaded;
 
     /// <summary>Path the shim was loaded from, once loaded.</summary>
     internal static string? LoadedPath { get; private set; }
