@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what MedLearn needs on a fresh Debian 12 machine (idempotent; skips what is already there):
+#   libtorch-dev          the engine (libtorch 1.13, CPU, oneDNN) + headers for the native shim
+#   libopenblas0-openmp   fast BLAS for libtorch's matmul/linear (Debian's default reference BLAS is ~30x slower)
+#   cmake g++             to build the shim
+#   python3-torch python3-torchvision   the PyTorch oracle used by golden-file scripts and round-trip tests
+set -euo pipefail
+packages=(libtorch-dev libopenblas0-openmp cmake g++ python3-torch python3-torchvision)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
