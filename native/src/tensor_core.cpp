@@ -13,11 +13,16 @@ using namespace medlearn;
 
 namespace {
 
-at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t device_index, bool requires_grad = false) {
+at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t device_index) {
   return at::TensorOptions()
       .dtype(static_cast<at::ScalarType>(dtype))
-      .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)))
-      .requires_grad(requires_grad);
+      .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)));
+}
+
+// ATen factories ignore TensorOptions::requires_grad (only torch:: factories honour it): set it afterwards.
+at::Tensor leaf(at::Tensor t, int32_t requires_grad) {
+  if (requires_grad) t.set_requires_grad(true);
+  return t;
 }
 
 // Generators are heap-allocated at::Generator objects owned by C#.
@@ -113,31 +118,31 @@ ML_API int64_t ml_tensor_item_long(ml_tensor t) { ML_GUARD(0, return t->item<int
 // --- creation ----------------------------------------------------------------------------------------
 
 #define ML_DEVICE_ARGS int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad
-#define ML_OPTS options(dtype, device_type, device_index, requires_grad != 0)
+#define ML_OPTS options(dtype, device_type, device_index)
 
-ML_API ml_tensor ml_empty(const int64_t* shape, int64_t ndim, ML_DEVICE_ARGS) { ML_TENSOR(at::empty(ints(shape, ndim), ML_OPTS)); }
-ML_API ml_tensor ml_zeros(const int64_t* shape, int64_t ndim, ML_DEVICE_ARGS) { ML_TENSOR(at::zeros(ints(shape, ndim), ML_OPTS)); }
-ML_API ml_tensor ml_ones(const int64_t* shape, int64_t ndim, ML_DEVICE_ARGS) { ML_TENSOR(at::ones(ints(shape, ndim), ML_OPTS)); }
+ML_API ml_tensor ml_empty(const int64_t* shape, int64_t ndim, ML_DEVICE_ARGS) { ML_TENSOR(leaf(at::empty(ints(shape, ndim), ML_OPTS), requires_grad)); }
+ML_API ml_tensor ml_zeros(const int64_t* shape, int64_t ndim, ML_DEVICE_ARGS) { ML_TENSOR(leaf(at::zeros(ints(shape, ndim), ML_OPTS), requires_grad)); }
+ML_API ml_tensor ml_ones(const int64_t* shape, int64_t ndim, ML_DEVICE_ARGS) { ML_TENSOR(leaf(at::ones(ints(shape, ndim), ML_OPTS), requires_grad)); }
 ML_API ml_tensor ml_full(const int64_t* shape, int64_t ndim, double value, ML_DEVICE_ARGS) {
-  ML_TENSOR(at::full(ints(shape, ndim), value, ML_OPTS));
+  ML_TENSOR(leaf(at::full(ints(shape, ndim), value, ML_OPTS), requires_grad));
 }
-ML_API ml_tensor ml_eye(int64_t n, int64_t m, ML_DEVICE_ARGS) { ML_TENSOR(at::eye(n, m, ML_OPTS)); }
+ML_API ml_tensor ml_eye(int64_t n, int64_t m, ML_DEVICE_ARGS) { ML_TENSOR(leaf(at::eye(n, m, ML_OPTS), requires_grad)); }
 ML_API ml_tensor ml_arange(double start, double end, double step, ML_DEVICE_ARGS) {
-  ML_TENSOR(at::arange(start, end, step, ML_OPTS));
+  ML_TENSOR(leaf(at::arange(start, end, step, ML_OPTS), requires_grad));
 }
 ML_API ml_tensor ml_linspace(double start, double end, int64_t steps, ML_DEVICE_ARGS) {
-  ML_TENSOR(at::linspace(start, end, steps, ML_OPTS));
+  ML_TENSOR(leaf(at::linspace(start, end, steps, ML_OPTS), requires_grad));
 }
 ML_API ml_tensor ml_rand(const int64_t* shape, int64_t ndim, ml_generator g, ML_DEVICE_ARGS) {
-  ML_TENSOR(at::rand(ints(shape, ndim), gen(g), ML_OPTS));
+  ML_TENSOR(leaf(at::rand(ints(shape, ndim), gen(g), ML_OPTS), requires_grad));
 }
 ML_API ml_tensor ml_randn(const int64_t* shape, int64_t ndim, ml_generator g, ML_DEVICE_ARGS) {
-  ML_TENSOR(at::randn(ints(shape, ndim), gen(g), ML_OPTS));
+  ML_TENSOR(leaf(at::randn(ints(shape, ndim), gen(g), ML_OPTS), requires_grad));
 }
 ML_API ml_tensor ml_randint(int64_t low, int64_t high, const int64_t* shape, int64_t ndim, ml_generator g, ML_DEVICE_ARGS) {
-  ML_TENSOR(at::randint(low, high, ints(shape, ndim), gen(g), ML_OPTS));
+  ML_TENSOR(leaf(at::randint(low, high, ints(shape, ndim), gen(g), ML_OPTS), requires_grad));
 }
-ML_API ml_tensor ml_randperm(int64_t n, ml_generator g, ML_DEVICE_ARGS) { ML_TENSOR(at::randperm(n, gen(g), ML_OPTS)); }
+ML_API ml_tensor ml_randperm(int64_t n, ml_generator g, ML_DEVICE_ARGS) { ML_TENSOR(leaf(at::randperm(n, gen(g), ML_OPTS), requires_grad)); }
 
 ML_API ml_tensor ml_empty_like(ml_tensor t) { ML_TENSOR(at::empty_like(*t)); }
 ML_API ml_tensor ml_zeros_like(ml_tensor t) { ML_TENSOR(at::zeros_like(*t)); }
