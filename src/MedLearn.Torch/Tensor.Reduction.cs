@@ -15,14 +15,14 @@ public sealed partial class Tensor
         return (Wrap(values), Wrap(indices));
     }
 
-    /// <summary>Sum of all elements, accumulated and returned in <paramref name="dtype"/> (integer inputs sum to int64).</summary>
-    public Tensor Sum(DType dtype) => Sum(null, false, dtype);
-
     /// <summary>Sum over <paramref name="dim"/>; <paramref name="keepdim"/> keeps it with size 1.</summary>
     public Tensor Sum(long dim, bool keepdim = false, DType? dtype = null) => Sum([dim], keepdim, dtype);
 
-    /// <summary>Sum over the given dims (all if null); the sum of no elements is 0.</summary>
-    public unsafe Tensor Sum(long[]? dims, bool keepdim = false, DType? dtype = null)
+    /// <summary>
+    /// Sum over the given dims (all if null), accumulated and returned in <paramref name="dtype"/> if given (integer and
+    /// bool inputs otherwise sum to int64). The sum of no elements is 0. Sum over all in float64: <c>Sum(dtype: DType.Float64)</c>.
+    /// </summary>
+    public unsafe Tensor Sum(long[]? dims = null, bool keepdim = false, DType? dtype = null)
     {
         fixed (long* d = dims) return Wrap(Native.ml_sum_dims(Handle, d, dims?.Length ?? -1, keepdim ? 1 : 0, DTypeCode(dtype)));
     }
@@ -31,16 +31,15 @@ public sealed partial class Tensor
     public Tensor Mean(long dim, bool keepdim = false, DType? dtype = null) => Mean([dim], keepdim, dtype);
 
     /// <summary>Mean over the given dims (all if null); empty slices give NaN.</summary>
-    public unsafe Tensor Mean(long[]? dims, bool keepdim = false, DType? dtype = null)
+    public unsafe Tensor Mean(long[]? dims = null, bool keepdim = false, DType? dtype = null)
     {
         fixed (long* d = dims) return Wrap(Native.ml_mean_dims(Handle, d, dims?.Length ?? -1, keepdim ? 1 : 0, DTypeCode(dtype)));
     }
 
-    /// <summary>Product of all elements (1 for an empty tensor).</summary>
-    public Tensor Prod(DType? dtype = null) => Wrap(Native.ml_prod(Handle, DTypeCode(dtype)));
-
-    /// <summary>Product over <paramref name="dim"/>.</summary>
-    public Tensor Prod(long dim, bool keepdim = false, DType? dtype = null) => Wrap(Native.ml_prod_dim(Handle, dim, keepdim ? 1 : 0, DTypeCode(dtype)));
+    /// <summary>Product over <paramref name="dim"/>, or of all elements if null (1 for an empty tensor).</summary>
+    public Tensor Prod(long? dim = null, bool keepdim = false, DType? dtype = null) => dim is { } d
+        ? Wrap(Native.ml_prod_dim(Handle, d, keepdim ? 1 : 0, DTypeCode(dtype)))
+        : Wrap(Native.ml_prod(Handle, DTypeCode(dtype)));
 
     /// <summary>Cumulative sum along <paramref name="dim"/>: out[i] = x[0] + ... + x[i].</summary>
     public Tensor CumSum(long dim, DType? dtype = null) => Wrap(Native.ml_cumsum(Handle, dim, DTypeCode(dtype)));
