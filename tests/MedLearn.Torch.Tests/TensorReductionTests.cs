@@ -72,6 +72,13 @@ public class TensorReductionTests
         Assert.Equal(1.0, t.Amin([0, 1]).ToDouble());
         Assert.Equal(2.0, Torch.FromArray(new double[] { 4, 1, 2, 3 }).Median().ToDouble()); // lower median
         Assert.True(double.IsNaN(Torch.FromArray(new double[] { 1, double.NaN }).Max().ToDouble()));
+
+        // NaN propagates: it is both the arg-max and the arg-min, and sorts last in ascending order.
+        var withNan = Torch.FromArray(new double[] { 1, double.NaN, -3 });
+        Assert.Equal(1, withNan.Argmax().ToInt64());
+        Assert.Equal(1, withNan.Argmin().ToInt64());
+        Assert.True(double.IsNaN(withNan.Median().ToDouble()));
+        Assert.Equal(new long[] { 2, 0, 1 }, withNan.Sort().Indices.ToArray<long>());
     }
 
     [Fact]
