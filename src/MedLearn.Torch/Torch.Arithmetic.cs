@@ -3,7 +3,7 @@ using MedLearn.Torch.Interop;
 namespace MedLearn.Torch;
 
 // Arithmetic and linear algebra over several tensors.
-public static partial class Torch
+public static partial class torch
 {
     /// <summary>Element-wise <paramref name="self"/>^exponent for a scalar base (torch.pow(scalar, tensor)).</summary>
     public static Tensor Pow(double self, Tensor exponent) => Tensor.Wrap(Native.ml_rpow_scalar(exponent.Handle, self));

@@ -2,7 +2,7 @@ using MedLearn.Torch.Interop;
 
 namespace MedLearn.Torch;
 
-public static partial class Torch
+public static partial class torch
 {
     /// <summary>Functional autograd (torch.autograd).</summary>
     public static class Autograd

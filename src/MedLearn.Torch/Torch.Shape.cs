@@ -3,7 +3,7 @@ using MedLearn.Torch.Interop;
 namespace MedLearn.Torch;
 
 // Joining and element selection across tensors.
-public static partial class Torch
+public static partial class torch
 {
     /// <summary>Concatenation along an existing dimension; all other sizes must match (dtypes are promoted).</summary>
     public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)

@@ -23,9 +23,9 @@ public static class GradCheck
         var y = f(xs);
         Assert.Equal(DType.Float64, y.DType);
         using var gen = new Generator(seed);
-        var v = Torch.Randn(y.Shape, gen, DType.Float64);
+        var v = torch.Randn(y.Shape, gen, DType.Float64);
         var loss = (y * v).Sum();
-        var analytic = Torch.Autograd.Grad([loss], xs);
+        var analytic = torch.Autograd.Grad([loss], xs);
 
         for (var k = 0; k < xs.Length; k++)
         {
@@ -50,7 +50,7 @@ public static class GradCheck
         var copy = (double[])data.Clone();
         copy[i] += delta;
         var args = (Tensor[])xs.Clone();
-        args[k] = Torch.FromSpan<double>(copy, shape);
+        args[k] = torch.FromSpan<double>(copy, shape);
         return (f(args) * v).Sum().ToDouble();
     }
 }

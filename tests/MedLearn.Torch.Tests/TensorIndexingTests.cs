@@ -13,20 +13,20 @@ public class TensorIndexingTests
         TensorAssert.Close(G.Tensor("gather_x_2"), x.Gather(2, G.Tensor("gather_idx")));
 
         var sidx = G.Tensor("scatter_idx");
-        TensorAssert.Close(G.Tensor("scatter_zeros_1_y"), Torch.Zeros(3, 4).Scatter(1, sidx, y));
+        TensorAssert.Close(G.Tensor("scatter_zeros_1_y"), torch.Zeros(3, 4).Scatter(1, sidx, y));
         var twoCols = sidx.Slice(1, 0, 2);
         TensorAssert.Close(G.Tensor("scatter_y_1_val"), y.Scatter(1, twoCols, -7.0));
         var inPlace = y.Clone();
         Assert.Same(inPlace, inPlace.Scatter_(1, twoCols, -7.0));
         TensorAssert.Close(G.Tensor("scatter_y_1_val"), inPlace);
-        var src = Torch.Zeros(3, 4).Scatter_(1, sidx, y);
+        var src = torch.Zeros(3, 4).Scatter_(1, sidx, y);
         TensorAssert.Close(G.Tensor("scatter_zeros_1_y"), src);
 
         var aidx = G.Tensor("scatter_add_idx");
-        TensorAssert.Close(G.Tensor("scatter_add_zeros_1_y"), Torch.Zeros(3, 3).ScatterAdd(1, aidx, y));
-        TensorAssert.Close(G.Tensor("scatter_add_zeros_1_y"), Torch.Zeros(3, 3).ScatterAdd_(1, aidx, y));
+        TensorAssert.Close(G.Tensor("scatter_add_zeros_1_y"), torch.Zeros(3, 3).ScatterAdd(1, aidx, y));
+        TensorAssert.Close(G.Tensor("scatter_add_zeros_1_y"), torch.Zeros(3, 3).ScatterAdd_(1, aidx, y));
         // Repeated indices accumulate: every row's sum is preserved.
-        TensorAssert.Close(y.Sum(1), Torch.Zeros(3, 3).ScatterAdd(1, aidx, y).Sum(1));
+        TensorAssert.Close(y.Sum(1), torch.Zeros(3, 3).ScatterAdd(1, aidx, y).Sum(1));
     }
 
     [Fact]
@@ -48,21 +48,21 @@ public class TensorIndexingTests
     public void TensorIndexSelectsRowsAndMaskSelectsElements()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.Arange(0, 12, 1, DType.Float32).Reshape(4, 3);
-        var rows = a.Index(Torch.FromArray(new long[] { 3, 0, -1 }));
+        var a = torch.Arange(0, 12, 1, DType.Float32).Reshape(4, 3);
+        var rows = a.Index(torch.FromArray(new long[] { 3, 0, -1 }));
         Assert.Equal(new long[] { 3, 3 }, rows.Shape);
         Assert.Equal(new float[] { 9, 10, 11, 0, 1, 2, 9, 10, 11 }, rows.ToArray<float>());
 
         var mask = a.Remainder(4).Eq(0); // 0, 4, 8
         Assert.Equal(new float[] { 0, 4, 8 }, a.Index(mask).ToArray<float>());
-        var rowMask = Torch.FromArray(new[] { true, false, false, true });
+        var rowMask = torch.FromArray(new[] { true, false, false, true });
         Assert.Equal(new float[] { 0, 1, 2, 9, 10, 11 }, a.Index(rowMask).ToArray<float>());
 
         // a[:, [2, 0]]
-        var cols = a.Index(null, Torch.FromArray(new long[] { 2, 0 }));
+        var cols = a.Index(null, torch.FromArray(new long[] { 2, 0 }));
         Assert.Equal(new float[] { 2, 0, 5, 3, 8, 6, 11, 9 }, cols.ToArray<float>());
 
-        var e = Assert.Throws<TorchArgumentException>(() => a.Index(Torch.FromArray(new long[] { 4 })));
+        var e = Assert.Throws<TorchArgumentException>(() => a.Index(torch.FromArray(new long[] { 4 })));
         Assert.Contains("out of bounds", e.Message);
     }
 
@@ -70,21 +70,21 @@ public class TensorIndexingTests
     public void IndexPutWritesThroughMasksAndAccumulatesRepeatedIndices()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.FromArray(new float[] { -1, 2, -3, 4 });
+        var a = torch.FromArray(new float[] { -1, 2, -3, 4 });
         a.IndexPut_(a < 0, 0);
         Assert.Equal(new float[] { 0, 2, 0, 4 }, a.ToArray<float>());
 
-        var b = Torch.Zeros(3);
-        var idx = Torch.FromArray(new long[] { 0, 2, 0, 0 });
-        b.IndexPut_(idx, Torch.FromArray(new float[] { 1, 2, 3, 4 }), accumulate: true);
+        var b = torch.Zeros(3);
+        var idx = torch.FromArray(new long[] { 0, 2, 0, 0 });
+        b.IndexPut_(idx, torch.FromArray(new float[] { 1, 2, 3, 4 }), accumulate: true);
         Assert.Equal(new float[] { 8, 0, 2 }, b.ToArray<float>());
 
-        var m = Torch.Zeros(2, 3);
-        m.IndexPut_([Torch.FromArray(new long[] { 0, 1 }), Torch.FromArray(new long[] { 2, 0 })], Torch.FromArray(new float[] { 5, 6 }));
+        var m = torch.Zeros(2, 3);
+        m.IndexPut_([torch.FromArray(new long[] { 0, 1 }), torch.FromArray(new long[] { 2, 0 })], torch.FromArray(new float[] { 5, 6 }));
         Assert.Equal(new float[] { 0, 0, 5, 6, 0, 0 }, m.ToArray<float>());
 
-        var masked = Torch.Zeros(2, 2);
-        masked.IndexPut_(Torch.FromArray(new[] { true, false, false, true }, 2, 2), Torch.FromArray(new float[] { 7, 8 }));
+        var masked = torch.Zeros(2, 2);
+        masked.IndexPut_(torch.FromArray(new[] { true, false, false, true }, 2, 2), torch.FromArray(new float[] { 7, 8 }));
         Assert.Equal(new float[] { 7, 0, 0, 8 }, masked.ToArray<float>());
     }
 
@@ -92,32 +92,32 @@ public class TensorIndexingTests
     public void NonzeroAndOneHotGiveIndexTensors()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.FromArray(new float[] { 0, 1, 0, 2, 3, 0 }, 2, 3);
+        var a = torch.FromArray(new float[] { 0, 1, 0, 2, 3, 0 }, 2, 3);
         var nz = a.Nonzero();
         Assert.Equal(new long[] { 3, 2 }, nz.Shape);
         Assert.Equal(new long[] { 0, 1, 1, 0, 1, 1 }, nz.ToArray<long>());
-        Assert.Equal(new long[] { 0, 2 }, Torch.Zeros(2, 2).Nonzero().Shape);
+        Assert.Equal(new long[] { 0, 2 }, torch.Zeros(2, 2).Nonzero().Shape);
 
-        var oh = Torch.FromArray(new long[] { 2, 0, 1 }).OneHot(4);
+        var oh = torch.FromArray(new long[] { 2, 0, 1 }).OneHot(4);
         Assert.Equal(new long[] { 3, 4 }, oh.Shape);
         Assert.Equal(new long[] { 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0 }, oh.ToArray<long>());
-        Assert.Equal(new long[] { 3, 3 }, Torch.FromArray(new long[] { 2, 0, 1 }).OneHot().Shape);
-        Assert.Throws<TorchArgumentException>(() => Torch.FromArray(new long[] { 5 }).OneHot(3));
+        Assert.Equal(new long[] { 3, 3 }, torch.FromArray(new long[] { 2, 0, 1 }).OneHot().Shape);
+        Assert.Throws<TorchArgumentException>(() => torch.FromArray(new long[] { 5 }).OneHot(3));
     }
 
     [Fact]
     public void OutOfRangeIndexRaisesArgumentExceptionWithLibtorchMessage()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.Zeros(2, 3);
-        var e1 = Assert.Throws<TorchArgumentException>(() => a.IndexSelect(1, Torch.FromArray(new long[] { 0, 3 })));
+        var a = torch.Zeros(2, 3);
+        var e1 = Assert.Throws<TorchArgumentException>(() => a.IndexSelect(1, torch.FromArray(new long[] { 0, 3 })));
         Assert.Contains("out of DATA bounds", e1.Message);
-        var e2 = Assert.Throws<TorchArgumentException>(() => a.Gather(1, Torch.FromArray(new long[] { 0, 7 }, 2, 1)));
+        var e2 = Assert.Throws<TorchArgumentException>(() => a.Gather(1, torch.FromArray(new long[] { 0, 7 }, 2, 1)));
         Assert.Contains("out of bounds", e2.Message);
-        var e3 = Assert.Throws<TorchArgumentException>(() => a.Gather(3, Torch.FromArray(new long[] { 0, 1 }, 2, 1)));
+        var e3 = Assert.Throws<TorchArgumentException>(() => a.Gather(3, torch.FromArray(new long[] { 0, 1 }, 2, 1)));
         Assert.Contains("Dimension out of range", e3.Message);
-        Assert.Throws<TorchArgumentException>(() => a.Scatter(1, Torch.FromArray(new long[] { 9, 0 }, 2, 1), 1.0));
+        Assert.Throws<TorchArgumentException>(() => a.Scatter(1, torch.FromArray(new long[] { 9, 0 }, 2, 1), 1.0));
         // The process and the thread's error state are fine afterwards.
-        Assert.Equal(new long[] { 2, 1 }, a.Gather(1, Torch.FromArray(new long[] { 0, 2 }, 2, 1)).Shape);
+        Assert.Equal(new long[] { 2, 1 }, a.Gather(1, torch.FromArray(new long[] { 0, 2 }, 2, 1)).Shape);
     }
 }

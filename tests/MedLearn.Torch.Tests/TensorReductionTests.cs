@@ -22,7 +22,7 @@ public class TensorReductionTests
     public void ReductionsFollowAnalyticValuesAndEmptyTensorRules()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.FromArray(new long[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
+        var a = torch.FromArray(new long[] { 1, 2, 3, 4, 5, 6 }, 2, 3);
         var rowSums = a.Sum(1);
         Assert.Equal(DType.Int64, rowSums.DType);
         Assert.Equal(new long[] { 6, 15 }, rowSums.ToArray<long>());
@@ -36,12 +36,12 @@ public class TensorReductionTests
         Assert.Equal(new long[] { 1, 3, 6, 4, 9, 15 }, a.CumSum(1).ToArray<long>());
         Assert.Equal(new long[] { 1, 2, 6, 4, 20, 120 }, a.CumProd(1).ToArray<long>());
 
-        var empty = Torch.Zeros(0, 3);
+        var empty = torch.Zeros(0, 3);
         Assert.Equal(0.0, empty.Sum().ToDouble());
         Assert.Equal(new float[] { 0, 0, 0 }, empty.Sum(0).ToArray<float>());
         Assert.Equal(1.0, empty.Prod().ToDouble());
         Assert.True(double.IsNaN(empty.Mean().ToDouble()));
-        Assert.True(double.IsNaN(Torch.Ones(1).Std().ToDouble())); // N - 1 = 0
+        Assert.True(double.IsNaN(torch.Ones(1).Std().ToDouble())); // N - 1 = 0
         Assert.Equal(0.0, empty.Norm().ToDouble());
         Assert.Equal(double.NegativeInfinity, empty.LogSumExp().ToDouble());
         var e = Assert.Throws<TorchArgumentException>(() => empty.Max());
@@ -67,14 +67,14 @@ public class TensorReductionTests
 
         Assert.Equal(mv.Max().ToDouble(), x.Max().ToDouble());
         Assert.Equal(nv.Min().ToDouble(), x.Min().ToDouble());
-        var t = Torch.FromArray(new double[] { 3, 1, 4, 1, 5, 9 }, 2, 3);
+        var t = torch.FromArray(new double[] { 3, 1, 4, 1, 5, 9 }, 2, 3);
         Assert.Equal(new double[] { 4, 9 }, t.Amax([1]).ToArray<double>());
         Assert.Equal(1.0, t.Amin([0, 1]).ToDouble());
-        Assert.Equal(2.0, Torch.FromArray(new double[] { 4, 1, 2, 3 }).Median().ToDouble()); // lower median
-        Assert.True(double.IsNaN(Torch.FromArray(new double[] { 1, double.NaN }).Max().ToDouble()));
+        Assert.Equal(2.0, torch.FromArray(new double[] { 4, 1, 2, 3 }).Median().ToDouble()); // lower median
+        Assert.True(double.IsNaN(torch.FromArray(new double[] { 1, double.NaN }).Max().ToDouble()));
 
         // NaN propagates: it is both the arg-max and the arg-min, and sorts last in ascending order.
-        var withNan = Torch.FromArray(new double[] { 1, double.NaN, -3 });
+        var withNan = torch.FromArray(new double[] { 1, double.NaN, -3 });
         Assert.Equal(1, withNan.Argmax().ToInt64());
         Assert.Equal(1, withNan.Argmin().ToInt64());
         Assert.True(double.IsNaN(withNan.Median().ToDouble()));
@@ -131,24 +131,24 @@ public class TensorReductionTests
     public void StatisticsFollowTheirFormulas()
     {
         using var scope = DisposeScope.Open();
-        var t = Torch.FromArray(new double[] { 2, 4, 4, 4, 5, 5, 7, 9 }); // mean 5, sum of squares 32
+        var t = torch.FromArray(new double[] { 2, 4, 4, 4, 5, 5, 7, 9 }); // mean 5, sum of squares 32
         Assert.Equal(4.0, t.Var(unbiased: false).ToDouble(), 12);
         Assert.Equal(32.0 / 7, t.Var().ToDouble(), 12);
         Assert.Equal(2.0, t.Std(correction: 0).ToDouble(), 12);
-        var v = Torch.FromArray(new double[] { 3, -4 });
+        var v = torch.FromArray(new double[] { 3, -4 });
         Assert.Equal(5.0, v.Norm().ToDouble(), 12);
         Assert.Equal(7.0, v.Norm(1).ToDouble(), 12);
         Assert.Equal(4.0, v.Norm(double.PositiveInfinity).ToDouble(), 12);
         Assert.Equal(2.0, v.Norm(0).ToDouble(), 12);
         // logsumexp stays finite where the naive formula overflows.
-        Assert.Equal(1000 + Math.Log(2), Torch.FromArray(new double[] { 1000, 1000 }).LogSumExp(0).ToDouble(), 9);
+        Assert.Equal(1000 + Math.Log(2), torch.FromArray(new double[] { 1000, 1000 }).LogSumExp(0).ToDouble(), 9);
     }
 
     [Fact]
     public void OutOfRangeReductionDimRaisesArgumentException()
     {
         using var scope = DisposeScope.Open();
-        var a = Torch.Zeros(2, 3);
+        var a = torch.Zeros(2, 3);
         var e = Assert.Throws<TorchArgumentException>(() => a.Sum(2));
         Assert.Contains("Dimension out of range", e.Message);
         Assert.Throws<TorchArgumentException>(() => a.Max(-3));
@@ -164,14 +164,14 @@ public class TensorReductionTests
         for (var i = 0; i < 20; i++)
         {
             using var scope = DisposeScope.Open();
-            var x = Torch.Randn(4, 5);
+            var x = torch.Randn(4, 5);
             var (v, idx) = x.TopK(2);
             var parts = x.Split(2, 1);
-            var y = Torch.Cat(parts, 1).Softmax(1).Gather(1, idx) + v.Std(0).Sum();
+            var y = torch.Cat(parts, 1).Softmax(1).Gather(1, idx) + v.Std(0).Sum();
             var (sv, _) = y.Sort();
             _ = sv.Index(sv > 0).Sum().ToDouble();
-            var g = Torch.Ones(3).RequiresGrad_();
-            _ = Torch.Autograd.Grad((g * g).Sum(), g);
+            var g = torch.Ones(3).RequiresGrad_();
+            _ = torch.Autograd.Grad((g * g).Sum(), g);
             Assert.True(LiveTensors.Count > baseline);
         }
         Assert.Equal(baseline, LiveTensors.Count);

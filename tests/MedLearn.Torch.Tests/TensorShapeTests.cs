@@ -6,7 +6,7 @@ public class TensorShapeTests
     {
         long n = 1;
         foreach (var s in shape) n *= s;
-        return Torch.Arange(0, n, 1, DType.Float32).Reshape(shape);
+        return torch.Arange(0, n, 1, DType.Float32).Reshape(shape);
     }
 
     [Fact]
@@ -55,21 +55,21 @@ public class TensorShapeTests
         var u = Range(2, 12).Unflatten(1, 3, -1);
         Assert.Equal(new long[] { 2, 3, 4 }, u.Shape);
         Assert.Equal(Range(24).ToArray<float>(), u.Contiguous().ToArray<float>());
-        Assert.Equal(new long[] { 1 }, Torch.Scalar(5).Flatten().Shape);
+        Assert.Equal(new long[] { 1 }, torch.Scalar(5).Flatten().Shape);
     }
 
     [Fact]
     public void ExpandBroadcastsWithZeroStrideAndRepeatTiles()
     {
         using var scope = DisposeScope.Open();
-        var col = Torch.FromArray(new float[] { 1, 2, 3 }, 3, 1);
+        var col = torch.FromArray(new float[] { 1, 2, 3 }, 3, 1);
         var e = col.Expand(3, 4);
         Assert.Equal(new long[] { 3, 4 }, e.Shape);
         Assert.Equal(0, e.Strides[1]);
         Assert.Equal(new float[] { 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3 }, e.Contiguous().ToArray<float>());
-        Assert.Equal(new long[] { 3, 5 }, col.ExpandAs(Torch.Zeros(3, 5)).Shape);
+        Assert.Equal(new long[] { 3, 5 }, col.ExpandAs(torch.Zeros(3, 5)).Shape);
 
-        var r = Torch.FromArray(new float[] { 1, 2 }).Repeat(2, 3);
+        var r = torch.FromArray(new float[] { 1, 2 }).Repeat(2, 3);
         Assert.Equal(new long[] { 2, 6 }, r.Shape);
         Assert.Equal(new float[] { 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2 }, r.ToArray<float>());
         Assert.Throws<TorchArgumentException>(() => col.Expand(2, 4));
@@ -140,18 +140,18 @@ public class TensorShapeTests
         using var scope = DisposeScope.Open();
         var a = Range(2, 2);
         var b = Range(2, 2) + 10;
-        Assert.Equal(new float[] { 0, 1, 2, 3, 10, 11, 12, 13 }, Torch.Cat([a, b]).ToArray<float>());
-        Assert.Equal(new float[] { 0, 1, 10, 11, 2, 3, 12, 13 }, Torch.Cat([a, b], 1).ToArray<float>());
-        var s = Torch.Stack([a, b], 1);
+        Assert.Equal(new float[] { 0, 1, 2, 3, 10, 11, 12, 13 }, torch.Cat([a, b]).ToArray<float>());
+        Assert.Equal(new float[] { 0, 1, 10, 11, 2, 3, 12, 13 }, torch.Cat([a, b], 1).ToArray<float>());
+        var s = torch.Stack([a, b], 1);
         Assert.Equal(new long[] { 2, 2, 2 }, s.Shape);
         Assert.Equal(new float[] { 0, 1, 10, 11, 2, 3, 12, 13 }, s.ToArray<float>());
-        var e = Assert.Throws<TorchArgumentException>(() => Torch.Stack([a, Range(3)]));
+        var e = Assert.Throws<TorchArgumentException>(() => torch.Stack([a, Range(3)]));
         Assert.Contains("stack expects each tensor to be equal size", e.Message);
 
         var cond = a.Gt(1.5);
-        Assert.Equal(new float[] { 10, 11, 2, 3 }, Torch.Where(cond, a, b).ToArray<float>());
-        Assert.Equal(new float[] { -1, -1, 2, 3 }, Torch.Where(cond, a, -1).ToArray<float>());
-        Assert.Equal(new float[] { 10, 11, 7, 7 }, Torch.Where(cond, 7, b).ToArray<float>());
+        Assert.Equal(new float[] { 10, 11, 2, 3 }, torch.Where(cond, a, b).ToArray<float>());
+        Assert.Equal(new float[] { -1, -1, 2, 3 }, torch.Where(cond, a, -1).ToArray<float>());
+        Assert.Equal(new float[] { 10, 11, 7, 7 }, torch.Where(cond, 7, b).ToArray<float>());
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class TensorShapeTests
         Assert.Contains("Dimension out of range", e.Message);
         Assert.Throws<TorchArgumentException>(() => a.Unsqueeze(4));
         Assert.Throws<TorchArgumentException>(() => a.Select(0, 2));
-        Assert.Throws<TorchArgumentException>(() => Torch.Cat([a, a], 2));
+        Assert.Throws<TorchArgumentException>(() => torch.Cat([a, a], 2));
         Assert.Equal(new long[] { 3, 2 }, a.Transpose(0, -1).Shape);
     }
 }
