@@ -172,7 +172,7 @@ public abstract class Optimizer : IStateful, IDisposable
         var loaded = new Dictionary<Tensor, ParamState>(ReferenceEqualityComparer.Instance);
         try
         {
-            foreach (DictionaryEntry e in savedState)
+            foreach (var e in StateValues.Entries(savedState))
             {
                 var id = e.Key is string s && long.TryParse(s, out var parsed) ? parsed : StateValues.Integer(e.Key, "state key");
                 if (!idMap.TryGetValue(id, out var p))

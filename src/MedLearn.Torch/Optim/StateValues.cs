@@ -14,6 +14,14 @@ internal static class StateValues
     public static IDictionary Dict(object? v, string what) =>
         v as IDictionary ?? throw new ArgumentException($"{what} must be a dictionary but is {Describe(v)}");
 
+    /// <summary>The entries of any dictionary (generic dictionaries enumerate KeyValuePairs through IEnumerable,
+    /// so read Key/Value through the IDictionaryEnumerator).</summary>
+    public static IEnumerable<(object Key, object? Value)> Entries(IDictionary d)
+    {
+        var e = d.GetEnumerator();
+        while (e.MoveNext()) yield return (e.Key, e.Value);
+    }
+
     public static IList List(object? v, string what) =>
         v as IList ?? throw new ArgumentException($"{what} must be a list but is {Describe(v)}");
 

@@ -65,7 +65,7 @@ public sealed class MultiStepLR : LRScheduler
             switch (d["milestones"])
             {
                 case IDictionary counter: // PyTorch's Counter {milestone: count}
-                    foreach (DictionaryEntry e in counter)
+                    foreach (var e in StateValues.Entries(counter))
                         milestones[StateValues.Int32(e.Key, "milestone")] = StateValues.Int32(e.Value, "milestone count");
                     break;
                 case IList list:
