@@ -183,7 +183,7 @@ public class OptimizerTests
     public void InvalidHyperparametersGiveArgumentExceptions()
     {
         using var scope = DisposeScope.Open();
-        var w = Torch.Zeros(2).RequiresGrad_();
+        var w = torch.Zeros(2).RequiresGrad_();
         Assert.Contains("Invalid learning rate", Assert.ThrowsAny<ArgumentException>(() => new SGD([w], lr: -0.1)).Message);
         Assert.Contains("momentum", Assert.ThrowsAny<ArgumentException>(() => new SGD([w], lr: 0.1, momentum: -1)).Message);
         Assert.Contains("Nesterov", Assert.ThrowsAny<ArgumentException>(() => new SGD([w], lr: 0.1, nesterov: true)).Message);
@@ -221,7 +221,7 @@ public class OptimizerTests
 
         // A state tensor of the wrong shape, a non-number lr, an unknown parameter id.
         var bad = one.StateDict();
-        ((IDictionary)((IDictionary)bad["state"]!)[0L]!)["exp_avg"] = Torch.Zeros(7);
+        ((IDictionary)((IDictionary)bad["state"]!)[0L]!)["exp_avg"] = torch.Zeros(7);
         Assert.Contains("shape", Assert.Throws<ArgumentException>(() => one.LoadStateDict(bad)).Message);
         bad = one.StateDict();
         ((IDictionary)((IList)bad["param_groups"]!)[0]!)["lr"] = "fast";
@@ -242,10 +242,10 @@ public class OptimizerTests
     public void ZeroGradClearsOrZeroesAndParametersWithoutGradAreSkipped()
     {
         using var scope = DisposeScope.Open();
-        var w = Torch.Ones(3).RequiresGrad_();
-        var frozen = Torch.Ones(2).RequiresGrad_();
+        var w = torch.Ones(3).RequiresGrad_();
+        var frozen = torch.Ones(2).RequiresGrad_();
         using var opt = new SGD([w, frozen], lr: 0.5, momentum: 0.9);
-        w.Grad = Torch.FromArray(new float[] { 1, 2, 3 });
+        w.Grad = torch.FromArray(new float[] { 1, 2, 3 });
         opt.Step();
         Assert.Equal(new float[] { 0.5f, 0f, -0.5f }, w.ToArray<float>());
         Assert.Equal(new float[] { 1, 1 }, frozen.ToArray<float>());
@@ -260,8 +260,8 @@ public class OptimizerTests
     public void OptimizerStepsOnARealLossWithBackward()
     {
         using var scope = DisposeScope.Open();
-        var w = Torch.Zeros(3).RequiresGrad_();
-        var target = Torch.FromArray(new float[] { 1, -2, 3 });
+        var w = torch.Zeros(3).RequiresGrad_();
+        var target = torch.FromArray(new float[] { 1, -2, 3 });
         using var opt = new Adam([w], lr: 0.1);
         for (var i = 0; i < 300; i++)
         {
@@ -286,11 +286,11 @@ public class OptimizerTests
         for (var i = 0; i < 3; i++)
         {
             var g = G.Tensor($"clip.grad.{i}");
-            var p = Torch.ZerosLike(g).RequiresGrad_();
+            var p = torch.ZerosLike(g).RequiresGrad_();
             p.Grad = g;
             ps.Add(p);
         }
-        if (withUngraded) ps.Insert(1, Torch.Zeros(4).RequiresGrad_());
+        if (withUngraded) ps.Insert(1, torch.Zeros(4).RequiresGrad_());
         return [.. ps];
     }
 
@@ -323,9 +323,9 @@ public class OptimizerTests
     public void ClipGradNormEdgeCases()
     {
         using var scope = DisposeScope.Open();
-        Assert.Equal(0.0, GradClipping.ClipGradNorm([Torch.Zeros(2).RequiresGrad_()], 1.0).ToDouble());
-        var p = Torch.Zeros(2).RequiresGrad_();
-        p.Grad = Torch.FromArray(new float[] { float.NaN, 1 });
+        Assert.Equal(0.0, GradClipping.ClipGradNorm([torch.Zeros(2).RequiresGrad_()], 1.0).ToDouble());
+        var p = torch.Zeros(2).RequiresGrad_();
+        p.Grad = torch.FromArray(new float[] { float.NaN, 1 });
         var e = Assert.Throws<InvalidOperationException>(() => GradClipping.ClipGradNorm([p], 1.0, errorIfNonfinite: true));
         Assert.Contains("non-finite", e.Message);
         Assert.Equal(1f, p.Grad!.ToArray<float>()[1]);

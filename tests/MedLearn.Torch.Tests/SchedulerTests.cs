@@ -65,7 +65,7 @@ public class SchedulerTests
         var baseline = LiveTensors.Count;
         using (var scope = DisposeScope.Open())
         {
-            var (a, c) = (Torch.Zeros(1).RequiresGrad_(), Torch.Zeros(1).RequiresGrad_());
+            var (a, c) = (torch.Zeros(1).RequiresGrad_(), torch.Zeros(1).RequiresGrad_());
             using var opt = MakeOptimizer(a, c);
             var (sched, step) = Make(name, opt);
             TensorAssert.Close(Expected(name, 0), Lrs(opt), atol: 0, rtol: 1e-12, what: $"{name} lr at construction");
@@ -86,7 +86,7 @@ public class SchedulerTests
     public void StateDictHasPyTorchKeysAndRoundTripContinuesTheSequence(string name)
     {
         using var scope = DisposeScope.Open();
-        var (a, c) = (Torch.Zeros(1).RequiresGrad_(), Torch.Zeros(1).RequiresGrad_());
+        var (a, c) = (torch.Zeros(1).RequiresGrad_(), torch.Zeros(1).RequiresGrad_());
         using var opt = MakeOptimizer(a, c);
         var (sched, step) = Make(name, opt);
         const int half = 17;
@@ -118,9 +118,9 @@ public class SchedulerTests
     public void InvalidArgumentsGiveArgumentExceptions()
     {
         using var scope = DisposeScope.Open();
-        var (a, c) = (Torch.Zeros(1).RequiresGrad_(), Torch.Zeros(1).RequiresGrad_());
+        var (a, c) = (torch.Zeros(1).RequiresGrad_(), torch.Zeros(1).RequiresGrad_());
         using var opt = MakeOptimizer(a, c);
-        using var other = new SGD([Torch.Zeros(1).RequiresGrad_()], lr: 0.1);
+        using var other = new SGD([torch.Zeros(1).RequiresGrad_()], lr: 0.1);
         Assert.Contains("between 0 and 1", Assert.ThrowsAny<ArgumentException>(() => new LinearLR(opt, startFactor: 1.5)).Message);
         Assert.Contains("Factor should be < 1.0", Assert.ThrowsAny<ArgumentException>(() => new ReduceLROnPlateau(opt, factor: 1.0)).Message);
         Assert.Contains("min_lrs", Assert.Throws<ArgumentException>(() => new ReduceLROnPlateau(opt, PlateauMode.Min, 0.1, 10, 1e-4, ThresholdMode.Rel, 0, [0.1])).Message);
@@ -146,7 +146,7 @@ public class SchedulerTests
     public void LoadStateDictAcceptsLooseTypes()
     {
         using var scope = DisposeScope.Open();
-        var (a, c) = (Torch.Zeros(1).RequiresGrad_(), Torch.Zeros(1).RequiresGrad_());
+        var (a, c) = (torch.Zeros(1).RequiresGrad_(), torch.Zeros(1).RequiresGrad_());
         using var opt = MakeOptimizer(a, c);
         var s = new MultiStepLR(opt, [2, 4]);
         s.LoadStateDict(new Hashtable

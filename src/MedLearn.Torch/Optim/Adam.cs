@@ -120,7 +120,7 @@ public class Adam : Optimizer
         {
             var d = new OrderedDictionary<object, object?>
             {
-                ["step"] = Torch.Scalar(Step, DType.Float32),
+                ["step"] = torch.Scalar(Step, DType.Float32),
                 ["exp_avg"] = Export(ExpAvg),
                 ["exp_avg_sq"] = Export(ExpAvgSq),
             };
