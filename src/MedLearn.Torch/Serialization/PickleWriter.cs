@@ -61,7 +61,7 @@ internal sealed class PickleWriter
                 break;
             case IDictionary dict:
                 _out.WriteByte(EmptyDict);
-                WriteItems(dict.Cast<DictionaryEntry>().Select(e => new KeyValuePair<object, object?>(e.Key, e.Value)), where, depth);
+                WriteItems(Entries(dict), where, depth);
                 break;
             case object?[] tuple: WriteTuple(tuple, where, depth); break;
             case ITuple tuple: WriteTuple(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToArray(), where, depth); break;
@@ -97,6 +97,12 @@ internal sealed class PickleWriter
             }
             _out.WriteByte(SetItems);
         }
+    }
+
+    private static IEnumerable<KeyValuePair<object, object?>> Entries(IDictionary dict)
+    {
+        // IDictionary's own enumerator yields DictionaryEntry (IEnumerable's may yield KeyValuePair).
+        foreach (DictionaryEntry e in dict) yield return new(e.Key, e.Value);
     }
 
     private void WriteTuple(object?[] items, string where, int depth)
