@@ -1,6 +1,7 @@
 """Opens files written by MedLearn (C#) with Python's torch.load and reports what it sees, as JSON on stdout.
 
 Usage: /usr/bin/python3 check_load.py STATE_DICT.pt CHECKPOINT.pt
+       /usr/bin/python3 check_load.py --sums FILE.pt     (per-key sums of a name -> tensor dict)
 Run by SerializationTests (C# -> Python round trip). The state dict and the checkpoint's "model" entry
 must load into serial_models.Tiny with strict=True.
 """
@@ -61,4 +62,7 @@ def main(state_path, checkpoint_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == "--sums":
+        json.dump({k: num(float(v.double().sum())) for k, v in torch.load(sys.argv[2]).items()}, sys.stdout)
+    else:
+        main(sys.argv[1], sys.argv[2])

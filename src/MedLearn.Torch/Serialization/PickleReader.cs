@@ -6,14 +6,27 @@ using static MedLearn.Torch.Serialization.PickleOpcodes;
 
 namespace MedLearn.Torch.Serialization;
 
-/// <summary>What the unpickler needs from the archive: storages (persistent ids) and tensors built on them.</summary>
+/// <summary>What the unpickler needs from the archive: storages (persistent ids) and checks of tensor views.</summary>
 internal interface ITorchPickleContext
 {
     /// <summary>Resolves a BINPERSID id (PyTorch's <c>('storage', type, key, location, numel)</c>).</summary>
     object PersistentLoad(object? pid);
 
-    /// <summary>Builds a tensor viewing a storage returned by <see cref="PersistentLoad"/>.</summary>
-    Tensor RebuildTensor(object? storage, long storageOffset, long[] size, long[] stride);
+    /// <summary>Checks that a tensor view fits the storage returned by <see cref="PersistentLoad"/>.</summary>
+    void CheckTensor(object? storage, long storageOffset, long[] size, long[] stride);
+}
+
+/// <summary>
+/// A tensor the pickle describes; the archive reader replaces it by a <see cref="Tensor"/> once the pickle is
+/// read, so that each storage is read once and freed right after the tensors on it are built.
+/// </summary>
+internal sealed class TensorSpec(object storage, long storageOffset, long[] size, long[] stride, bool requiresGrad)
+{
+    public object Storage { get; } = storage;
+    public long StorageOffset { get; } = storageOffset;
+    public long[] Size { get; } = size;
+    public long[] Stride { get; } = stride;
+    public bool RequiresGrad { get; set; } = requiresGrad;
 }
 
 /// <summary>A storage type global (<c>torch.FloatStorage</c> ...): only its dtype matters.</summary>
@@ -25,7 +38,7 @@ internal sealed record StorageTypeRef(string Name, DType DType);
 /// calls anything, and any other opcode or global is an error naming it.
 /// Values: dict/OrderedDict -> <c>OrderedDictionary&lt;object, object?&gt;</c>, list/set -> <c>List&lt;object?&gt;</c>,
 /// tuple -> <c>object?[]</c>, int -> long (<see cref="BigInteger"/> beyond 64 bits), float -> double,
-/// str -> string, bytes -> byte[], bool, None -> null, tensors -> <see cref="Tensor"/>.
+/// str -> string, bytes -> byte[], bool, None -> null, tensors -> <see cref="TensorSpec"/> (materialized by the caller).
 /// </summary>
 internal sealed class PickleReader
 {
@@ -144,7 +157,7 @@ internal sealed class PickleReader
                     var target = Peek();
                     // OrderedDict state is its attribute dict (PyTorch's `_metadata` module versions): not data.
                     // Tensors may carry Python attributes (e.g. from _rebuild_from_type_v2): dropped as well.
-                    if (target is not OrderedDictionary<object, object?> and not Tensor)
+                    if (target is not OrderedDictionary<object, object?> and not TensorSpec)
                         throw Fail($"BUILD on a {Describe(target)} is not supported");
                     _ = state;
                     break;
@@ -215,14 +228,13 @@ internal sealed class PickleReader
                 var size = Ints(args[2], "size");
                 var stride = Ints(args[3], "stride");
                 if (size.Length != stride.Length) throw Fail($"tensor has {size.Length} sizes but {stride.Length} strides");
-                var tensor = _context.RebuildTensor(args[0], offset, size, stride);
-                if (args[4] is true) tensor.RequiresGrad = true;
-                return tensor;
+                _context.CheckTensor(args[0], offset, size, stride);
+                return new TensorSpec(args[0]!, offset, size, stride, args[4] is true);
             }
             case Callable.RebuildParameter or Callable.RebuildParameterWithState:
             {
-                if (args.Length < 2 || args[0] is not Tensor data) throw Fail($"{g.FullName} expects a tensor");
-                if (args[1] is true && data.DType.IsFloatingPoint()) data.RequiresGrad = true;
+                if (args.Length < 2 || args[0] is not TensorSpec data) throw Fail($"{g.FullName} expects a tensor");
+                data.RequiresGrad |= args[1] is true;
                 return data;
             }
         }

@@ -8,16 +8,17 @@ namespace MedLearn.Torch.Serialization;
 /// <summary>
 /// Reads a torch.save zip archive (PyTorch >= 1.6): <c>&lt;archive&gt;/data.pkl</c> unpickled by
 /// <see cref="PickleReader"/>, tensors built from the raw little-endian storages <c>&lt;archive&gt;/data/&lt;key&gt;</c>.
-/// Storages shared by several tensors are read once; every tensor gets its own copy.
+/// Each storage is read once, after the pickle, and freed as soon as the tensors on it are built (peak memory
+/// is the tensors plus the largest storage); tensors sharing a storage each get their own copy, and a tensor
+/// the pickle references twice is one <see cref="Tensor"/>.
 /// </summary>
-internal sealed class TorchArchiveReader : ITorchPickleContext, IDisposable
+internal sealed class TorchArchiveReader : ITorchPickleContext
 {
     private sealed record StorageRef(string Key, DType DType, long NumEl);
 
     private readonly string _path;
     private readonly ZipArchive _zip;
     private readonly string _prefix;
-    private readonly Dictionary<string, (IntPtr Data, long Bytes)> _storages = [];
 
     private TorchArchiveReader(string path, ZipArchive zip, string prefix)
     {
@@ -43,12 +44,18 @@ internal sealed class TorchArchiveReader : ITorchPickleContext, IDisposable
         using (zip)
         {
             var prefix = FindPrefix(path, zip);
-            using var reader = new TorchArchiveReader(path, zip, prefix);
+            var reader = new TorchArchiveReader(path, zip, prefix);
             var byteOrder = zip.GetEntry(prefix + "byteorder");
             if (byteOrder is not null && reader.ReadText(byteOrder).Trim() is var order && order != "little")
                 throw new TorchFileException(path, $"storages are stored in '{order}' byte order; only little-endian files are supported");
             var pkl = reader.ReadSmall(zip.GetEntry(prefix + "data.pkl")!);
-            return new PickleReader(pkl, path, prefix + "data.pkl", reader).Load();
+            var value = new PickleReader(pkl, path, prefix + "data.pkl", reader).Load();
+            var specs = new List<TensorSpec>();
+            var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
+            ValueGraph.Visit(value, path, visited, v => { if (v is TensorSpec spec) specs.Add(spec); });
+            var tensors = reader.Materialize(specs);
+            visited.Clear();
+            return ValueGraph.Replace(value, path, visited, v => v is TensorSpec spec ? tensors[spec] : v);
         }
     }
 
@@ -116,16 +123,8 @@ internal sealed class TorchArchiveReader : ITorchPickleContext, IDisposable
 
     private string ReadText(ZipArchiveEntry entry) => Encoding.UTF8.GetString(ReadSmall(entry));
 
-    private unsafe (IntPtr Data, long Bytes) ReadStorage(string key, long neededBytes)
+    private unsafe void ReadStorage(ZipArchiveEntry entry, byte* data, long bytes)
     {
-        if (_storages.TryGetValue(key, out var cached)) return cached;
-        var name = _prefix + "data/" + key;
-        var entry = _zip.GetEntry(name) ?? throw new TorchFileException(_path, $"missing storage record '{name}'");
-        if (entry.Length < neededBytes)
-            throw new TorchFileException(_path, $"storage record '{name}' holds {entry.Length} bytes but data.pkl declares {neededBytes}");
-        var bytes = entry.Length;
-        var data = (IntPtr)NativeMemory.Alloc((nuint)Math.Max(bytes, 1));
-        _storages[key] = (data, bytes);
         try
         {
             using var s = entry.Open();
@@ -133,16 +132,50 @@ internal sealed class TorchArchiveReader : ITorchPickleContext, IDisposable
             while (done < bytes)
             {
                 var chunk = (int)Math.Min(bytes - done, 1 << 30);
-                var n = s.ReadAtLeast(new Span<byte>((byte*)data + done, chunk), chunk, throwOnEndOfStream: false);
+                var n = s.ReadAtLeast(new Span<byte>(data + done, chunk), chunk, throwOnEndOfStream: false);
                 done += n;
-                if (n < chunk) throw new TorchFileException(_path, $"storage record '{name}' is truncated ({done} of {bytes} bytes)");
+                if (n < chunk) throw new TorchFileException(_path, $"storage record '{entry.FullName}' is truncated ({done} of {bytes} bytes)");
             }
         }
         catch (InvalidDataException e)
         {
-            throw new TorchFileException(_path, $"storage record '{name}' is corrupt ({e.Message})", e);
+            throw new TorchFileException(_path, $"storage record '{entry.FullName}' is corrupt ({e.Message})", e);
         }
-        return (data, bytes);
+    }
+
+    /// <summary>Builds the tensors, reading each storage once (in key order of first use) and freeing it after.</summary>
+    private unsafe Dictionary<TensorSpec, Tensor> Materialize(List<TensorSpec> specs)
+    {
+        var result = new Dictionary<TensorSpec, Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var group in specs.GroupBy(s => ((StorageRef)s.Storage).Key))
+        {
+            var storage = (StorageRef)group.First().Storage;
+            var name = _prefix + "data/" + storage.Key;
+            var entry = _zip.GetEntry(name) ?? throw new TorchFileException(_path, $"missing storage record '{name}'");
+            var bytes = storage.NumEl * storage.DType.ElementSize();
+            if (entry.Length < bytes)
+                throw new TorchFileException(_path, $"storage record '{name}' holds {entry.Length} bytes but data.pkl declares {bytes} ({storage.NumEl} {storage.DType} elements)");
+            var data = (byte*)NativeMemory.Alloc((nuint)Math.Max(bytes, 1));
+            try
+            {
+                ReadStorage(entry, data, bytes);
+                foreach (var spec in group)
+                {
+                    if (result.ContainsKey(spec)) continue;
+                    Tensor t;
+                    fixed (long* sz = spec.Size)
+                    fixed (long* st = spec.Stride)
+                        t = Tensor.Wrap(Native.ml_tensor_from_storage(data, bytes, (int)storage.DType, sz, st, spec.Size.Length, spec.StorageOffset));
+                    if (spec.RequiresGrad && storage.DType.IsFloatingPoint()) t.RequiresGrad = true;
+                    result[spec] = t;
+                }
+            }
+            finally
+            {
+                NativeMemory.Free(data);
+            }
+        }
+        return result;
     }
 
     // --- pickle context --------------------------------------------------------------------------------------
@@ -157,30 +190,16 @@ internal sealed class TorchArchiveReader : ITorchPickleContext, IDisposable
         return new StorageRef(key, type.DType, numel);
     }
 
-    public unsafe Tensor RebuildTensor(object? storage, long storageOffset, long[] size, long[] stride)
+    public void CheckTensor(object? storage, long storageOffset, long[] size, long[] stride)
     {
         if (storage is not StorageRef s) throw new TorchFileException(_path, "data.pkl: a tensor is rebuilt from something that is not a storage");
-        var elem = s.DType.ElementSize();
-        long needed = 0;
         if (size.Any(d => d < 0) || stride.Any(d => d < 0) || storageOffset < 0)
             throw new TorchFileException(_path, $"data.pkl: tensor on storage '{s.Key}' has a negative size, stride or offset");
-        if (size.All(d => d > 0))
-        {
-            needed = storageOffset + 1;
-            for (var i = 0; i < size.Length; i++) needed += (size[i] - 1) * stride[i];
-        }
+        if (!size.All(d => d > 0)) return;
+        var needed = storageOffset + 1;
+        for (var i = 0; i < size.Length; i++) needed += (size[i] - 1) * stride[i];
         if (needed > s.NumEl)
             throw new TorchFileException(_path, $"storage '{s.Key}' holds {s.NumEl} {s.DType} elements but a tensor of shape "
                 + $"[{string.Join(", ", size)}] (stride [{string.Join(", ", stride)}], offset {storageOffset}) needs {needed}");
-        var (data, _) = ReadStorage(s.Key, s.NumEl * elem);
-        fixed (long* sz = size)
-        fixed (long* st = stride)
-            return Tensor.Wrap(Native.ml_tensor_from_storage((void*)data, s.NumEl * elem, (int)s.DType, sz, st, size.Length, storageOffset));
-    }
-
-    public unsafe void Dispose()
-    {
-        foreach (var (data, _) in _storages.Values) NativeMemory.Free((void*)data);
-        _storages.Clear();
     }
 }

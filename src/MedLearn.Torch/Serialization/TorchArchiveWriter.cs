@@ -20,6 +20,9 @@ internal sealed class TorchArchiveWriter
 
     private sealed record Entry(byte[] Name, uint Crc, long Size, long Offset);
 
+    /// <summary>Sizes and offsets from which zip64 records are written (lowered by tests to exercise them).</summary>
+    internal static long Zip64Threshold { get; set; } = uint.MaxValue;
+
     private readonly Stream _out;
     private readonly string _archive;
     private readonly List<Entry> _entries = [];
@@ -81,7 +84,7 @@ internal sealed class TorchArchiveWriter
     {
         var name = Encoding.UTF8.GetBytes(_archive + "/" + record);
         var offset = _position;
-        var zip64 = size >= uint.MaxValue || offset >= uint.MaxValue;
+        var zip64 = size >= Zip64Threshold || offset >= Zip64Threshold;
         var zip64Extra = zip64 ? 20 : 0; // id, length, uncompressed and compressed sizes
         var unpadded = offset + 30 + name.Length + zip64Extra + 4;
         var pad = (int)((Alignment - unpadded % Alignment) % Alignment);
@@ -121,7 +124,7 @@ internal sealed class TorchArchiveWriter
         var cdStart = _position;
         foreach (var e in _entries)
         {
-            var zip64 = e.Size >= uint.MaxValue || e.Offset >= uint.MaxValue;
+            var zip64 = e.Size >= Zip64Threshold || e.Offset >= Zip64Threshold;
             var extra = zip64 ? 28 : 0;
             var h = new byte[46 + e.Name.Length + extra];
             var s = h.AsSpan();
@@ -152,7 +155,7 @@ internal sealed class TorchArchiveWriter
             WriteRaw(h);
         }
         var cdSize = _position - cdStart;
-        var needZip64 = cdStart >= uint.MaxValue || cdSize >= uint.MaxValue || _entries.Count >= ushort.MaxValue;
+        var needZip64 = cdStart >= Zip64Threshold || cdSize >= Zip64Threshold || _entries.Count >= ushort.MaxValue;
         if (needZip64)
         {
             var z = new byte[56 + 20];

@@ -1,5 +1,3 @@
-using System.Collections;
-
 namespace MedLearn.Torch.Serialization;
 
 /// <summary>
@@ -60,22 +58,10 @@ public static class TorchFile
     /// <summary>Moves the tensors reachable from <paramref name="value"/> out of <paramref name="scope"/>.</summary>
     internal static void KeepTensors(object? value, DisposeScope scope, int depth)
     {
-        if (depth > 1000) return;
-        switch (value)
+        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        ValueGraph.Visit(value, "", visited, v =>
         {
-            case Tensor t:
-                if (t.Scope == scope) scope.MoveToOuter(t);
-                break;
-            case IDictionary d:
-                foreach (DictionaryEntry e in d)
-                {
-                    KeepTensors(e.Key, scope, depth + 1);
-                    KeepTensors(e.Value, scope, depth + 1);
-                }
-                break;
-            case IList l and not byte[]:
-                foreach (var item in l) KeepTensors(item, scope, depth + 1);
-                break;
-        }
+            if (v is Tensor t && t.Scope == scope) scope.MoveToOuter(t);
+        }, depth);
     }
 }
