@@ -9,7 +9,9 @@ namespace MedLearn.Torch.Serialization;
 /// <c>OrderedDictionary&lt;object, object?&gt;</c> for dicts and OrderedDicts, <c>List&lt;object?&gt;</c> for lists
 /// (and sets), <c>object?[]</c> for tuples, long for ints (<see cref="System.Numerics.BigInteger"/> beyond 64 bits),
 /// double, string, bool, null, byte[] for bytes, and <see cref="Tensor"/> (each tensor its own copy on the CPU,
-/// with the file's dtype, shape and strides). Saving accepts the same kinds (any IDictionary with string or
+/// with the file's dtype, shape and strides; requires_grad as pickled; tensors sharing a storage in the file
+/// do not share memory after loading). Python attributes of OrderedDicts (the state dict's <c>_metadata</c>
+/// module versions) are dropped. Saving accepts the same kinds (any IDictionary with string or
 /// integer keys, any IList, value tuples, any .NET integer or real); a module state dict
 /// (<c>OrderedDictionary&lt;string, Tensor&gt;</c>) is written as <c>collections.OrderedDict</c> like
 /// <c>torch.save(model.state_dict())</c>, other dictionaries as dict. Tensors are written detached,
