@@ -1,0 +1,34 @@
+namespace MedLearn.Torch.Serialization;
+
+/// <summary>
+/// Writes a file atomically: into a temporary file in the same folder, flushed to disk, then renamed over
+/// the destination. Readers see the old file or the complete new one; on failure the temporary file is
+/// deleted and the destination is untouched.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Runs <paramref name="write"/> on a temporary file and moves it to <paramref name="path"/>.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} has no parent folder");
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{path}: parent folder {dir} does not exist");
+        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); }
+            catch (IOException) { /* best effort: the original error matters */ }
+            catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+}
