@@ -168,7 +168,7 @@ public sealed class SerializationTests : IDisposable
             var sd = StateDictFile.Load(GoldenPath("serial_state.pt"));
             var bad = new OrderedDictionary<string, Tensor>();
             foreach (var k in net.StateDict().Keys) bad[k] = sd[k];
-            bad["fc.weight"] = Torch.Zeros(3, 4);
+            bad["fc.weight"] = torch.Zeros(3, 4);
             var path = TempPath("bad_shape.pt");
             StateDictFile.Save(bad, path);
             var before = Snapshot(net);
@@ -184,25 +184,25 @@ public sealed class SerializationTests : IDisposable
     private static OrderedDictionary<string, Tensor> EveryDType()
     {
         using var g = new Generator(42);
-        var f = Torch.Randn([2, 3], g);
+        var f = torch.Randn([2, 3], g);
         var transposedBytes = new byte[12 * 4];
         for (var i = 0; i < 12; i++) BinaryPrimitives.WriteSingleLittleEndian(transposedBytes.AsSpan(i * 4), i * 1.5f - 2);
         return new OrderedDictionary<string, Tensor>
         {
             ["f32"] = f,
-            ["f64"] = Torch.FromArray(new[] { 1.0 / 3.0, -2.5e-300, 1e300, double.NegativeInfinity }),
-            ["f16"] = Torch.FromArray(new[] { 0.5f, -1.25f, 65504f, 1e-4f }).Half(),
-            ["bf16"] = Torch.FromArray(new[] { 1.5f, -2f, 3.140625f, 1e30f }, 2, 2).BFloat16(),
-            ["i64"] = Torch.FromArray(new[] { long.MinValue, long.MaxValue, 0L, 42L }),
-            ["i32"] = Torch.FromArray(new[] { int.MinValue, int.MaxValue, -7 }),
-            ["i16"] = Torch.FromArray(new short[] { -300, short.MaxValue }),
-            ["i8"] = Torch.FromArray(new sbyte[] { -128, 5, 127 }),
-            ["u8"] = Torch.FromArray(new byte[] { 0, 200, 255 }),
-            ["bool"] = Torch.FromArray(new[] { true, false, true }),
-            ["scalar"] = Torch.Scalar(2.75),
-            ["empty"] = Torch.Zeros(0, 3),
-            ["transposed"] = Torch.FromStorage(transposedBytes, DType.Float32, [4, 3], [1, 4], 0),
-            ["grad"] = Torch.Ones([2], requiresGrad: true) * 3,
+            ["f64"] = torch.FromArray(new[] { 1.0 / 3.0, -2.5e-300, 1e300, double.NegativeInfinity }),
+            ["f16"] = torch.FromArray(new[] { 0.5f, -1.25f, 65504f, 1e-4f }).Half(),
+            ["bf16"] = torch.FromArray(new[] { 1.5f, -2f, 3.140625f, 1e30f }, 2, 2).BFloat16(),
+            ["i64"] = torch.FromArray(new[] { long.MinValue, long.MaxValue, 0L, 42L }),
+            ["i32"] = torch.FromArray(new[] { int.MinValue, int.MaxValue, -7 }),
+            ["i16"] = torch.FromArray(new short[] { -300, short.MaxValue }),
+            ["i8"] = torch.FromArray(new sbyte[] { -128, 5, 127 }),
+            ["u8"] = torch.FromArray(new byte[] { 0, 200, 255 }),
+            ["bool"] = torch.FromArray(new[] { true, false, true }),
+            ["scalar"] = torch.Scalar(2.75),
+            ["empty"] = torch.Zeros(0, 3),
+            ["transposed"] = torch.FromStorage(transposedBytes, DType.Float32, [4, 3], [1, 4], 0),
+            ["grad"] = torch.Ones([2], requiresGrad: true) * 3,
         };
     }
 
@@ -268,7 +268,7 @@ public sealed class SerializationTests : IDisposable
     {
         Scoped(() =>
         {
-            var t = Torch.FromArray(new[] { 1f, 2f });
+            var t = torch.FromArray(new[] { 1f, 2f });
             var value = new OrderedDictionary<object, object?>
             {
                 ["int"] = 3,
@@ -339,12 +339,12 @@ public sealed class SerializationTests : IDisposable
         Scoped(() =>
         {
             var path = TempPath("model.pt");
-            StateDictFile.Save(new OrderedDictionary<string, Tensor> { ["w"] = Torch.Ones(3) }, path);
+            StateDictFile.Save(new OrderedDictionary<string, Tensor> { ["w"] = torch.Ones(3) }, path);
             var old = File.ReadAllBytes(path);
-            var broken = Torch.Ones(2);
+            var broken = torch.Ones(2);
             broken.Dispose(); // a tensor that throws when written
             var e = Assert.Throws<TorchFileException>(() =>
-                StateDictFile.Save(new OrderedDictionary<string, Tensor> { ["w"] = Torch.Zeros(3), ["broken"] = broken }, path));
+                StateDictFile.Save(new OrderedDictionary<string, Tensor> { ["w"] = torch.Zeros(3), ["broken"] = broken }, path));
             Assert.Contains("broken", e.Message);
             Assert.Equal(old, File.ReadAllBytes(path));
             Assert.Equal(["model.pt"], _dir.GetFiles().Select(f => f.Name));
@@ -504,17 +504,17 @@ public sealed class SerializationTests : IDisposable
             using var opt = new FakeOptimizer(5, 0.05);
             var sched = new FakeScheduler { LastEpoch = 4 };
             var path = TempPath("checkpoint.pt");
-            Torch.ManualSeed(99);
+            torch.ManualSeed(99);
             Checkpoint.Save(path, net, opt, sched, epoch: 4, step: 400,
                 extra: new Dictionary<string, object?> { ["best_dice"] = 0.875, ["tags"] = new List<object?> { "a", "b" } });
-            var expectedRand = Torch.Rand(5).ToArray<float>();
+            var expectedRand = torch.Rand(5).ToArray<float>();
             var expectedModel = Snapshot(net);
             var expectedMomentum = opt.Momentum.ToArray<float>();
 
             using var other = new TinyNet(12);
             using var otherOpt = new FakeOptimizer(0, 1.0);
             var otherSched = new FakeScheduler();
-            Torch.ManualSeed(1);
+            torch.ManualSeed(1);
             var ck = Checkpoint.LoadInto(path, other, otherOpt, otherSched);
             Assert.Equal(4, ck.Epoch);
             Assert.Equal(400, ck.Step);
@@ -525,7 +525,7 @@ public sealed class SerializationTests : IDisposable
             Assert.Equal(0.05, otherOpt.Lr);
             Assert.Equal(expectedMomentum, otherOpt.Momentum.ToArray<float>());
             Assert.Equal(4, otherSched.LastEpoch);
-            Assert.Equal(expectedRand, Torch.Rand(5).ToArray<float>());
+            Assert.Equal(expectedRand, torch.Rand(5).ToArray<float>());
         });
     }
 
@@ -598,7 +598,7 @@ public sealed class SerializationTests : IDisposable
             var ckptPath = TempPath("tiny_ckpt.pt");
             StateDictFile.Save(net, statePath);
             var dtypes = EveryDType();
-            Torch.ManualSeed(2024);
+            torch.ManualSeed(2024);
             Checkpoint.Save(ckptPath, net, opt, sched, epoch: 3, step: 120, extra: new OrderedDictionary<object, object?>
             {
                 ["dtypes"] = dtypes,
@@ -607,7 +607,7 @@ public sealed class SerializationTests : IDisposable
                 ["intkeys"] = new Dictionary<long, string> { [5] = "x" },
                 ["big"] = 1L << 40,
             });
-            var expectedRand = Torch.Rand(4).ToArray<float>();
+            var expectedRand = torch.Rand(4).ToArray<float>();
 
             var (code, stdout, stderr) = Run(RepoFile("tools/golden/check_load.py"), statePath, ckptPath);
             Assert.True(code == 0, $"check_load.py failed ({code}):\n{stderr}");
@@ -727,11 +727,11 @@ public sealed class SerializationTests : IDisposable
         {
             using var scope = DisposeScope.Open();
             using var g = new Generator(seed);
-            RegisterModule("conv", new Leaf(("weight", Torch.Randn([4, 3, 3, 3], g), false), ("bias", Torch.Randn([4], g), false)));
-            RegisterModule("bn", new Leaf(("weight", Torch.Randn([4], g), false), ("bias", Torch.Randn([4], g), false),
-                ("running_mean", Torch.Randn([4], g), true), ("running_var", Torch.Rand([4], g) + 0.5, true),
-                ("num_batches_tracked", Torch.Full([], (double)seed, DType.Int64), true)));
-            RegisterModule("fc", new Leaf(("weight", Torch.Randn([2, 4], g), false), ("bias", Torch.Randn([2], g), false)));
+            RegisterModule("conv", new Leaf(("weight", torch.Randn([4, 3, 3, 3], g), false), ("bias", torch.Randn([4], g), false)));
+            RegisterModule("bn", new Leaf(("weight", torch.Randn([4], g), false), ("bias", torch.Randn([4], g), false),
+                ("running_mean", torch.Randn([4], g), true), ("running_var", torch.Rand([4], g) + 0.5, true),
+                ("num_batches_tracked", torch.Full([], (double)seed, DType.Int64), true)));
+            RegisterModule("fc", new Leaf(("weight", torch.Randn([2, 4], g), false), ("bias", torch.Randn([2], g), false)));
         }
     }
 
@@ -743,7 +743,7 @@ public sealed class SerializationTests : IDisposable
             StepCount = step;
             Lr = lr;
             using var scope = DisposeScope.Open();
-            Momentum = (Torch.Arange(0, 4, 1, DType.Float32) * lr).DetachFromDisposeScope();
+            Momentum = (torch.Arange(0, 4, 1, DType.Float32) * lr).DetachFromDisposeScope();
         }
 
         public long StepCount { get; private set; }
