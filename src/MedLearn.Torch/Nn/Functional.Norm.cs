@@ -35,6 +35,15 @@ public static partial class Functional
         return Tensor.Wrap(r);
     }
 
+    /// <summary>Instance norm of one unbatched (C, *) input, normalised as a batch of one.</summary>
+    internal static Tensor InstanceNormUnbatched(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+        bool useInputStats, double momentum, double eps)
+    {
+        var r = Native.ml_instance_norm_unbatched(input.Handle, Opt(runningMean), Opt(runningVar), Opt(weight), Opt(bias), useInputStats ? 1 : 0, momentum, eps);
+        GC.KeepAlive(runningMean); GC.KeepAlive(runningVar); GC.KeepAlive(weight); GC.KeepAlive(bias);
+        return Tensor.Wrap(r);
+    }
+
     /// <summary>
     /// Group normalisation over (N, C, *): channels are split into <paramref name="numGroups"/> groups; each
     /// (n, group) is normalised by its mean and biased variance, then y·γ_c + β_c per channel. C must be
