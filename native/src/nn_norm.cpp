@@ -54,3 +54,14 @@ ML_API ml_tensor ml_layer_norm(ml_tensor x, const int64_t* normalized_shape, int
                                ml_tensor bias, double eps) {
   ML_TENSOR(at::layer_norm(*x, ints(normalized_shape, n), opt(weight), opt(bias), eps, /*cudnn_enable=*/true));
 }
+
+// Same for an unbatched (C, *) input: normalised as a batch of one (torch.nn.InstanceNorm's no-batch path).
+ML_API ml_tensor ml_instance_norm_unbatched(ml_tensor x, ml_tensor running_mean, ml_tensor running_var, ml_tensor weight,
+                                            ml_tensor bias, int32_t use_input_stats, double momentum, double eps) {
+  ML_TENSOR([&] {
+    auto b = x->unsqueeze(0);
+    if (use_input_stats) verify_spatial_size(b);
+    return at::instance_norm(b, opt(weight), opt(bias), opt(running_mean), opt(running_var), use_input_stats != 0,
+                             momentum, eps, /*cudnn_enabled=*/true).squeeze(0);
+  }());
+}
