@@ -109,15 +109,20 @@ public static partial class Functional
         fixed (long* s = size) return Tensor.Wrap(Native.ml_adaptive_avg_pool1d(input.Handle, s, 1));
     }
 
+    // PyTorch's _pair/_triple for output sizes: one value applies to every spatial dim.
+    private static long[] Sizes(long[] size, int n) => size.Length == 1 && n > 1 ? Enumerable.Repeat(size[0], n).ToArray() : size;
+
     /// <summary>Adaptive 2-D average pooling to (H_out, W_out) (one value = square); bins as in <see cref="AdaptiveAvgPool1d"/> per dim.</summary>
     public static unsafe Tensor AdaptiveAvgPool2d(Tensor input, long[] outputSize)
     {
+        outputSize = Sizes(outputSize, 2);
         fixed (long* s = outputSize) return Tensor.Wrap(Native.ml_adaptive_avg_pool2d(input.Handle, s, outputSize.Length));
     }
 
     /// <summary>Adaptive 3-D average pooling to (D_out, H_out, W_out) (one value = cube).</summary>
     public static unsafe Tensor AdaptiveAvgPool3d(Tensor input, long[] outputSize)
     {
+        outputSize = Sizes(outputSize, 3);
         fixed (long* s = outputSize) return Tensor.Wrap(Native.ml_adaptive_avg_pool3d(input.Handle, s, outputSize.Length));
     }
 
@@ -132,6 +137,7 @@ public static partial class Functional
     /// <summary>Adaptive 2-D max pooling returning also int64 argmax indices into the flattened H·W plane.</summary>
     public static unsafe (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, long[] outputSize)
     {
+        outputSize = Sizes(outputSize, 2);
         IntPtr o, i;
         fixed (long* s = outputSize) Native.ml_adaptive_max_pool2d(input.Handle, s, outputSize.Length, out o, out i);
         Native.Check();
@@ -141,6 +147,7 @@ public static partial class Functional
     /// <summary>Adaptive 3-D max pooling to (D_out, H_out, W_out).</summary>
     public static unsafe Tensor AdaptiveMaxPool3d(Tensor input, long[] outputSize)
     {
+        outputSize = Sizes(outputSize, 3);
         IntPtr o, i;
         fixed (long* s = outputSize) Native.ml_adaptive_max_pool3d(input.Handle, s, outputSize.Length, out o, out i);
         Native.Check();
