@@ -211,6 +211,20 @@ public class ModuleTests
     }
 
     [Fact]
+    public void TrainingStepReturnsToTheLiveTensorBaseline()
+    {
+        var baseline = LiveTensors.Count;
+        using (var scope = DisposeScope.Open())
+        {
+            using var cnn = Cnn();
+            var loss = F.CrossEntropy(cnn.Forward(Torch.Randn(2, 3, 8, 8)), Torch.FromArray(new long[] { 1, 2 }));
+            loss.Backward();
+            Assert.All(cnn.Parameters(), p => Assert.NotNull(p.Grad));
+        }
+        Assert.Equal(baseline, LiveTensors.Count);
+    }
+
+    [Fact]
     public void SequentialNamesIndexesAndReplacesChildren()
     {
         using var scope = DisposeScope.Open();

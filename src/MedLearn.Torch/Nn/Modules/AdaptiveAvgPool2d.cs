@@ -6,6 +6,7 @@ public sealed class AdaptiveAvgPool2d(long[] outputSize) : Module<Tensor, Tensor
     /// <summary>Square output of side <paramref name="outputSize"/>.</summary>
     public AdaptiveAvgPool2d(long outputSize) : this([outputSize]) { }
 
+    /// <summary>Target spatial output size (one value = every dim).</summary>
     public long[] OutputSize { get; } = outputSize;
 
     /// <inheritdoc/>

@@ -6,6 +6,7 @@ public sealed class AdaptiveAvgPool3d(long[] outputSize) : Module<Tensor, Tensor
     /// <summary>Cubic output of side <paramref name="outputSize"/>.</summary>
     public AdaptiveAvgPool3d(long outputSize) : this([outputSize]) { }
 
+    /// <summary>Target spatial output size (one value = every dim).</summary>
     public long[] OutputSize { get; } = outputSize;
 
     /// <inheritdoc/>

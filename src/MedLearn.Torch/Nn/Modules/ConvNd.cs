@@ -34,13 +34,21 @@ public abstract class ConvNd : Module<Tensor, Tensor>
 
     /// <summary>Number of spatial dimensions (1, 2 or 3).</summary>
     public int SpatialDims { get; }
+    /// <summary>Number of input channels.</summary>
     public long InChannels { get; }
+    /// <summary>Number of output channels.</summary>
     public long OutChannels { get; }
+    /// <summary>Window (kernel) size per spatial dim (one value = every dim).</summary>
     public long[] KernelSize { get; }
+    /// <summary>Step between windows (defaults to the kernel size for pooling).</summary>
     public long[] Stride { get; }
+    /// <summary>Implicit padding on both sides of each spatial dim.</summary>
     public long[] Padding { get; }
+    /// <summary>Spacing between kernel elements.</summary>
     public long[] Dilation { get; }
+    /// <summary>Extra size added to one side of the output (transposed convolutions only).</summary>
     public long[] OutputPadding { get; }
+    /// <summary>Number of blocked connections from input to output channels.</summary>
     public long Groups { get; }
 
     /// <summary>How the input is padded: Constant = zeros (PyTorch's "zeros"), or reflect/replicate/circular,
@@ -74,6 +82,7 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         return conv(padded, [0]);
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"{GetType().Name}({InChannels}, {OutChannels}, kernel_size={ModuleArgs.Format(KernelSize)}, stride={ModuleArgs.Format(Stride)}"
         + (Padding.Any(p => p != 0) ? $", padding={ModuleArgs.Format(Padding)}" : "")

@@ -24,5 +24,6 @@ public sealed class Dropout : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.Dropout(input, P, Training, Inplace);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Dropout(p={P}, inplace={(Inplace ? "True" : "False")})";
 }

@@ -24,5 +24,6 @@ public sealed class Dropout2d : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, P, Training, Inplace);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Dropout2d(p={P}, inplace={(Inplace ? "True" : "False")})";
 }

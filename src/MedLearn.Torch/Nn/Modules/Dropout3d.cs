@@ -24,5 +24,6 @@ public sealed class Dropout3d : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.Dropout3d(input, P, Training, Inplace);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Dropout3d(p={P}, inplace={(Inplace ? "True" : "False")})";
 }

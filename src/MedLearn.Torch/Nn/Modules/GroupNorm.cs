@@ -19,15 +19,22 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
         Bias = affine ? Init.Zeros_(RegisterParameter("bias", Torch.Empty([numChannels], dtype, device))!) : RegisterParameter("bias", null);
     }
 
+    /// <summary>Number of channel groups.</summary>
     public long NumGroups { get; }
+    /// <summary>Number of channels C.</summary>
     public long NumChannels { get; }
+    /// <summary>Value added to the variance for numerical stability.</summary>
     public double Eps { get; }
+    /// <summary>Whether the layer has a learnable per-channel scale and shift.</summary>
     public bool Affine { get; }
+    /// <summary>Learnable scale γ, or null when not affine.</summary>
     public Tensor? Weight { get; }
+    /// <summary>Learnable shift β, or null when not affine.</summary>
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.GroupNorm(input, NumGroups, Weight, Bias, Eps);
 
+    /// <inheritdoc/>
     public override string ToString() => $"GroupNorm({NumGroups}, {NumChannels}, eps={Eps}, affine={(Affine ? "True" : "False")})";
 }

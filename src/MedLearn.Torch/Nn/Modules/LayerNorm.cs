@@ -20,14 +20,20 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
     public LayerNorm(long normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32, Device? device = null)
         : this([normalizedShape], eps, elementwiseAffine, dtype, device) { }
 
+    /// <summary>Trailing shape normalised over.</summary>
     public long[] NormalizedShape { get; }
+    /// <summary>Value added to the variance for numerical stability.</summary>
     public double Eps { get; }
+    /// <summary>Whether the layer has learnable element-wise scale and shift.</summary>
     public bool ElementwiseAffine { get; }
+    /// <summary>Learnable scale γ, or null when not affine.</summary>
     public Tensor? Weight { get; }
+    /// <summary>Learnable shift β, or null when not affine.</summary>
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
 
+    /// <inheritdoc/>
     public override string ToString() => $"LayerNorm({ModuleArgs.Format(NormalizedShape)}, eps={Eps}, elementwise_affine={(ElementwiseAffine ? "True" : "False")})";
 }

@@ -35,5 +35,6 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>x·Wᵀ + b over the last dimension of (*, in).</summary>
     public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")})";
 }

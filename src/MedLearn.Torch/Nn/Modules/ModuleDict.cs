@@ -33,6 +33,7 @@ public sealed class ModuleDict : Module, IEnumerable<KeyValuePair<string, Module
         }
     }
 
+    /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, Module>> GetEnumerator() => _items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

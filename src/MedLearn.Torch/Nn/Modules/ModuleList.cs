@@ -50,6 +50,7 @@ public sealed class ModuleList : Module, IEnumerable<Module>
         return i;
     }
 
+    /// <inheritdoc/>
     public IEnumerator<Module> GetEnumerator() => _items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -39,12 +39,16 @@ public abstract class NormBase : Module<Tensor, Tensor>
         ResetParameters();
     }
 
+    /// <summary>Number of channels C.</summary>
     public long NumFeatures { get; }
+    /// <summary>Value added to the variance for numerical stability.</summary>
     public double Eps { get; }
 
     /// <summary>Weight of the newest batch in the running statistics; null = cumulative average (1/num_batches_tracked).</summary>
     public double? Momentum { get; }
+    /// <summary>Whether the layer has a learnable per-channel scale and shift.</summary>
     public bool Affine { get; }
+    /// <summary>Whether running statistics are kept (and used in evaluation).</summary>
     public bool TrackRunningStats { get; }
 
     /// <summary>Per-channel scale γ, or null when not affine.</summary>
@@ -83,6 +87,7 @@ public abstract class NormBase : Module<Tensor, Tensor>
     /// <summary>Throws unless the input has the rank this layer expects.</summary>
     private protected abstract void CheckInputDim(Tensor input);
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"{GetType().Name}({NumFeatures}, eps={Eps}, momentum={(Momentum is null ? "None" : Momentum.Value.ToString())}, affine={(Affine ? "True" : "False")}, track_running_stats={(TrackRunningStats ? "True" : "False")})";
 }

@@ -68,6 +68,7 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
         return x;
     }
 
+    /// <inheritdoc/>
     public IEnumerator<Module<Tensor, Tensor>> GetEnumerator() => _layers.Select(l => l.Module).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
