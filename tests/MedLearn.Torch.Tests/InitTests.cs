@@ -17,7 +17,7 @@ public class InitTests
     public void SeededLayersHaveBitIdenticalWeightsToTorchNn()
     {
         using var scope = DisposeScope.Open();
-        Torch.ManualSeed(42);
+        torch.ManualSeed(42);
         // Constructed in the same order as gen_nn.py, so the draws from the default generator line up.
         var layers = new (string Name, Module Layer)[]
         {
@@ -46,12 +46,12 @@ public class InitTests
     public void InitFunctionsReproduceTorchNnInit()
     {
         using var scope = DisposeScope.Open();
-        Torch.ManualSeed(7);
-        AssertExact("init.kaiming_normal", Init.KaimingNormal_(Torch.Empty([4, 6]), mode: FanMode.FanOut, nonlinearity: Nonlinearity.Relu));
-        AssertExact("init.kaiming_uniform", Init.KaimingUniform_(Torch.Empty([3, 2, 3, 3]), a: 0.1));
-        AssertExact("init.xavier_uniform", Init.XavierUniform_(Torch.Empty([5, 7]), gain: Init.CalculateGain(Nonlinearity.Tanh)));
-        AssertExact("init.xavier_normal", Init.XavierNormal_(Torch.Empty([5, 2, 3]), gain: 0.5));
-        var t = Init.TruncNormal_(Torch.Empty([6, 5]), mean: 0.5, std: 1.0, a: -1.0, b: 1.5);
+        torch.ManualSeed(7);
+        AssertExact("init.kaiming_normal", Init.KaimingNormal_(torch.Empty([4, 6]), mode: FanMode.FanOut, nonlinearity: Nonlinearity.Relu));
+        AssertExact("init.kaiming_uniform", Init.KaimingUniform_(torch.Empty([3, 2, 3, 3]), a: 0.1));
+        AssertExact("init.xavier_uniform", Init.XavierUniform_(torch.Empty([5, 7]), gain: Init.CalculateGain(Nonlinearity.Tanh)));
+        AssertExact("init.xavier_normal", Init.XavierNormal_(torch.Empty([5, 2, 3]), gain: 0.5));
+        var t = Init.TruncNormal_(torch.Empty([6, 5]), mean: 0.5, std: 1.0, a: -1.0, b: 1.5);
         using var expected = G.Tensor("init.trunc_normal");
         TensorAssert.Close(expected, t, 1e-6, 1e-6);
         Assert.All(t.ToArray<float>(), v => Assert.InRange(v, -1f, 1.5f));
@@ -74,16 +74,16 @@ public class InitTests
     public void FanInAndFanOutFollowTheWeightLayout()
     {
         using var scope = DisposeScope.Open();
-        Assert.Equal((3L * 5 * 7, 4L * 5 * 7), Init.CalculateFanInAndFanOut(Torch.Empty([4, 3, 5, 7])));
-        Assert.Equal((6L, 2L), Init.CalculateFanInAndFanOut(Torch.Empty([2, 6])));
-        Assert.Throws<ArgumentException>(() => Init.CalculateFanInAndFanOut(Torch.Empty([5])));
+        Assert.Equal((3L * 5 * 7, 4L * 5 * 7), Init.CalculateFanInAndFanOut(torch.Empty([4, 3, 5, 7])));
+        Assert.Equal((6L, 2L), Init.CalculateFanInAndFanOut(torch.Empty([2, 6])));
+        Assert.Throws<ArgumentException>(() => Init.CalculateFanInAndFanOut(torch.Empty([5])));
     }
 
     [Fact]
     public void ConstantFillsWorkOnParametersWithoutRecordingGradients()
     {
         using var scope = DisposeScope.Open();
-        var p = Torch.Empty([2, 3]).RequiresGrad_();
+        var p = torch.Empty([2, 3]).RequiresGrad_();
         Assert.All(Init.Zeros_(p).ToArray<float>(), v => Assert.Equal(0f, v));
         Assert.All(Init.Ones_(p).ToArray<float>(), v => Assert.Equal(1f, v));
         Assert.All(Init.Constant_(p, 0.25).ToArray<float>(), v => Assert.Equal(0.25f, v));
@@ -96,8 +96,8 @@ public class InitTests
         using var scope = DisposeScope.Open();
         using var g1 = new Generator(5);
         using var g2 = new Generator(5);
-        var a = Init.KaimingUniform_(Torch.Empty([3, 4]), generator: g1).ToArray<float>();
-        var b = Init.KaimingUniform_(Torch.Empty([3, 4]), generator: g2).ToArray<float>();
+        var a = Init.KaimingUniform_(torch.Empty([3, 4]), generator: g1).ToArray<float>();
+        var b = Init.KaimingUniform_(torch.Empty([3, 4]), generator: g2).ToArray<float>();
         Assert.Equal(a, b);
         var bound = 1 / Math.Sqrt(4) * Math.Sqrt(3) * Math.Sqrt(2);
         Assert.All(a, v => Assert.InRange(v, -bound, bound));

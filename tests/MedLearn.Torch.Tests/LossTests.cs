@@ -50,8 +50,8 @@ public class LossTests
     public void CrossEntropyWithLabelSmoothingGradientMatchesFiniteDifferences()
     {
         using var scope = DisposeScope.Open();
-        var target = Torch.FromArray(new long[] { 0, 2, 1, 2 });
-        var weight = Torch.FromArray(new double[] { 0.5, 1.0, 2.0 });
+        var target = torch.FromArray(new long[] { 0, 2, 1, 2 });
+        var weight = torch.FromArray(new double[] { 0.5, 1.0, 2.0 });
         NnGradCheck.Check(a => F.CrossEntropy(a[0], target, weight, labelSmoothing: 0.2, ignoreIndex: 1), [NnGradCheck.Input(31, 1.5, 4, 3)]);
         var probs = F.Softmax(NnGradCheck.Input(32, 1, 4, 3).Detach(), 1);
         NnGradCheck.Check(a => F.CrossEntropy(a[0], probs, labelSmoothing: 0.1), [NnGradCheck.Input(33, 1.5, 4, 3)]);
@@ -61,9 +61,9 @@ public class LossTests
     public void BceWithLogitsGradientMatchesFiniteDifferences()
     {
         using var scope = DisposeScope.Open();
-        var target = Torch.FromArray(new double[] { 1, 0, 0.3, 1, 0, 0.8 }, 2, 3);
-        var posWeight = Torch.FromArray(new double[] { 2.0, 0.5, 1.5 });
-        var weight = Torch.FromArray(new double[] { 0.5, 2.0 }, 2, 1);
+        var target = torch.FromArray(new double[] { 1, 0, 0.3, 1, 0, 0.8 }, 2, 3);
+        var posWeight = torch.FromArray(new double[] { 2.0, 0.5, 1.5 });
+        var weight = torch.FromArray(new double[] { 0.5, 2.0 }, 2, 1);
         NnGradCheck.Check(a => F.BinaryCrossEntropyWithLogits(a[0], target, weight, posWeight), [NnGradCheck.Input(34, 2, 2, 3)]);
         NnGradCheck.Check(a => F.BinaryCrossEntropyWithLogits(a[0], target, reduction: Reduction.Sum), [NnGradCheck.Input(35, 3, 2, 3)]);
     }
@@ -72,8 +72,8 @@ public class LossTests
     public void CrossEntropyWithEveryRowIgnoredIsNaNForMeanAndZeroForSum()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Randn(2, 3);
-        var t = Torch.FromArray(new long[] { 1, 1 });
+        var x = torch.Randn(2, 3);
+        var t = torch.FromArray(new long[] { 1, 1 });
         Assert.True(double.IsNaN(F.CrossEntropy(x, t, ignoreIndex: 1).ToDouble()));
         Assert.Equal(0.0, F.CrossEntropy(x, t, reduction: Reduction.Sum, ignoreIndex: 1).ToDouble());
     }
@@ -82,22 +82,22 @@ public class LossTests
     public void EmptyBatchGivesNaNMeanAndZeroSum()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Zeros(0, 3);
+        var x = torch.Zeros(0, 3);
         Assert.True(double.IsNaN(F.MseLoss(x, x).ToDouble()));
         Assert.Equal(0.0, F.MseLoss(x, x, Reduction.Sum).ToDouble());
-        Assert.Equal(new long[] { 0 }, F.CrossEntropy(x, Torch.Zeros([0], DType.Int64), reduction: Reduction.None).Shape);
+        Assert.Equal(new long[] { 0 }, F.CrossEntropy(x, torch.Zeros([0], DType.Int64), reduction: Reduction.None).Shape);
     }
 
     [Fact]
     public void ArgumentErrorsAreReported()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Rand(2, 3);
+        var x = torch.Rand(2, 3);
         Assert.Throws<ArgumentException>(() => F.MseLoss(x, x, Reduction.BatchMean));
-        Assert.Throws<ArgumentOutOfRangeException>(() => F.CrossEntropy(x, Torch.Zeros([2], DType.Int64), labelSmoothing: 1.5));
-        Assert.Throws<TorchArgumentException>(() => F.BinaryCrossEntropy(x, Torch.Rand(3, 2)));
-        Assert.Throws<TorchArgumentException>(() => F.BinaryCrossEntropyWithLogits(x, Torch.Rand(2, 1)));
-        Assert.Throws<TorchArgumentException>(() => F.CrossEntropy(x, Torch.FromArray(new long[] { 0, 5 })));
+        Assert.Throws<ArgumentOutOfRangeException>(() => F.CrossEntropy(x, torch.Zeros([2], DType.Int64), labelSmoothing: 1.5));
+        Assert.Throws<TorchArgumentException>(() => F.BinaryCrossEntropy(x, torch.Rand(3, 2)));
+        Assert.Throws<TorchArgumentException>(() => F.BinaryCrossEntropyWithLogits(x, torch.Rand(2, 1)));
+        Assert.Throws<TorchArgumentException>(() => F.CrossEntropy(x, torch.FromArray(new long[] { 0, 5 })));
         Assert.Throws<TorchArgumentException>(() => F.SmoothL1Loss(x, x, beta: -1));
     }
 }

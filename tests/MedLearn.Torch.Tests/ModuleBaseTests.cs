@@ -28,8 +28,8 @@ public class ModuleBaseTests
         using var m = new Affine(3, 2, withChild: true);
         Assert.Equal(new[] { "weight", "bias", "inner.weight", "inner.bias" }, m.NamedParameters().Select(p => p.Name));
         Assert.Equal(new[] { "count", "scratch", "inner.count", "inner.scratch" }, m.NamedBuffers().Select(b => b.Name));
-        // Non-persistent buffers stay out of the state dict.
-        Assert.Equal(new[] { "weight", "bias", "inner.weight", "inner.bias", "count", "inner.count" }, m.StateDict().Keys);
+        // PyTorch order: own parameters, own persistent buffers, then children; non-persistent buffers are left out.
+        Assert.Equal(new[] { "weight", "bias", "count", "inner.weight", "inner.bias", "inner.count" }, m.StateDict().Keys);
         Assert.Equal(3 * 2 + 2 + 2 * 2 + 2, m.ParameterCount());
         Assert.Same(m.GetSubmodule("inner"), m.NamedModules().Single(x => x.Name == "inner").Module);
     }

@@ -55,7 +55,7 @@ public class ModuleTests
     }
 
     private static Dictionary<string, Tensor> ZerosLike(Module m) =>
-        m.StateDict().ToDictionary(kv => kv.Key, kv => Torch.ZerosLike(kv.Value));
+        m.StateDict().ToDictionary(kv => kv.Key, kv => torch.ZerosLike(kv.Value));
 
     [Fact]
     public void StrictLoadStateDictErrorsLeaveTheModelUnchanged()
@@ -71,12 +71,12 @@ public class ModuleTests
         Assert.Contains("Missing key(s)", e1.Message);
 
         var unexpected = ZerosLike(net);
-        unexpected["fc.extra"] = Torch.Zeros(1);
+        unexpected["fc.extra"] = torch.Zeros(1);
         var e2 = Assert.Throws<StateDictException>(() => net.LoadStateDict(unexpected));
         Assert.Equal(["fc.extra"], e2.UnexpectedKeys);
 
         var mismatch = ZerosLike(net);
-        mismatch["fc.weight"] = Torch.Zeros(3, 4);
+        mismatch["fc.weight"] = torch.Zeros(3, 4);
         var e3 = Assert.Throws<StateDictException>(() => net.LoadStateDict(mismatch));
         Assert.Contains("size mismatch for fc.weight", e3.Message);
 
@@ -95,8 +95,8 @@ public class ModuleTests
     {
         using var scope = DisposeScope.Open();
         using var model = new Sequential(new Dropout(0.5), new BatchNorm1d(3));
-        var x = Torch.Randn(8, 3).Add_(2);
-        Torch.ManualSeed(1);
+        var x = torch.Randn(8, 3).Add_(2);
+        torch.ManualSeed(1);
         var yTrain = model.Forward(x);
         var bn = (BatchNorm1d)model[1];
         Assert.Equal(1, bn.NumBatchesTracked!.ToInt64());
@@ -142,9 +142,9 @@ public class ModuleTests
         using var bn = new BatchNorm2d(2, trackRunningStats: false, affine: false);
         Assert.Empty(bn.StateDict());
         bn.Eval();
-        var x = Torch.Randn(3, 2, 2, 2);
+        var x = torch.Randn(3, 2, 2, 2);
         TensorAssert.Close(F.BatchNorm(x, null, null, training: true), bn.Forward(x), 1e-6, 1e-6);
-        Assert.Throws<ArgumentException>(() => bn.Forward(Torch.Randn(3, 2)));
+        Assert.Throws<ArgumentException>(() => bn.Forward(torch.Randn(3, 2)));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public class ModuleTests
         Assert.False(conv.Weight.IsContiguous());
         Assert.True(conv.Weight.RequiresGrad && conv.Weight.IsLeaf);
         // The model still runs (and gives the same result) with channels-last input.
-        var x = Torch.Randn(1, 3, 8, 8);
+        var x = torch.Randn(1, 3, 8, 8);
         net.Eval();
         var y = net.Forward(x.Contiguous(MemoryFormat.ChannelsLast));
         net.To(MemoryFormat.Contiguous);
@@ -178,7 +178,7 @@ public class ModuleTests
     public void SeededCnnConstructionEqualsTorchNn()
     {
         using var scope = DisposeScope.Open();
-        Torch.ManualSeed((ulong)G.Value("cnn.seed"));
+        torch.ManualSeed((ulong)G.Value("cnn.seed"));
         using var cnn = Cnn();
         var sd = cnn.StateDict();
         Assert.Equal(Strings("cnn.keys"), sd.Keys.ToArray());
@@ -217,7 +217,7 @@ public class ModuleTests
         using (var scope = DisposeScope.Open())
         {
             using var cnn = Cnn();
-            var loss = F.CrossEntropy(cnn.Forward(Torch.Randn(2, 3, 8, 8)), Torch.FromArray(new long[] { 1, 2 }));
+            var loss = F.CrossEntropy(cnn.Forward(torch.Randn(2, 3, 8, 8)), torch.FromArray(new long[] { 1, 2 }));
             loss.Backward();
             Assert.All(cnn.Parameters(), p => Assert.NotNull(p.Grad));
         }
@@ -236,13 +236,13 @@ public class ModuleTests
         Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias"], seq.StateDict().Keys.ToArray());
         seq[1] = new Tanh();
         Assert.IsType<Tanh>(seq[1]);
-        Assert.Equal(new long[] { 5, 2 }, seq.Forward(Torch.Randn(5, 3)).Shape);
+        Assert.Equal(new long[] { 5, 2 }, seq.Forward(torch.Randn(5, 3)).Shape);
         Assert.Throws<ArgumentOutOfRangeException>(() => seq[3]);
 
         using var named = new Sequential(("conv", (Module<Tensor, Tensor>)new Conv2d(1, 2, 3)), ("act", new SiLU()));
         Assert.Equal(["conv.weight", "conv.bias"], named.StateDict().Keys.ToArray());
         using var empty = new Sequential();
-        Assert.Equal(new long[] { 2 }, empty.Forward(Torch.Zeros(2)).Shape);
+        Assert.Equal(new long[] { 2 }, empty.Forward(torch.Zeros(2)).Shape);
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public class ModuleTests
     public void LayersComputeTheirFunctionalCounterparts()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Randn(2, 4, 6, 6);
+        var x = torch.Randn(2, 4, 6, 6);
         using var conv = new Conv2d(4, 4, 3, padding: 1, paddingMode: PadMode.Reflect);
         var expected = F.Conv2d(F.Pad(x, [1, 1, 1, 1], PadMode.Reflect), conv.Weight, conv.Bias);
         TensorAssert.Close(expected, conv.Forward(x), 1e-5, 1e-5);
@@ -286,8 +286,8 @@ public class ModuleTests
         Assert.Equal(new long[] { 2, 4, 3, 3 }, new AvgPool2d(3, stride: 2, padding: 1).Forward(x).Shape);
         Assert.Equal(new long[] { 2, 4, 1, 1 }, new AdaptiveAvgPool2d(1).Forward(x).Shape);
         Assert.Equal(new long[] { 2, 144 }, new Flatten().Forward(x).Shape);
-        Assert.Equal(new long[] { 1, 2, 2, 2, 2 }, new MaxPool3d(2).Forward(Torch.Randn(1, 2, 4, 4, 4)).Shape);
-        Assert.Equal(new long[] { 1, 2, 4, 6, 4 }, new ConvTranspose3d(3, 2, 2, stride: 2).Forward(Torch.Randn(1, 3, 2, 3, 2)).Shape);
+        Assert.Equal(new long[] { 1, 2, 2, 2, 2 }, new MaxPool3d(2).Forward(torch.Randn(1, 2, 4, 4, 4)).Shape);
+        Assert.Equal(new long[] { 1, 2, 4, 6, 4 }, new ConvTranspose3d(3, 2, 2, stride: 2).Forward(torch.Randn(1, 3, 2, 3, 2)).Shape);
         Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, groups: 2));
         Assert.Throws<ArgumentException>(() => new GroupNorm(3, 4));
     }

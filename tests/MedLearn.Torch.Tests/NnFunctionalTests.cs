@@ -175,7 +175,7 @@ public class NnFunctionalTests
     public void ConvOfEmptyBatchIsEmpty()
     {
         using var scope = DisposeScope.Open();
-        var y = F.Conv2d(Torch.Zeros(0, 3, 5, 5), Torch.Zeros(4, 3, 3, 3), padding: [1]);
+        var y = F.Conv2d(torch.Zeros(0, 3, 5, 5), torch.Zeros(4, 3, 3, 3), padding: [1]);
         Assert.Equal(new long[] { 0, 4, 5, 5 }, y.Shape);
     }
 
@@ -183,14 +183,14 @@ public class NnFunctionalTests
     public void ConvChannelMismatchIsATorchArgumentError()
     {
         using var scope = DisposeScope.Open();
-        Assert.Throws<TorchArgumentException>(() => F.Conv2d(Torch.Zeros(1, 2, 5, 5), Torch.Zeros(4, 3, 3, 3)));
+        Assert.Throws<TorchArgumentException>(() => F.Conv2d(torch.Zeros(1, 2, 5, 5), torch.Zeros(4, 3, 3, 3)));
     }
 
     [Fact]
     public void BatchNormTrainingWithOneValuePerChannelThrows()
     {
         using var scope = DisposeScope.Open();
-        var e = Assert.Throws<TorchArgumentException>(() => F.BatchNorm(Torch.Zeros(1, 3), null, null, training: true));
+        var e = Assert.Throws<TorchArgumentException>(() => F.BatchNorm(torch.Zeros(1, 3), null, null, training: true));
         Assert.Contains("more than 1 value per channel", e.Message);
     }
 
@@ -198,7 +198,7 @@ public class NnFunctionalTests
     public void DropoutIsIdentityInEvalAndZeroesEverythingAtPOne()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Ones(4, 5);
+        var x = torch.Ones(4, 5);
         Assert.Equal(x.ToArray<float>(), F.Dropout(x, 0.5, training: false).ToArray<float>());
         Assert.All(F.Dropout(x, 1.0, training: true).ToArray<float>(), v => Assert.Equal(0f, v));
         Assert.Throws<ArgumentOutOfRangeException>(() => F.Dropout(x, 1.5));
@@ -208,8 +208,8 @@ public class NnFunctionalTests
     public void Dropout2dZeroesWholeChannels()
     {
         using var scope = DisposeScope.Open();
-        Torch.ManualSeed(3);
-        var y = F.Dropout2d(Torch.Ones(2, 8, 3, 3), 0.5, training: true).ToArray<float>();
+        torch.ManualSeed(3);
+        var y = F.Dropout2d(torch.Ones(2, 8, 3, 3), 0.5, training: true).ToArray<float>();
         for (var c = 0; c < 16; c++)
         {
             var channel = y.Skip(c * 9).Take(9).Distinct().ToArray();
@@ -222,7 +222,7 @@ public class NnFunctionalTests
     public void InterpolateArgumentErrors()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Zeros(1, 1, 3, 3);
+        var x = torch.Zeros(1, 1, 3, 3);
         Assert.Throws<ArgumentException>(() => F.Interpolate(x));
         Assert.Throws<ArgumentException>(() => F.Interpolate(x, size: [4], scaleFactor: [2]));
         var e = Assert.Throws<TorchArgumentException>(() => F.Interpolate(x, size: [4], alignCorners: true));
@@ -234,15 +234,15 @@ public class NnFunctionalTests
     public void AffineGridRejectsWrongThetaShape()
     {
         using var scope = DisposeScope.Open();
-        Assert.Throws<TorchArgumentException>(() => F.AffineGrid(Torch.Zeros(1, 2, 3), [1, 1, 2, 2, 2]));
-        Assert.Throws<TorchArgumentException>(() => F.AffineGrid(Torch.Zeros(1, 2, 3), [1, 1, 0, 2]));
+        Assert.Throws<TorchArgumentException>(() => F.AffineGrid(torch.Zeros(1, 2, 3), [1, 1, 2, 2, 2]));
+        Assert.Throws<TorchArgumentException>(() => F.AffineGrid(torch.Zeros(1, 2, 3), [1, 1, 0, 2]));
     }
 
     [Fact]
     public void InPlaceReluModifiesAndReturnsTheInput()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.FromArray(new float[] { -1, 2, -3 });
+        var x = torch.FromArray(new float[] { -1, 2, -3 });
         Assert.Same(x, F.Relu_(x));
         Assert.Equal(new float[] { 0, 2, 0 }, x.ToArray<float>());
     }
@@ -251,8 +251,8 @@ public class NnFunctionalTests
     public void ChannelsLastConvolutionMatchesContiguous()
     {
         using var scope = DisposeScope.Open();
-        var x = Torch.Randn(2, 3, 6, 6);
-        var w = Torch.Randn(4, 3, 3, 3);
+        var x = torch.Randn(2, 3, 6, 6);
+        var w = torch.Randn(4, 3, 3, 3);
         var expected = F.Conv2d(x, w, padding: [1]);
         var actual = F.Conv2d(x.Contiguous(MemoryFormat.ChannelsLast), w.Contiguous(MemoryFormat.ChannelsLast), padding: [1]);
         Assert.True(actual.IsContiguous(MemoryFormat.ChannelsLast));

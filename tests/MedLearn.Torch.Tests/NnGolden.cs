@@ -22,7 +22,7 @@ internal static class NnGolden
             inputs.Add(t);
         }
         Assert.NotEmpty(inputs);
-        if (TryValue(g, $"{name}.seed") is double seed) Torch.ManualSeed((ulong)seed);
+        if (TryValue(g, $"{name}.seed") is double seed) torch.ManualSeed((ulong)seed);
 
         var outputs = op([.. inputs]);
         TensorAssert.Close(g.Tensor($"{name}.out"), outputs[0], atol, rtol, $"{name}.out");
@@ -68,7 +68,7 @@ internal static class NnGradCheck
         using var gen = new Generator(77);
         Assert.All(inputs, t => Assert.Equal(DType.Float64, t.DType));
         var output = f(inputs);
-        var r = Torch.Randn(output.Shape, gen, DType.Float64);
+        var r = torch.Randn(output.Shape, gen, DType.Float64);
         (output * r).Sum().Backward();
 
         for (var i = 0; i < inputs.Length; i++)
@@ -97,7 +97,7 @@ internal static class NnGradCheck
         using var scope = DisposeScope.Open();
         using var noGrad = GradMode.NoGrad();
         var args = (Tensor[])inputs.Clone();
-        args[index] = Torch.FromSpan<double>(data, shape);
+        args[index] = torch.FromSpan<double>(data, shape);
         return (f(args) * r).Sum().ToDouble();
     }
 
@@ -105,7 +105,7 @@ internal static class NnGradCheck
     public static Tensor Input(ulong seed, double scale, params long[] shape)
     {
         using var gen = new Generator(seed);
-        var t = Torch.Randn(shape, gen, DType.Float64).Mul_(scale);
+        var t = torch.Randn(shape, gen, DType.Float64).Mul_(scale);
         return t.RequiresGrad_();
     }
 }

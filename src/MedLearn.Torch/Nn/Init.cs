@@ -20,7 +20,7 @@ public enum Nonlinearity
 /// <summary>
 /// Parameter initialisers, after <c>torch.nn.init</c> (1.13): the same formulas in the same double
 /// arithmetic, drawing from the same libtorch generator (the default one unless <c>generator</c> is given),
-/// so after <see cref="Torch.ManualSeed"/> they reproduce PyTorch's values bit for bit. All run under no-grad
+/// so after <see cref="torch.ManualSeed"/> they reproduce PyTorch's values bit for bit. All run under no-grad
 /// and return the tensor. Tensors with a zero-size dimension are left unchanged (PyTorch warns).
 /// </summary>
 public static class Init

@@ -27,8 +27,8 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         PaddingMode = paddingMode;
         Transposed = transposed;
         long[] shape = transposed ? [inChannels, outChannels / groups, .. KernelSize] : [outChannels, inChannels / groups, .. KernelSize];
-        Weight = RegisterParameter("weight", Torch.Empty(shape, dtype, device))!;
-        Bias = bias ? RegisterParameter("bias", Torch.Empty([outChannels], dtype, device)) : RegisterParameter("bias", null);
+        Weight = RegisterParameter("weight", torch.Empty(shape, dtype, device))!;
+        Bias = bias ? RegisterParameter("bias", torch.Empty([outChannels], dtype, device)) : RegisterParameter("bias", null);
         ResetParameters();
     }
 

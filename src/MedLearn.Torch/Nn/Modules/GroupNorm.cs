@@ -15,8 +15,8 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
         NumChannels = numChannels;
         Eps = eps;
         Affine = affine;
-        Weight = affine ? Init.Ones_(RegisterParameter("weight", Torch.Empty([numChannels], dtype, device))!) : RegisterParameter("weight", null);
-        Bias = affine ? Init.Zeros_(RegisterParameter("bias", Torch.Empty([numChannels], dtype, device))!) : RegisterParameter("bias", null);
+        Weight = affine ? Init.Ones_(RegisterParameter("weight", torch.Empty([numChannels], dtype, device))!) : RegisterParameter("weight", null);
+        Bias = affine ? Init.Zeros_(RegisterParameter("bias", torch.Empty([numChannels], dtype, device))!) : RegisterParameter("bias", null);
     }
 
     /// <summary>Number of channel groups.</summary>

@@ -12,8 +12,8 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
         NormalizedShape = (long[])normalizedShape.Clone();
         Eps = eps;
         ElementwiseAffine = elementwiseAffine;
-        Weight = elementwiseAffine ? Init.Ones_(RegisterParameter("weight", Torch.Empty(NormalizedShape, dtype, device))!) : RegisterParameter("weight", null);
-        Bias = elementwiseAffine ? Init.Zeros_(RegisterParameter("bias", Torch.Empty(NormalizedShape, dtype, device))!) : RegisterParameter("bias", null);
+        Weight = elementwiseAffine ? Init.Ones_(RegisterParameter("weight", torch.Empty(NormalizedShape, dtype, device))!) : RegisterParameter("weight", null);
+        Bias = elementwiseAffine ? Init.Zeros_(RegisterParameter("bias", torch.Empty(NormalizedShape, dtype, device))!) : RegisterParameter("bias", null);
     }
 
     /// <summary>Normalises over the last dimension of size <paramref name="normalizedShape"/>.</summary>

@@ -12,8 +12,8 @@ public sealed class Linear : Module<Tensor, Tensor>
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Weight = RegisterParameter("weight", Torch.Empty([outFeatures, inFeatures], dtype, device))!;
-        Bias = bias ? RegisterParameter("bias", Torch.Empty([outFeatures], dtype, device)) : RegisterParameter("bias", null);
+        Weight = RegisterParameter("weight", torch.Empty([outFeatures, inFeatures], dtype, device))!;
+        Bias = bias ? RegisterParameter("bias", torch.Empty([outFeatures], dtype, device)) : RegisterParameter("bias", null);
         ResetParameters();
     }
 

@@ -16,8 +16,8 @@ public abstract class NormBase : Module<Tensor, Tensor>
         TrackRunningStats = trackRunningStats;
         if (affine)
         {
-            Weight = RegisterParameter("weight", Torch.Empty([numFeatures], dtype, device));
-            Bias = RegisterParameter("bias", Torch.Empty([numFeatures], dtype, device));
+            Weight = RegisterParameter("weight", torch.Empty([numFeatures], dtype, device));
+            Bias = RegisterParameter("bias", torch.Empty([numFeatures], dtype, device));
         }
         else
         {
@@ -26,9 +26,9 @@ public abstract class NormBase : Module<Tensor, Tensor>
         }
         if (trackRunningStats)
         {
-            RunningMean = RegisterBuffer("running_mean", Torch.Zeros([numFeatures], dtype, device));
-            RunningVar = RegisterBuffer("running_var", Torch.Ones([numFeatures], dtype, device));
-            NumBatchesTracked = RegisterBuffer("num_batches_tracked", Torch.Zeros([], DType.Int64, device));
+            RunningMean = RegisterBuffer("running_mean", torch.Zeros([numFeatures], dtype, device));
+            RunningVar = RegisterBuffer("running_var", torch.Ones([numFeatures], dtype, device));
+            NumBatchesTracked = RegisterBuffer("num_batches_tracked", torch.Zeros([], DType.Int64, device));
         }
         else
         {
