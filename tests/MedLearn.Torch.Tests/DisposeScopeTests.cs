@@ -5,7 +5,7 @@ public class DisposeScopeTests
     [Fact]
     public void NestedScopesFreeInnerTensorsAndMoveResultsOutward()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var outer = DisposeScope.Open())
         {
             Tensor moved;
@@ -27,7 +27,7 @@ public class DisposeScopeTests
     [Fact]
     public void DetachedTensorOutlivesItsScopeUntilDisposed()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         Tensor kept;
         using (var scope = DisposeScope.Open())
         {
@@ -55,7 +55,7 @@ public class DisposeScopeTests
     [Fact]
     public void DisposeEverythingButKeepsOnlyTheNamedTensors()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using var scope = DisposeScope.Open();
         var a = torch.Ones(2);
         var b = torch.Ones(3);
@@ -83,7 +83,7 @@ public class DisposeScopeTests
     [Fact]
     public void FinalizerFreesTensorsThatEscapedEveryScope()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         MakeGarbage();
         for (var i = 0; i < 5 && LiveTensors.Count != baseline; i++)
         {

@@ -37,7 +37,7 @@ public class ModuleBaseTests
     [Fact]
     public void LoadStateDictCopiesValuesAndStrictErrorsLeaveTheModuleUnchanged()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open())
         {
             using var source = new Affine(3, 2, withChild: true);

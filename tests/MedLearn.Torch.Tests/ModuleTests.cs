@@ -213,7 +213,7 @@ public class ModuleTests
     [Fact]
     public void TrainingStepReturnsToTheLiveTensorBaseline()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open())
         {
             using var cnn = Cnn();

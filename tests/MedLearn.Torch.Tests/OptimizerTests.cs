@@ -63,7 +63,7 @@ public class OptimizerTests
     [MemberData(nameof(OptimizerNames))]
     public void TrajectoryMatchesPyTorchAndDisposeFreesTheState(string name)
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open())
         {
             var (w, b) = Params();
@@ -130,7 +130,7 @@ public class OptimizerTests
     [MemberData(nameof(OptimizerNames))]
     public void StateDictRoundTripContinuesTheTrajectoryBitIdentically(string name)
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open())
         {
             // Reference: one optimiser all the way.
@@ -301,7 +301,7 @@ public class OptimizerTests
     [InlineData("inf", double.PositiveInfinity)]
     public void ClipGradNormMatchesPyTorch(string key, double normType)
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open())
         {
             foreach (var maxNorm in new[] { 0.5, 100.0 })

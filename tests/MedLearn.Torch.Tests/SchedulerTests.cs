@@ -62,7 +62,7 @@ public class SchedulerTests
     [MemberData(nameof(SchedulerNames))]
     public void LearningRateSequenceMatchesPyTorch(string name)
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open())
         {
             var (a, c) = (torch.Zeros(1).RequiresGrad_(), torch.Zeros(1).RequiresGrad_());

@@ -24,7 +24,7 @@ public sealed class SerializationTests : IDisposable
     /// <summary>Runs <paramref name="body"/> inside a dispose scope and checks the live-tensor count returns to baseline.</summary>
     private static void Scoped(Action body)
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         using (var scope = DisposeScope.Open()) body();
         Assert.Equal(baseline, LiveTensors.Count);
     }
@@ -548,43 +548,10 @@ public sealed class SerializationTests : IDisposable
 
     // --- C# -> Python ------------------------------------------------------------------------------------
 
-    private const string Python = "/usr/bin/python3";
+    private static string RepoFile(string relative) => PythonOracle.RepoFile(relative);
 
-    private static string RepoFile(string relative)
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
-    }
-
-    private static (int Code, string Out, string Err) Run(string script, params string[] args)
-    {
-        var (code, stdout, stderr) = RunPython(Path.GetDirectoryName(script)!, [script, .. args]);
-        if (code != 0 && stderr.Contains("No module named 'torch'"))
-            Assert.Fail($"{Python} has no torch: install Debian's python3-torch (apt-get install python3-torch) to run the C# -> Python round trip");
-        return (code, stdout, stderr);
-    }
-
-    private static (int Code, string Out, string Err) RunPython(string workingDirectory, string[] args)
-    {
-        if (!File.Exists(Python))
-            Assert.Fail($"{Python} not found: install Debian's python3-torch (apt-get install python3-torch) to run the C# -> Python round trip");
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(180_000))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"python {string.Join(' ', args)} timed out");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Out, string Err) Run(string script, params string[] args) =>
+        PythonOracle.RunScript(script, null, args);
 
     [Fact]
     public void PythonTorchLoadReadsStateDictAndCheckpointWrittenByCSharp()

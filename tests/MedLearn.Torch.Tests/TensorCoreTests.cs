@@ -53,7 +53,7 @@ public class TensorCoreTests
     [Fact]
     public void DisposeScopeFreesEverythingButMovedResults()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         Tensor kept;
         using (var scope = DisposeScope.Open())
         {

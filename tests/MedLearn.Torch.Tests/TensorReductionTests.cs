@@ -160,7 +160,7 @@ public class TensorReductionTests
     [Fact]
     public void LiveTensorCountReturnsToBaselineAfterOpsInScopes()
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         for (var i = 0; i < 20; i++)
         {
             using var scope = DisposeScope.Open();

@@ -12,7 +12,9 @@ import os
 
 import torch
 
-GOLDEN_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "MedLearn.Torch.Tests", "Golden")
+# MEDLEARN_GOLDEN_DIR redirects the output (the reproducibility test regenerates into a temp folder).
+GOLDEN_DIR = os.environ.get("MEDLEARN_GOLDEN_DIR") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "tests", "MedLearn.Torch.Tests", "Golden")
 
 _DTYPES = {
     torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.int32: "int32",

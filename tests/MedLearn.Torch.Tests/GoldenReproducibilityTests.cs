@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace MedLearn.Torch.Tests;
+
+/// <summary>
+/// The golden files are produced by the checked-in scripts, never edited by hand: regenerate every JSON golden
+/// file with Debian's python3-torch into a temporary folder and require the same tensors and values.
+/// </summary>
+public class GoldenReproducibilityTests
+{
+    public static TheoryData<string> Scripts() =>
+        [.. Directory.GetFiles(PythonOracle.RepoFile("tools/golden"), "gen_*.py").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void CheckedInGoldenFileEqualsWhatItsScriptProduces(string script)
+    {
+        var temp = Directory.CreateTempSubdirectory("medlearn-golden-");
+        try
+        {
+            var (code, _, err) = PythonOracle.RunScript(Path.Combine(PythonOracle.RepoFile("tools/golden"), script),
+                new Dictionary<string, string> { ["MEDLEARN_GOLDEN_DIR"] = temp.FullName });
+            Assert.True(code == 0, $"{script} failed:\n{err}");
+            var produced = temp.GetFiles("*.json");
+            Assert.NotEmpty(produced);
+            foreach (var file in produced)
+            {
+                var checkedIn = Path.Combine(AppContext.BaseDirectory, "Golden", file.Name);
+                Assert.True(File.Exists(checkedIn), $"{file.Name} is produced by {script} but not checked in");
+                using var expected = JsonDocument.Parse(File.ReadAllText(checkedIn));
+                using var actual = JsonDocument.Parse(File.ReadAllText(file.FullName));
+                AssertSameJson(expected.RootElement, actual.RootElement, file.Name);
+            }
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+
+    private static void AssertSameJson(JsonElement expected, JsonElement actual, string path)
+    {
+        Assert.True(expected.ValueKind == actual.ValueKind, $"{path}: {expected.ValueKind} vs {actual.ValueKind}");
+        switch (expected.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var keys = expected.EnumerateObject().Select(p => p.Name).ToList();
+                Assert.Equal(keys, actual.EnumerateObject().Select(p => p.Name).ToList());
+                foreach (var k in keys) AssertSameJson(expected.GetProperty(k), actual.GetProperty(k), $"{path}.{k}");
+                break;
+            case JsonValueKind.Array:
+                var (e, a) = (expected.EnumerateArray().ToList(), actual.EnumerateArray().ToList());
+                Assert.True(e.Count == a.Count, $"{path}: {e.Count} vs {a.Count} items");
+                for (var i = 0; i < e.Count; i++) AssertSameJson(e[i], a[i], $"{path}[{i}]");
+                break;
+            case JsonValueKind.Number:
+                var (x, y) = (expected.GetDouble(), actual.GetDouble());
+                // Same library, same seed: results agree to the last bits; allow float noise from thread scheduling.
+                Assert.True(Math.Abs(x - y) <= 1e-6 + 1e-6 * Math.Abs(x), $"{path}: {x} vs {y}");
+                break;
+            default:
+                Assert.Equal(expected.ToString(), actual.ToString());
+                break;
+        }
+    }
+}
