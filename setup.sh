@@ -3,9 +3,12 @@
 #   libtorch-dev          the engine (libtorch 1.13, CPU, oneDNN) + headers for the native shim
 #   libopenblas0-openmp   fast BLAS for libtorch's matmul/linear (Debian's default reference BLAS is ~30x slower)
 #   cmake g++             to build the shim
+#   libopencv-dev libgdcm-dev           image (PNG/JPEG/BMP/TIFF) and DICOM decoding in the shim
 #   python3-torch python3-torchvision   the PyTorch oracle used by golden-file scripts and round-trip tests
+#   python3-pydicom python3-nibabel python3-skimage   oracles and their real test files (DICOM, NIfTI, retina.jpg)
 set -euo pipefail
-packages=(libtorch-dev libopenblas0-openmp cmake g++ python3-torch python3-torchvision)
+packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev
+          python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,18 @@
+namespace MedLearn.Data.Readers;
+
+/// <summary>One image format. Readers are registered with <see cref="ImageReader"/>.</summary>
+public interface IImageReader
+{
+    /// <summary>Short name shown in errors and <c>medlearn data inspect</c>, e.g. "png/jpeg/bmp/tiff (OpenCV)".</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// True when this reader handles <paramref name="path"/>: decided from the first bytes of the file
+    /// (<paramref name="header"/>, up to 512 bytes; for a directory it is empty) and, only where content cannot
+    /// tell, from the extension.
+    /// </summary>
+    bool CanRead(string path, ReadOnlySpan<byte> header);
+
+    /// <summary>Reads the image; throws <see cref="ImageReadException"/> naming the file and the problem.</summary>
+    MedicalImage Read(string path);
+}
