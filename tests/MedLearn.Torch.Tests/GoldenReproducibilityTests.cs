@@ -25,8 +25,10 @@ public class GoldenReproducibilityTests
             Assert.NotEmpty(produced);
             foreach (var file in produced)
             {
-                var checkedIn = Path.Combine(AppContext.BaseDirectory, "Golden", file.Name);
-                Assert.True(File.Exists(checkedIn), $"{file.Name} is produced by {script} but not checked in");
+                // Engine goldens live in tests/MedLearn.Torch.Tests/Golden, toolkit ones in tests/MedLearn.Tests/Golden.
+                var checkedIn = Directory.GetFiles(PythonOracle.RepoFile("tests"), file.Name, SearchOption.AllDirectories)
+                    .FirstOrDefault(f => Path.GetFileName(Path.GetDirectoryName(f)) == "Golden" && !f.Contains("/bin/"));
+                Assert.True(checkedIn is not null, $"{file.Name} is produced by {script} but not checked in under tests/*/Golden");
                 using var expected = JsonDocument.Parse(File.ReadAllText(checkedIn));
                 using var actual = JsonDocument.Parse(File.ReadAllText(file.FullName));
                 AssertSameJson(expected.RootElement, actual.RootElement, file.Name);

@@ -13,8 +13,14 @@ import os
 import torch
 
 # MEDLEARN_GOLDEN_DIR redirects the output (the reproducibility test regenerates into a temp folder).
-GOLDEN_DIR = os.environ.get("MEDLEARN_GOLDEN_DIR") or os.path.join(
-    os.path.dirname(__file__), "..", "..", "tests", "MedLearn.Torch.Tests", "Golden")
+# Engine goldens go to tests/MedLearn.Torch.Tests/Golden, toolkit ones (Golden(area, suite="MedLearn.Tests"))
+# to tests/MedLearn.Tests/Golden.
+def golden_dir(suite="MedLearn.Torch.Tests"):
+    return os.environ.get("MEDLEARN_GOLDEN_DIR") or os.path.join(
+        os.path.dirname(__file__), "..", "..", "tests", suite, "Golden")
+
+
+GOLDEN_DIR = golden_dir()
 
 _DTYPES = {
     torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.int32: "int32",
@@ -23,8 +29,9 @@ _DTYPES = {
 
 
 class Golden:
-    def __init__(self, area):
+    def __init__(self, area, suite="MedLearn.Torch.Tests"):
         self.area = area
+        self.dir = golden_dir(suite)
         self.tensors = {}
         self.values = {}
 
@@ -41,8 +48,8 @@ class Golden:
         return v
 
     def save(self):
-        os.makedirs(GOLDEN_DIR, exist_ok=True)
-        path = os.path.join(GOLDEN_DIR, f"{self.area}.json")
+        os.makedirs(self.dir, exist_ok=True)
+        path = os.path.join(self.dir, f"{self.area}.json")
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
             json.dump({"torch": torch.__version__, "tensors": self.tensors, "values": self.values}, f)
