@@ -98,16 +98,19 @@ ML_API void ml_amp_non_finite_check_and_unscale_(const ml_tensor* grads, int64_t
       return;
     }
     at::NoGradGuard no_grad;
+    // 0-dim views so 0-dim gradients (scalar parameters) broadcast too.
+    auto inv = inv_scale->reshape(at::IntArrayRef{});
+    auto found = found_inf->reshape(at::IntArrayRef{});
     for (auto& g : list) {
       TORCH_CHECK(g.device() == found_inf->device(), "all gradients must be on the device of the scale (",
                   found_inf->device(), "), got one on ", g.device());
       TORCH_CHECK(g.is_floating_point(), "gradients must be floating point, got ", g.scalar_type());
       if (g.numel() == 0) continue;
-      auto bad = at::logical_not(at::isfinite(g)).any().to(at::kFloat).reshape(found_inf->sizes());
-      at::maximum_out(*found_inf, *found_inf, bad);
+      auto bad = at::logical_not(at::isfinite(g)).any().to(at::kFloat);
+      at::maximum_out(found, found, bad);
       // Multiply in the gradient's dtype by the float32 reciprocal, as the CUDA kernel does (exact when the
       // scale is a power of two).
-      g.mul_(*inv_scale);
+      g.mul_(inv);
     }
   });
 }
