@@ -111,6 +111,19 @@ public abstract class Module : IDisposable
                 yield return item;
     }
 
+    // PyTorch's state-dict order: each module's own parameters, then its persistent buffers, then its
+    // children recursively (module._save_to_state_dict before the children).
+    private IEnumerable<(string, Tensor)> StateMembers(string prefix = "")
+    {
+        foreach (var (name, p) in _parameters)
+            if (p is not null) yield return (Join(prefix, name), p);
+        foreach (var (name, b) in _buffers)
+            if (b is not null && !_nonPersistent.Contains(name)) yield return (Join(prefix, name), b);
+        foreach (var (name, child) in NamedChildren())
+            foreach (var item in child.StateMembers(Join(prefix, name)))
+                yield return item;
+    }
+
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 
     /// <summary>The descendant at a dotted path, e.g. "layer4.1.conv2".</summary>
@@ -164,8 +177,7 @@ public abstract class Module : IDisposable
     public OrderedDictionary<string, Tensor> StateDict()
     {
         var result = new OrderedDictionary<string, Tensor>();
-        foreach (var (name, p) in Members(m => m._parameters, true, false)) result[name] = p.Detach();
-        foreach (var (name, b) in Members(m => m._buffers, true, false)) result[name] = b.Detach();
+        foreach (var (name, t) in StateMembers()) result[name] = t.Detach();
         return result;
     }
 
@@ -177,8 +189,7 @@ public abstract class Module : IDisposable
     public StateDictLoadResult LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
         var own = new OrderedDictionary<string, Tensor>();
-        foreach (var (name, p) in Members(m => m._parameters, true, false)) own[name] = p;
-        foreach (var (name, b) in Members(m => m._buffers, true, false)) own[name] = b;
+        foreach (var (name, t) in StateMembers()) own[name] = t;
 
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();

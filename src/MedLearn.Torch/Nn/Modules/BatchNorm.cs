@@ -1,0 +1,29 @@
+namespace MedLearn.Torch.Nn;
+
+/// <summary>
+/// Batch normalisation layer (torch.nn.BatchNorm*d). Training: normalises with batch statistics and, when
+/// tracking, increments num_batches_tracked and updates the running statistics with
+/// <see cref="NormBase.Momentum"/> (null = cumulative average, factor 1/num_batches_tracked). Evaluation:
+/// uses the running statistics (batch statistics if not tracking).
+/// </summary>
+public abstract class BatchNorm : NormBase
+{
+    private protected BatchNorm(long numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype, Device? device)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) { }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        CheckInputDim(input);
+        var factor = Momentum ?? 0.0;
+        if (Training && TrackRunningStats && NumBatchesTracked is not null)
+        {
+            var n = NumBatchesTracked.ToInt64() + 1;
+            Init.Constant_(NumBatchesTracked, n);
+            factor = Momentum ?? 1.0 / n;
+        }
+        var bnTraining = Training || (RunningMean is null && RunningVar is null);
+        var useRunning = !Training || TrackRunningStats;
+        return Functional.BatchNorm(input, useRunning ? RunningMean : null, useRunning ? RunningVar : null, Weight, Bias, bnTraining, factor, Eps);
+    }
+}

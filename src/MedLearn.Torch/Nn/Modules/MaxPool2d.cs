@@ -1,0 +1,18 @@
+namespace MedLearn.Torch.Nn;
+
+/// <summary>2-D max pooling layer (torch.nn.MaxPool2d); stride defaults to the kernel size. No parameters.</summary>
+public sealed class MaxPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false) : Module<Tensor, Tensor>
+{
+    /// <summary>A square window of side <paramref name="kernelSize"/> (stride 0 = kernel size).</summary>
+    public MaxPool2d(long kernelSize, long stride = 0, long padding = 0, long dilation = 1, bool ceilMode = false)
+        : this([kernelSize], stride == 0 ? null : [stride], [padding], [dilation], ceilMode) { }
+
+    public long[] KernelSize { get; } = kernelSize;
+    public long[] Stride { get; } = stride ?? kernelSize;
+    public long[] Padding { get; } = padding ?? [0];
+    public long[] Dilation { get; } = dilation ?? [1];
+    public bool CeilMode { get; } = ceilMode;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Functional.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+}
