@@ -33,3 +33,27 @@ ML_API ml_tensor ml_matmul(ml_tensor a, ml_tensor b) { ML_TENSOR(at::matmul(*a, 
 
 ML_API ml_tensor ml_sum(ml_tensor a) { ML_TENSOR(at::sum(*a)); }
 ML_API ml_tensor ml_mean(ml_tensor a) { ML_TENSOR(at::mean(*a)); }
+
+// --- powers, remainders, reversed scalar forms ---------------------------------------------------------
+
+ML_BINARY(pow, at::pow(*a, *b), at::pow(*a, s))
+ML_API ml_tensor ml_rpow_scalar(ml_tensor a, double s) { ML_TENSOR(at::pow(s, *a)); }
+ML_API void ml_pow_(ml_tensor a, ml_tensor b) { ML_VOID(a->pow_(*b)); }
+ML_API void ml_pow_scalar_(ml_tensor a, double s) { ML_VOID(a->pow_(s)); }
+
+ML_BINARY(remainder, at::remainder(*a, *b), at::remainder(*a, s))
+ML_BINARY(fmod, at::fmod(*a, *b), at::fmod(*a, s))
+ML_BINARY(floor_divide, at::floor_divide(*a, *b), at::floor_divide(*a, s))
+
+// s / a as Python's Tensor.__rtruediv__ computes it: a.reciprocal() * s.
+ML_API ml_tensor ml_rdiv_scalar(ml_tensor a, double s) { ML_TENSOR(at::mul(at::reciprocal(*a), s)); }
+
+// --- matrix products -----------------------------------------------------------------------------------
+
+ML_API ml_tensor ml_mm(ml_tensor a, ml_tensor b) { ML_TENSOR(at::mm(*a, *b)); }
+ML_API ml_tensor ml_bmm(ml_tensor a, ml_tensor b) { ML_TENSOR(at::bmm(*a, *b)); }
+ML_API ml_tensor ml_outer(ml_tensor a, ml_tensor b) { ML_TENSOR(at::outer(*a, *b)); }
+ML_API ml_tensor ml_dot(ml_tensor a, ml_tensor b) { ML_TENSOR(at::dot(*a, *b)); }
+ML_API ml_tensor ml_einsum(const char* equation, const ml_tensor* list, int64_t n) {
+  ML_TENSOR(at::einsum(equation, tensors(list, n)));
+}

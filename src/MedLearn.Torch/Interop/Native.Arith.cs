@@ -26,4 +26,21 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial IntPtr ml_matmul(TensorHandle a, TensorHandle b);
     [LibraryImport(Lib)] internal static partial IntPtr ml_sum(TensorHandle a);
     [LibraryImport(Lib)] internal static partial IntPtr ml_mean(TensorHandle a);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_pow(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_pow_scalar(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_rpow_scalar(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial void ml_pow_(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial void ml_pow_scalar_(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_remainder(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_remainder_scalar(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_fmod(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_fmod_scalar(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_floor_divide(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_floor_divide_scalar(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_rdiv_scalar(TensorHandle a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_mm(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_bmm(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_outer(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_dot(TensorHandle a, TensorHandle b);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static unsafe partial IntPtr ml_einsum(string equation, IntPtr* list, long n);
 }

@@ -8,6 +8,7 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial void ml_tensor_free(IntPtr t);
     [LibraryImport(Lib)] internal static partial void ml_free_handle_array(IntPtr handles);
     [LibraryImport(Lib)] internal static partial IntPtr ml_tensor_alias(TensorHandle t);
+    [LibraryImport(Lib)] internal static partial int ml_tensor_defined(TensorHandle t);
     [LibraryImport(Lib)] internal static partial long ml_tensor_dim(TensorHandle t);
     [LibraryImport(Lib)] internal static partial long ml_tensor_numel(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int ml_tensor_dtype(TensorHandle t);
