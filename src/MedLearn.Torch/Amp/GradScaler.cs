@@ -1,5 +1,6 @@
 using System.Collections;
 using MedLearn.Torch.Interop;
+using MedLearn.Torch.Optim;
 
 namespace MedLearn.Torch.Amp;
 
@@ -263,6 +264,14 @@ public sealed class GradScaler : IStateful, IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Unscales the gradients of every parameter of <paramref name="optimizer"/> (keyed by the optimiser).</summary>
+    public void Unscale_(Optimizer optimizer) => Unscale_(ParametersOf(optimizer), optimizer);
+
+    /// <summary>Steps <paramref name="optimizer"/> unless its gradients overflowed (see <see cref="Step(IEnumerable{Tensor}, Action, object?)"/>).</summary>
+    public bool Step(Optimizer optimizer) => Step(ParametersOf(optimizer), optimizer.Step, optimizer);
+
+    private static IEnumerable<Tensor> ParametersOf(Optimizer optimizer) => optimizer.ParamGroups.SelectMany(g => g.Parameters);
 
     // --- state dict ----------------------------------------------------------------------------------------
 
