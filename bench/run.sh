@@ -19,17 +19,17 @@ dotnet build bench/MedLearn.Bench -c Release 2>&1 | grep -E " error |warning" | 
 CS="dotnet bench/MedLearn.Bench/bin/Release/net10.0/MedLearn.Bench.dll"
 ARGS="--threads $THREADS --warmup $WARMUP --steps $STEPS --batch $BATCH"
 
-field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
-declare -A CS_IPS CS_RSS PY_IPS PY_RSS
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+declare -A CS_IPS CS_BEST CS_RSS PY_IPS PY_BEST PY_RSS
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 AUTO=""
 for c in $CONFIGS; do
   echo "== $c: MedLearn" >&2
   r=$($CS --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
-  CS_IPS[$c]=$(field img_per_s "$r"); CS_RSS[$c]=$(field peak_rss_mb "$r"); AUTO=$(field auto_resolves_to "$r")
+  CS_IPS[$c]=$(field img_per_s "$r"); CS_BEST[$c]=$(field best_img_per_s "$r"); CS_RSS[$c]=$(field peak_rss_mb "$r"); AUTO=$(field auto_resolves_to "$r")
   echo "== $c: PyTorch" >&2
   r=$($PY bench/python/resnet18_step.py --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
-  PY_IPS[$c]=$(field img_per_s "$r"); PY_RSS[$c]=$(field peak_rss_mb "$r")
+  PY_IPS[$c]=$(field img_per_s "$r"); PY_BEST[$c]=$(field best_img_per_s "$r"); PY_RSS[$c]=$(field peak_rss_mb "$r")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -47,15 +47,17 @@ label() { case $1 in fp32) echo "fp32, NCHW";; cl) echo "fp32, channels_last";; 
   echo "- Command: \`THREADS=$THREADS WARMUP=$WARMUP STEPS=$STEPS BATCH=$BATCH bench/run.sh\`"
   echo "- Load average before/after: $LOAD_BEFORE / $LOAD_AFTER (the VM's 2 cores are shared with other jobs; numbers taken under load are noisy)"
   echo
-  echo "| Configuration | MedLearn img/s | PyTorch img/s | MedLearn / PyTorch | MedLearn peak RSS (MB) | PyTorch peak RSS (MB) |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "img/s = batch x timed steps / wall time; best = batch / fastest single step (less affected by other load)."
+  echo
+  echo "| Configuration | MedLearn img/s | PyTorch img/s | MedLearn / PyTorch | best: MedLearn | best: PyTorch | best ratio | MedLearn peak RSS (MB) | PyTorch peak RSS (MB) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONFIGS; do
-    echo "| $(label "$c") | ${CS_IPS[$c]} | ${PY_IPS[$c]} | $(ratio "${CS_IPS[$c]}" "${PY_IPS[$c]}")x | ${CS_RSS[$c]} | ${PY_RSS[$c]} |"
+    echo "| $(label "$c") | ${CS_IPS[$c]} | ${PY_IPS[$c]} | $(ratio "${CS_IPS[$c]}" "${PY_IPS[$c]}")x | ${CS_BEST[$c]} | ${PY_BEST[$c]} | $(ratio "${CS_BEST[$c]}" "${PY_BEST[$c]}")x | ${CS_RSS[$c]} | ${PY_RSS[$c]} |"
   done
   echo
   if [[ -n "${CS_IPS[$AUTO]:-}" && -n "${PY_IPS[fp32]:-}" ]]; then
     echo "MedLearn's default fast path (\`Precision.Auto\` on this CPU = $(label "$AUTO")): ${CS_IPS[$AUTO]} img/s ="
-    echo "**$(ratio "${CS_IPS[$AUTO]}" "${PY_IPS[fp32]}")x** PyTorch fp32 NCHW (${PY_IPS[fp32]} img/s)."
+    echo "**$(ratio "${CS_IPS[$AUTO]}" "${PY_IPS[fp32]}")x** PyTorch fp32 NCHW (${PY_IPS[fp32]} img/s); best-step ratio $(ratio "${CS_BEST[$AUTO]}" "${PY_BEST[fp32]}")x."
     echo
   fi
   echo "Targets: each MedLearn configuration >= 1.0x the same PyTorch configuration; default fast path >= 1.9x PyTorch fp32 NCHW."
