@@ -12,7 +12,7 @@ WARMUP=${WARMUP:-3}
 STEPS=${STEPS:-10}
 BATCH=${BATCH:-16}
 CONFIGS=${CONFIGS:-"fp32 cl cl-bf16"}
-OUT=bench/results/resnet18-train-step.md
+OUT=${OUT:-bench/results/resnet18-train-step.md}
 PY=/usr/bin/python3
 
 dotnet build bench/MedLearn.Bench -c Release 2>&1 | grep -E " error |warning" | sort -u || true
@@ -20,16 +20,16 @@ CS="dotnet bench/MedLearn.Bench/bin/Release/net10.0/MedLearn.Bench.dll"
 ARGS="--threads $THREADS --warmup $WARMUP --steps $STEPS --batch $BATCH"
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-declare -A CS_IPS CS_BEST CS_RSS PY_IPS PY_BEST PY_RSS
+declare -A CS_IPS CS_BEST CS_RSS CS_LOSS PY_IPS PY_BEST PY_RSS PY_LOSS
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 AUTO=""
 for c in $CONFIGS; do
   echo "== $c: MedLearn" >&2
   r=$($CS --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
-  CS_IPS[$c]=$(field img_per_s "$r"); CS_BEST[$c]=$(field best_img_per_s "$r"); CS_RSS[$c]=$(field peak_rss_mb "$r"); AUTO=$(field auto_resolves_to "$r")
+  CS_IPS[$c]=$(field img_per_s "$r"); CS_BEST[$c]=$(field best_img_per_s "$r"); CS_RSS[$c]=$(field peak_rss_mb "$r"); CS_LOSS[$c]=$(field loss "$r"); AUTO=$(field auto_resolves_to "$r")
   echo "== $c: PyTorch" >&2
   r=$($PY bench/python/resnet18_step.py --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
-  PY_IPS[$c]=$(field img_per_s "$r"); PY_BEST[$c]=$(field best_img_per_s "$r"); PY_RSS[$c]=$(field peak_rss_mb "$r")
+  PY_IPS[$c]=$(field img_per_s "$r"); PY_BEST[$c]=$(field best_img_per_s "$r"); PY_RSS[$c]=$(field peak_rss_mb "$r"); PY_LOSS[$c]=$(field loss "$r")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -60,6 +60,10 @@ label() { case $1 in fp32) echo "fp32, NCHW";; cl) echo "fp32, channels_last";; 
     echo "**$(ratio "${CS_IPS[$AUTO]}" "${PY_IPS[fp32]}")x** PyTorch fp32 NCHW (${PY_IPS[fp32]} img/s); best-step ratio $(ratio "${CS_BEST[$AUTO]}" "${PY_BEST[fp32]}")x."
     echo
   fi
+  echo -n "Loss after the last timed step, MedLearn / PyTorch (same seed, same initialisation order and data, so equal losses mean the same computation):"
+  for c in $CONFIGS; do echo -n " $c ${CS_LOSS[$c]} / ${PY_LOSS[$c]};"; done
+  echo
+  echo
   echo "Targets: each MedLearn configuration >= 1.0x the same PyTorch configuration; default fast path >= 1.9x PyTorch fp32 NCHW."
 } > "$OUT"
 cat "$OUT"
