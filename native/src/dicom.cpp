@@ -14,11 +14,13 @@
 #include <gdcmImageReader.h>
 #include <gdcmPixelFormat.h>
 #include <gdcmSequenceOfItems.h>
+#include <gdcmTrace.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 namespace {
@@ -232,9 +234,26 @@ at::Tensor read_dicom(const char* path, ml_dicom_info* info, ml_tensor* position
   init_info(info);
   if (positions_out) *positions_out = nullptr;
   std::lock_guard<std::mutex> lock(g_gdcm_mutex);
+  // GDCM reports problems on stderr: capture them instead (a library never writes to the console) and use
+  // them to detect truncated pixel data, which GDCM pads silently.
+  static std::ostringstream trace;
+  static bool trace_set = false;
+  if (!trace_set) {
+    gdcm::Trace::SetStream(trace);
+    gdcm::Trace::SetWarningStream(trace);
+    gdcm::Trace::SetErrorStream(trace);
+    gdcm::Trace::SetDebugStream(trace);
+    gdcm::Trace::DebugOff();
+    trace_set = true;
+  }
+  trace.str("");
+  trace.clear();
   gdcm::ImageReader reader;
   reader.SetFileName(path);
-  if (!reader.Read()) {
+  const bool ok = reader.Read();
+  if (ok && trace.str().find("Incomplete Pixel Data") != std::string::npos)
+    fail(info, kDecodeFailed, "pixel data truncated (the file ends before the last pixel)");
+  if (!ok) {
     const auto& ds = reader.GetFile().GetDataSet();
     if (!ds.IsEmpty() && !ds.FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
       fail(info, kNoPixelData, "no pixel data (7FE0,0010): not an image (e.g. DICOMDIR, structured report, RT plan)");
@@ -254,6 +273,39 @@ at::Tensor read_dicom(const char* path, ml_dicom_info* info, ml_tensor* position
   info->pixel_representation = pf.GetPixelRepresentation();
   info->planar_configuration = static_cast<int32_t>(image.GetPlanarConfiguration());
   read_tags(ds, reader.GetFile().GetHeader(), info);
+
+  // GDCM 3.0 interleaves the byte segments of RLE images with more than 8 bits and several samples wrongly
+  // (pydicom's SC_rgb_rle_16bit.dcm): refuse rather than return wrong pixels.
+  if (std::string(info->transfer_syntax) == "1.2.840.10008.1.2.5" && info->samples > 1 && info->bits_allocated > 8)
+    fail(info, kUnsupported, "RLE colour images with more than 8 bits per sample are not supported (GDCM decodes them incorrectly)");
+
+  // Uncompressed (native) pixel data shorter than the image: truncated file (GDCM would pad silently).
+  {
+    const gdcm::DataElement& pd = image.GetDataElement();
+    const gdcm::ByteValue* bv = pd.GetByteValue();
+    if (bv && !pd.GetSequenceOfFragments()) {
+      const int64_t need = (info->frames * info->rows * info->cols * info->samples * info->bits_allocated + 7) / 8;
+      if (static_cast<int64_t>(bv->GetLength()) < need)
+        fail(info, kDecodeFailed, "pixel data truncated: " + std::to_string(bv->GetLength()) + " of " + std::to_string(need) + " bytes");
+    }
+  }
+
+  const int64_t total = info->frames * info->rows * info->cols * info->samples;
+  if (pf.GetScalarType() == gdcm::PixelFormat::SINGLEBIT) {
+    // 1-bit (segmentations, overlays): packed LSB first; unpacked to uint8 0/1.
+    std::vector<char> packed(image.GetBufferLength());
+    if (static_cast<int64_t>(packed.size()) * 8 < total || !image.GetBuffer(packed.data()))
+      fail(info, kDecodeFailed, "the 1-bit pixel data could not be decoded");
+    auto out = at::empty({info->frames, info->rows, info->cols, info->samples}, at::kByte);
+    auto* o = out.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < total; ++i) o[i] = (static_cast<uint8_t>(packed[i >> 3]) >> (i & 7)) & 1;
+    copy_str(info->photometric, sizeof info->photometric, "MONOCHROME2");
+    if (positions_out) {
+      auto pos = frame_positions(ds, info);
+      if (pos.defined()) *positions_out = medlearn::wrap(std::move(pos));
+    }
+    return out;
+  }
 
   at::ScalarType src;
   switch (pf.GetScalarType()) {

@@ -25,7 +25,7 @@ g = Golden("dicom", suite="MedLearn.Tests")
 FILES = [
     "CT_small.dcm", "MR_small.dcm", "MR_small_RLE.dcm", "MR_small_jp2klossless.dcm", "MR_small_bigendian.dcm",
     "MR_small_implicit.dcm", "image_dfl.dcm", "liver_1frame.dcm", "SC_rgb_jpeg_dcmd.dcm", "SC_rgb_rle.dcm",
-    "SC_rgb_rle_16bit.dcm", "SC_rgb_rle_2frame.dcm", "SC_rgb_small_odd.dcm", "rtdose.dcm", "JPEG2000.dcm",
+    "SC_rgb_rle_2frame.dcm", "SC_rgb_small_odd.dcm", "rtdose.dcm", "JPEG2000.dcm",
     "SC_rgb_dcmtk_+eb+cr.dcm",
 ]
 
@@ -94,7 +94,7 @@ RAW = rng.integers(0, 4096, size=(SLICES, ROWS, COLS)).astype(np.uint16)
 def write_slice(path, k, series_uid, raw, iop=None, rows=ROWS, cols=COLS, position=None, instance=1):
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.2"  # CT Image Storage
-    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[series_uid, str(k), os.path.basename(os.path.dirname(path)), os.path.basename(path)])
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
     ds.is_little_endian, ds.is_implicit_VR = True, False
