@@ -29,6 +29,10 @@ PROBES = [(0.0, 0.0), (0.5, 0.5), (0.25, 0.75), (0.9, 0.1), (0.999, 0.999)]
 g = Golden("readers", suite="MedLearn.Tests")
 
 
+def nan_to_none(v):
+    return None if np.isnan(v) else float(v)
+
+
 def key(name):
     return name.replace(".", "_")
 
@@ -58,30 +62,33 @@ for name in RASTER:
 for name in NIFTI:
     img = nib.load(os.path.join(NB, name))
     hdr = img.header
-    slope, inter = hdr.get_slope_inter()
-    scaled = slope is not None and not (slope == 1 and (inter or 0) == 0)
-    raw = np.asanyarray(img.dataobj)
-    data = img.get_fdata() if scaled else raw
+    # nibabel moves the header's scl_slope/scl_inter into the data proxy (and sets the header's to NaN) on load.
+    slope, inter = float(img.dataobj.slope), float(img.dataobj.inter)
+    scaled = not (slope == 1 and inter == 0)
+    data = img.get_fdata() if scaled else np.asanyarray(img.dataobj)
     shape = list(data.shape) + [1] * (3 - data.ndim)
     x, y, z = shape[:3]
     t = int(np.prod(shape[3:])) if len(shape) > 3 else 1
     # file order (i fastest) -> [T, Z, Y, X]
     vol = np.asarray(data, dtype=np.float64).reshape((x, y, z, t), order="F").transpose(3, 2, 1, 0)
     k = key(name)
-    dt = raw.dtype.newbyteorder("=")
+    dt = img.get_data_dtype().newbyteorder("=")
     expected_dtype = "float32" if scaled else {"uint8": "uint8", "int8": "int8", "int16": "int16", "uint16": "int32",
                                                  "int32": "int32", "uint32": "int64", "int64": "int64",
                                                  "float32": "float32", "float64": "float64"}[dt.name]
     g.value(k + ".shape", list(vol.shape))
     g.value(k + ".dtype", expected_dtype)
+    g.value(k + ".scale", [slope, inter])
     g.value(k + ".version", 2 if isinstance(hdr, nib.Nifti2Header) else 1)
     g.value(k + ".affine", [float(v) for v in img.affine.reshape(-1)])
     g.value(k + ".zooms", [float(v) for v in hdr.get_zooms()[:3]])
-    g.value(k + ".sum", float(vol.sum()))
-    g.value(k + ".sumsq", float((vol ** 2).sum()))
+    # NaN voxels (resampled_anat_moved.nii has some) are counted and left out of the sums; NaN probes are null.
+    g.value(k + ".nans", int(np.isnan(vol).sum()))
+    g.value(k + ".sum", float(np.nansum(vol)))
+    g.value(k + ".sumsq", float(np.nansum(vol ** 2)))
     T, Z, Y, X = vol.shape
     g.value(k + ".probes", [[tt, int(fz * (Z - 1)), int(fy * (Y - 1)), int(fx * (X - 1)),
-                             float(vol[tt, int(fz * (Z - 1)), int(fy * (Y - 1)), int(fx * (X - 1))])]
+                             nan_to_none(vol[tt, int(fz * (Z - 1)), int(fy * (Y - 1)), int(fx * (X - 1))])]
                             for tt in range(T) for fz, fy, fx in [(0, 0, 0), (0.5, 0.5, 0.5), (0.3, 0.6, 0.9), (1, 1, 1)]])
 
 g.save()

@@ -23,7 +23,9 @@ internal static class ReaderTestFiles
 
     public static string Key(string name) => name.Replace('.', '_');
 
-    public static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+    /// <summary>Numbers of a JSON array; null stands for NaN.</summary>
+    public static double[] Doubles(JsonElement e) =>
+        e.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? double.NaN : v.GetDouble()).ToArray();
 
     /// <summary>A fresh temporary folder, deleted by the caller (or left for the OS).</summary>
     public static string TempDir()
@@ -33,11 +35,14 @@ internal static class ReaderTestFiles
         return dir;
     }
 
-    public static (double Sum, double SumSq) Checksums(Tensor t)
+    /// <summary>Sum and sum of squares in float64, NaN voxels left out, and the number of NaN voxels.</summary>
+    public static (double Sum, double SumSq, long Nans) Checksums(Tensor t)
     {
         using var scope = DisposeScope.Open();
         var d = t.To(DType.Float64);
-        return (d.Sum().ToArray<double>()[0], (d * d).Sum().ToArray<double>()[0]);
+        var nans = d.IsNan().To(DType.Int64).Sum().ToArray<long>()[0];
+        d = d.NanToNum();
+        return (d.Sum().ToArray<double>()[0], (d * d).Sum().ToArray<double>()[0], nans);
     }
 
     /// <summary>Value at a multi-index of a tensor, as double.</summary>
