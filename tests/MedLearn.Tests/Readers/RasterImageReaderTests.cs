@@ -77,7 +77,7 @@ public class RasterImageReaderTests
         var path = Sk("truncated.jpg");
         var e = Assert.Throws<ImageReadException>(() => ImageReader.Read(path));
         Assert.Equal(path, e.Path);
-        Assert.Contains("JPEG", e.Reason);
+        Assert.Contains("truncated", e.Reason);
     }
 
     [Theory]
