@@ -117,7 +117,8 @@ public class DataLoaderTests
         Assert.Equal(2, delivered); // batches [0,1] and [2,3] came before the failure
         Assert.Equal(ds[4].Path, e.Path);
         Assert.Contains(ds[4].Path, e.Message);
-        Assert.Contains("truncated pixel data", e.Message);
+        Assert.Contains("truncated header", e.Message);
+        Assert.IsType<MedLearn.Data.Readers.ImageReadException>(e.InnerException);
         Assert.Equal(4, e.Index);
         Assert.Equal(baseline, LiveTensors.Count);
     }
