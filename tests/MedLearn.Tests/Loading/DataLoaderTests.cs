@@ -227,6 +227,19 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void PrefetchingHidesLoadingBehindASlowConsumer()
+    {
+        using var dir = new TempDir();
+        var ds = Images(dir, 16);
+        var loader = new DataLoader(ds, new NoiseTransform(maxDelayMs: 2), new DataLoaderOptions { BatchSize = 2, Workers = 2, PrefetchDepth = 2 });
+        foreach (var batch in loader.Epoch(0))
+            using (batch)
+                Thread.Sleep(25); // a "training step" much slower than loading a batch
+        // Only the first batch is waited for; generous bound for a busy shared machine.
+        Assert.InRange(loader.Statistics.DataWaitFraction, 0, 0.5);
+    }
+
+    [Fact]
     public void ImagesOfDifferentShapesGiveAClearBatchError()
     {
         using var dir = new TempDir();
