@@ -120,7 +120,7 @@ public class SpatialTransformTests
         Assert.Equal(2.0 * 4 / 9, s.Meta.Spacing[0], 12);
         Assert.Equal(3.0 * 6 / 5, s.Meta.Spacing[1], 12);
         // along W (a linear ramp with slope 1 per pixel) interior values follow x_in = (j + 0.5)·6/5 − 0.5
-        var row = s.Image.Select(0, 4).ToArray<float>();
+        var row = s.Image.Select(0, 0).Select(0, 4).ToArray<float>();
         var rowStart = row[0] - (float)((0 + 0.5) * 6 / 5 - 0.5);
         for (var j = 1; j < 4; j++) Assert.Equal((j + 0.5) * 6 / 5 - 0.5, row[j] - rowStart, 4);
         // shorter side like torchvision Resize(256)
