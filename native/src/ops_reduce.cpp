@@ -97,3 +97,8 @@ ML_API ml_tensor ml_logsumexp(ml_tensor t, const int64_t* dims, int64_t n, int32
     return at::logsumexp(*t, all, keepdim != 0);
   }());
 }
+
+// Quantiles q (1-D tensor of values in [0, 1]) of all elements, linear interpolation; NaNs ignored when nan_ignore.
+ML_API ml_tensor ml_quantile(ml_tensor t, ml_tensor q, int32_t nan_ignore) {
+  ML_TENSOR(nan_ignore ? at::nanquantile(t->reshape({-1}), *q) : at::quantile(t->reshape({-1}), *q));
+}

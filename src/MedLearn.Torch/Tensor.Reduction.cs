@@ -114,6 +114,13 @@ public sealed partial class Tensor
     /// <summary>Median of all elements; for an even count the lower of the two middle values (not their mean). NaN if any is NaN.</summary>
     public Tensor Median() => Wrap(Native.ml_median(Handle));
 
+    /// <summary>
+    /// Quantiles <paramref name="q"/> (values in [0, 1]) of all elements, torch.quantile's "linear" rule: position
+    /// q·(n − 1) of the sorted values, interpolated between neighbours. With <paramref name="ignoreNaN"/>
+    /// (torch.nanquantile) NaNs are dropped first and an all-NaN input gives NaN; otherwise any NaN gives NaN.
+    /// </summary>
+    public Tensor Quantile(Tensor q, bool ignoreNaN = false) => Wrap(Native.ml_quantile(Handle, q.Handle, ignoreNaN ? 1 : 0));
+
     /// <summary>Lower median along <paramref name="dim"/> and its index.</summary>
     public (Tensor Values, Tensor Indices) Median(long dim, bool keepdim = false)
     {

@@ -23,6 +23,7 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial void ml_sort(TensorHandle t, long dim, int descending, int stable, out IntPtr values, out IntPtr indices);
     [LibraryImport(Lib)] internal static partial IntPtr ml_argsort(TensorHandle t, long dim, int descending, int stable);
     [LibraryImport(Lib)] internal static partial IntPtr ml_median(TensorHandle t);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_quantile(TensorHandle t, TensorHandle q, int nanIgnore);
     [LibraryImport(Lib)] internal static partial void ml_median_dim(TensorHandle t, long dim, int keepdim, out IntPtr values, out IntPtr indices);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_std(TensorHandle t, long* dims, long n, long correction, int keepdim);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_var(TensorHandle t, long* dims, long n, long correction, int keepdim);

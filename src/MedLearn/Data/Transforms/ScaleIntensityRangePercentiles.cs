@@ -41,24 +41,16 @@ public sealed class ScaleIntensityRangePercentiles(double lower, double upper, d
     public bool ChannelWise { get; } = channelWise;
 
     /// <summary>
-    /// Percentiles (0..100) of the non-NaN values of <paramref name="x"/> by sorting: for q = p/100 and n values,
+    /// Percentiles (0..100) of the non-NaN values of <paramref name="x"/> (torch.nanquantile): for q = p/100 and n values,
     /// position <c>q·(n − 1)</c> interpolated linearly between its neighbours (torch.quantile "linear").
     /// Returns null when there is no non-NaN value.
     /// </summary>
     public static double[]? Percentile(Tensor x, double[] percentiles)
     {
         using var scope = DisposeScope.Open();
-        var flat = x.Reshape(-1);
-        var valid = flat.MaskedSelect(flat.IsNan().LogicalNot());
-        var n = valid.NumEl;
-        if (n == 0) return null;
-        var sorted = valid.To(DType.Float64).Sort().Values;
-        var pos = percentiles.Select(p => p / 100.0 * (n - 1)).ToArray();
-        var lo = pos.Select(p => (long)Math.Floor(p)).ToArray();
-        var hi = pos.Select(p => Math.Min((long)Math.Ceiling(p), n - 1)).ToArray();
-        var vl = sorted.IndexSelect(0, torch.FromArray(lo, lo.Length)).ToArray<double>();
-        var vh = sorted.IndexSelect(0, torch.FromArray(hi, hi.Length)).ToArray<double>();
-        return pos.Select((p, i) => vl[i] + (p - lo[i]) * (vh[i] - vl[i])).ToArray();
+        var q = torch.FromArray(percentiles.Select(p => p / 100.0).ToArray());
+        var values = x.To(DType.Float64).Quantile(q, ignoreNaN: true).ToArray<double>();
+        return values.Any(double.IsNaN) ? null : values;
     }
 
     /// <inheritdoc/>
