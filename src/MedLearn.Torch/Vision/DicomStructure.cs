@@ -126,6 +126,8 @@ public static class DicomStructure
         var isExplicit = LooksExplicit(file[pos..], false);
         while (file.Length - pos >= 2 && BinaryPrimitives.ReadUInt16LittleEndian(file[pos..]) == 0x0002)
         {
+            if (file.Length - pos < 8)
+                throw Bad($"truncated: the File Meta group ends inside an element header at offset {pos} ({file.Length - pos} bytes remain)");
             var tag = ReadTag(file, pos, false);
             var (header, length) = ElementHeader(file, pos, isExplicit, false, tag);
             if (length == Undefined) throw Bad($"File Meta element {Tag(tag)} has an undefined length");

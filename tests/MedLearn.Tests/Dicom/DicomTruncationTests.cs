@@ -80,12 +80,13 @@ public class DicomTruncationTests(ITestOutputHelper output)
     [Fact]
     public void CutsAt700AndTenBeforeTheEndOfCtSmallAreImageReadExceptions()
     {
+        // Both aborted the process in GDCM's assertions before the managed check (CT_small ends with trailing padding).
         using var scope = DisposeScope.Open();
         var bytes = System.IO.File.ReadAllBytes(File("CT_small.dcm"));
         var temp = Directory.CreateTempSubdirectory("medlearn-dicom-cut-");
         try
         {
-            foreach (var (cut, reason) in new[] { (700, "truncated"), (bytes.Length - 10, "(7FE0,0010)") })
+            foreach (var (cut, reason) in new[] { (700, "truncated"), (bytes.Length - 10, "(FFFC,FFFC)") })
             {
                 var path = Path.Combine(temp.FullName, $"cut{cut}.dcm");
                 System.IO.File.WriteAllBytes(path, bytes[..cut]);
@@ -243,8 +244,6 @@ public class DicomTruncationTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(DicomFileTests.Files), MemberType = typeof(DicomFileTests))]
     [InlineData("rtplan.dcm")]
-    [InlineData("MR_small.dcm")]
-    [InlineData("no_meta.dcm")]
     [InlineData("ExplVR_BigEndNoMeta.dcm")]
     [InlineData("ExplVR_LitEndNoMeta.dcm")]
     [InlineData("UN_sequence.dcm")]
