@@ -105,6 +105,28 @@ public class DicomTruncationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ATruncatedSliceInASeriesFolderIsAnImageReadExceptionNamingIt()
+    {
+        using var scope = DisposeScope.Open();
+        var temp = Directory.CreateTempSubdirectory("medlearn-dicom-series-");
+        try
+        {
+            foreach (var f in Directory.EnumerateFiles(Series("dicom_series")))
+                System.IO.File.Copy(f, Path.Combine(temp.FullName, Path.GetFileName(f)));
+            var victim = Directory.EnumerateFiles(temp.FullName).Order(StringComparer.Ordinal).ElementAt(1);
+            var bytes = System.IO.File.ReadAllBytes(victim);
+            System.IO.File.WriteAllBytes(victim, bytes[..(bytes.Length / 2)]);
+            var e = Assert.Throws<ImageReadException>(() => ImageReader.Read(temp.FullName));
+            Assert.Equal(victim, e.Path);
+            Assert.Contains("truncated", e.Reason);
+        }
+        finally
+        {
+            temp.Delete(true);
+        }
+    }
+
+    [Fact]
     public void MutatedHeaderBytesThrowOrRead()
     {
         var original = System.IO.File.ReadAllBytes(File("CT_small.dcm"));
