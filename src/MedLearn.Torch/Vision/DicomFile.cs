@@ -22,6 +22,9 @@ public sealed class DicomReadException(DicomErrorKind kind, string message, Exce
 {
     /// <summary>What went wrong.</summary>
     public DicomErrorKind Kind { get; } = kind;
+
+    /// <summary>The file that failed, when known (the message itself holds only the reason).</summary>
+    public string? Path { get; init; }
 }
 
 /// <summary>Where <see cref="DicomFile.FramePositions"/> came from.</summary>
@@ -113,11 +116,14 @@ public sealed class DicomFile
 
     /// <summary>
     /// Reads and decodes <paramref name="path"/>. Throws <see cref="DicomReadException"/> (kind + reason, no tag
-    /// values) when the file is not DICOM, is truncated, has no pixel data or cannot be decoded.
+    /// values) when the file is not DICOM, is truncated, has no pixel data or cannot be decoded. The file's
+    /// structure is checked in managed code first (<see cref="DicomStructure"/>): a truncated or corrupt file must
+    /// never reach GDCM, whose assertions abort the process.
     /// </summary>
     public static unsafe DicomFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        DicomStructure.ValidateFile(path);
         Native.EnsureLoaded();
         if (Native.ml_dicom_info_size() != sizeof(DicomInfoNative))
             throw new InvalidOperationException("DicomInfoNative does not match the shim's ml_dicom_info: rebuild the shim");
@@ -128,8 +134,8 @@ public sealed class DicomFile
         {
             var kind = info.Status is >= 1 and <= 4 ? (DicomErrorKind)info.Status : DicomErrorKind.Unreadable;
             try { Native.ThrowLastError(); }
-            catch (TorchException e) { throw new DicomReadException(kind, e.Message, e); }
-            throw new DicomReadException(kind, "unreadable DICOM file");
+            catch (TorchException e) { throw new DicomReadException(kind, e.Message, e) { Path = path }; }
+            throw new DicomReadException(kind, "unreadable DICOM file") { Path = path };
         }
         var pix = Tensor.Wrap(pixels);
         var pos = positions == IntPtr.Zero ? null : Tensor.Wrap(positions);
