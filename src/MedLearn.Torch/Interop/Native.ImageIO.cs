@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace MedLearn.Torch.Interop;
+
+// native/src/image_io.cpp
+internal static partial class Native
+{
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_image_decode(byte* bytes, long len, int reduce, int* bitsOut);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr ml_image_encode(TensorHandle image, string ext, int param);
+}
