@@ -80,7 +80,7 @@ public static class SyntheticDatasetWriter
                 var sample = generator.Generate(i);
                 label = sample.Label;
                 WriteAtomic(path, ImageCodec.Encode(SynthImages.ToUInt16Range(sample.Image).Permute(1, 2, 0), ImageFormat.Png));
-                WriteAtomic(Path.Combine(dir, "masks", name), ImageCodec.Encode(sample.Mask.Mul(255).Permute(1, 2, 0), ImageFormat.Png));
+                WriteAtomic(Path.Combine(dir, "masks", name), ImageCodec.Encode(sample.Mask.Mul(255).To(DType.UInt8).Permute(1, 2, 0), ImageFormat.Png));
             }
             csv.Append(CultureInfo.InvariantCulture, $"images/{name},{label},masks/{name}\n");
             paths.Add(path);
