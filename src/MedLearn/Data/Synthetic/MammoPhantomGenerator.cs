@@ -64,12 +64,12 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
 
         // Breast: half-ellipse against the chest wall (left or right), irregular boundary, skin line.
         var side = rng.Chance(0.5) ? 1.0 : -1.0;
-        var a = rng.Uniform(0.8, 0.95) * 2 * xe;
-        var b = rng.Uniform(0.7, 0.9);
+        var a = rng.Uniform(0.62, 0.8) * 2 * xe;
+        var b = rng.Uniform(0.6, 0.8);
         var cy = rng.Uniform(-0.1, 0.1);
         var xl = x.Mul(side).Add(xe);  // distance from the chest wall
         var rho = (xl / a).Square().Add(((y - cy) / b).Square()).Sqrt();
-        rho = rho + SynthOps.SmoothNoise2d(g, 1, h, w, 6).Squeeze(0).Mul(rng.Uniform(0.01, 0.03));
+        rho = rho + SynthOps.SmoothNoise2d(g, 1, h, w, 4).Squeeze(0).Mul(rng.Uniform(0.005, 0.015));
         var inside = SynthOps.SoftStep(1.0 - rho, 1.5 * px);
         var skinDepth = Math.Max(rng.Uniform(0.006, 0.012), 1.5 * px);
         var skin = (1.0 - rho - skinDepth).Square().Div(-2 * Math.Pow(skinDepth * 0.5, 2)).Exp();
