@@ -54,7 +54,7 @@ void check_complete(const uint8_t* b, int64_t len) {
       if (b[i + 1] == 0xDA) last_sos = i;
       else if (b[i + 1] == 0xD9) last_eoi = i;
     }
-    if (last_sos < 0) fail("corrupt JPEG: no start-of-scan marker");
+    if (last_sos < 0) fail("truncated or corrupt JPEG: no start-of-scan marker");
     if (last_eoi < last_sos) fail("truncated JPEG: no end-of-image marker (FF D9) after the last scan");
   } else if (is_png(b, len)) {
     // The IEND chunk (length 0, type "IEND", CRC AE 42 60 82) ends every complete PNG; allow trailing bytes.

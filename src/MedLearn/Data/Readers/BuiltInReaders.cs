@@ -5,6 +5,7 @@ internal static class BuiltInReaders
 {
     public static IEnumerable<IImageReader> Create()
     {
-        yield break;
+        yield return new NiftiReader();
+        yield return new RasterImageReader();
     }
 }

@@ -1,0 +1,96 @@
+using MedLearn.Torch;
+using MedLearn.Torch.Vision;
+
+namespace MedLearn.Data.Readers;
+
+/// <summary>
+/// Reads PNG, JPEG, BMP and TIFF photographs / screenshots through OpenCV (<see cref="ImageCodec"/>), recognised by
+/// their magic bytes (extension only when the content cannot tell).
+/// </summary>
+/// <remarks>
+/// <para>Result: a 2-D <see cref="MedicalImage"/> <c>[C, H, W]</c> (contiguous) with C = 1 (gray), 3 (RGB) or 4 (RGBA;
+/// gray+alpha PNGs come back as RGBA). 8-bit samples are uint8; 16-bit samples are int32 holding 0..65535
+/// (never squashed to 8 bits); float TIFFs are float32. <see cref="ImageMeta.BitsStored"/> is 8, 16 or 32,
+/// spacing is [1, 1], the affine is the identity and the space is <see cref="CoordinateSpace.Pixel"/>.</para>
+/// <para>Limits: a multi-page TIFF yields its FIRST page only; EXIF orientation is not applied; truncated JPEG/PNG
+/// files (no end-of-image marker / IEND chunk) are rejected rather than returned half-decoded.</para>
+/// </remarks>
+public sealed class RasterImageReader : IImageReader
+{
+    /// <summary>Creates a reader decoding at full size (<paramref name="reduce"/> = 1) or at 1/2, 1/4, 1/8 of each side.</summary>
+    /// <param name="reduce">1, 2, 4 or 8; JPEGs then use libjpeg's fast reduced decode (8-bit output).</param>
+    public RasterImageReader(int reduce = 1)
+    {
+        if (reduce is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(reduce), reduce, "reduce must be 1, 2, 4 or 8");
+        Reduce = reduce;
+    }
+
+    /// <summary>Downscale factor applied while decoding (1 = full size).</summary>
+    public int Reduce { get; }
+
+    /// <inheritdoc />
+    public string Name => "png/jpeg/bmp/tiff (OpenCV)";
+
+    private static readonly string[] s_extensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"];
+
+    /// <inheritdoc />
+    public bool CanRead(string path, ReadOnlySpan<byte> header)
+    {
+        if (FormatOf(header) is not null) return true;
+        // Extension fallback: the decoder then reports what is wrong with the content.
+        return s_extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    }
+
+    /// <summary>"png", "jpeg", "bmp", "tiff" from the magic bytes, or null.</summary>
+    internal static string? FormatOf(ReadOnlySpan<byte> h)
+    {
+        if (h.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return "png";
+        if (h.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF])) return "jpeg";
+        if (h.StartsWith("II*\0"u8) || h.StartsWith("MM\0*"u8)) return "tiff";
+        if (h.Length >= 26 && h.StartsWith("BM"u8) && h[6] == 0 && h[7] == 0 && h[8] == 0 && h[9] == 0) return "bmp";
+        return null;
+    }
+
+    /// <inheritdoc />
+    public MedicalImage Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageReadException(path, $"cannot read: {e.Message}", e);
+        }
+        return Decode(bytes, path, Reduce);
+    }
+
+    /// <summary>Decodes an in-memory encoded image as <see cref="Read"/> does; <paramref name="path"/> names it in errors.</summary>
+    public static MedicalImage Decode(ReadOnlySpan<byte> bytes, string path, int reduce = 1)
+    {
+        if (bytes.IsEmpty) throw new ImageReadException(path, "the file is empty");
+        using var scope = DisposeScope.Open();
+        DecodedImage decoded;
+        try
+        {
+            decoded = ImageCodec.Decode(bytes, reduce);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ImageReadException(path, e.Message, e);
+        }
+        var chw = decoded.Pixels.Permute(2, 0, 1).Contiguous();
+        var channels = chw.Size(0);
+        var meta = new ImageMeta
+        {
+            SourcePath = path,
+            SpatialDims = 2,
+            Spacing = [1, 1],
+            Space = CoordinateSpace.Pixel,
+            BitsStored = decoded.BitsPerSample,
+            ColorSpace = channels switch { 3 => "rgb", 4 => "rgba", _ => "gray" },
+        };
+        return new MedicalImage(chw, meta);
+    }
+}
