@@ -1,11 +1,7 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Compression;
-using MedLearn.Data;
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Readers;
 using MedLearn.Torch;
-using MedLearn.Torch.Vision;
 
 namespace MedLearn.Cli.Commands;
 
@@ -128,55 +124,10 @@ internal static class DataInspect
                 string.Join("x", image.Meta.Spacing.Select(s => s.ToString("0.###", CultureInfo.InvariantCulture))), image.Data.DType.ToString());
             return true;
         }
-        catch (ImageReadException e)
-        {
-            error = e.Message;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TorchException or InvalidDataException)
+        catch (Exception e) when (e is ImageReadException or IOException or UnauthorizedAccessException or TorchException or InvalidDataException)
         {
             error = e.Message;
             return false;
         }
-        // Formats without a registered reader yet: decode 2-D images with the codec, read NIfTI headers.
-        try
-        {
-            if (path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase))
-            {
-                probe = NiftiHeaderProbe(path);
-                return true;
-            }
-            var decoded = ImageCodec.Decode(File.ReadAllBytes(path));
-            var s = decoded.Pixels.Shape;
-            probe = new Probe($"{s[0]}x{s[1]}", s[2], decoded.BitsPerSample, "1x1", decoded.Pixels.DType.ToString());
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or TorchException)
-        {
-            error = e.Message;
-            return false;
-        }
-    }
-
-    private static Probe NiftiHeaderProbe(string path)
-    {
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        var h = new byte[348];
-        stream.ReadExactly(h);
-        if (BinaryPrimitives.ReadInt32LittleEndian(h) != 348) throw new InvalidDataException("not a little-endian NIfTI-1 header");
-        var rank = Math.Clamp((int)BinaryPrimitives.ReadInt16LittleEndian(h.AsSpan(40)), 1, 7);
-        var dims = new long[rank];
-        var pix = new double[rank];
-        for (var i = 0; i < rank; i++)
-        {
-            dims[i] = BinaryPrimitives.ReadInt16LittleEndian(h.AsSpan(42 + 2 * i));
-            pix[i] = BinaryPrimitives.ReadSingleLittleEndian(h.AsSpan(80 + 4 * i));
-        }
-        var datatype = BinaryPrimitives.ReadInt16LittleEndian(h.AsSpan(70));
-        var bitpix = BinaryPrimitives.ReadInt16LittleEndian(h.AsSpan(72));
-        var spatial = Math.Min(3, dims.Length);
-        var channels = dims.Length > 3 ? dims[3..].Aggregate(1L, (a, b) => a * b) : 1;
-        return new Probe(string.Join("x", dims[..spatial].Reverse()), channels, bitpix,
-            string.Join("x", pix[..spatial].Reverse().Select(v => v.ToString("0.###", CultureInfo.InvariantCulture))), $"nifti datatype {datatype}");
     }
 }

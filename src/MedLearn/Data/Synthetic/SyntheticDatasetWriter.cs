@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MedLearn.Data.Writers;
 using MedLearn.Torch;
 using MedLearn.Torch.Vision;
 
@@ -111,8 +112,8 @@ public static class SyntheticDatasetWriter
             using (var scope = DisposeScope.Open())
             {
                 var sample = generator.Generate(i);
-                WriteAtomic(path, SynthNifti.EncodeGz(sample.Image, sample.Meta));
-                WriteAtomic(Path.Combine(dir, "labelsTr", name), SynthNifti.EncodeGz(sample.Mask, sample.Meta with { BitsStored = 8 }));
+                NiftiWriter.Write(sample.Image, sample.Meta, path);
+                NiftiWriter.Write(sample.Mask, sample.Meta with { BitsStored = 8 }, Path.Combine(dir, "labelsTr", name));
             }
             paths.Add(path);
             progress?.Report(new SynthProgress(i + 1, count, path));
@@ -125,23 +126,6 @@ public static class SyntheticDatasetWriter
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), "count must be positive");
     }
 
-    /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, then renames it.</summary>
-    private static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
-    {
-        var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                f.Write(bytes);
-                f.Flush(flushToDisk: false);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
-    }
+    /// <summary>Writes <paramref name="bytes"/> atomically (temporary sibling, then rename).</summary>
+    private static void WriteAtomic(string path, byte[] bytes) => AtomicFile.Write(path, s => s.Write(bytes));
 }
