@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using MedLearn.Cli.Demo;
 using MedLearn.Torch;
+using MedLearn.Torch.Amp;
 using MedLearn.Torch.Nn;
 using MedLearn.Torch.Optim;
 using MedLearn.Torch.Serialization;
@@ -21,15 +22,17 @@ internal static class DemoCommand
         var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 32 };
         var seed = new Option<ulong>("--seed") { Description = "Seed for weights and data (the run is repeatable).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder for model.pt (a PyTorch state dict).", DefaultValueFactory = _ => "demo-output" };
+        var precision = new Option<string>("--precision") { Description = "auto (fastest safe path for this CPU), fp32 or bf16.", DefaultValueFactory = _ => "auto" };
         var command = new Command("demo", "Quick-start: train a tiny CNN on synthetic lesion images and report loss and accuracy.")
         {
-            steps, batch, seed, output,
+            steps, batch, seed, output, precision,
         };
-        command.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(output)!));
+        command.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(output)!,
+            PrecisionPlan.ParsePrecision(parse.GetValue(precision)!)));
         return command;
     }
 
-    private static int Run(int steps, int batchSize, ulong seed, string outDir)
+    private static int Run(int steps, int batchSize, ulong seed, string outDir, Precision precision)
     {
         if (steps <= 0 || batchSize <= 1)
         {
@@ -39,15 +42,18 @@ internal static class DemoCommand
         torch.ManualSeed(seed);
         using var data = new SyntheticLesions(24, seed + 1);
         using var model = new TinyCnn(classes: 2);
+        var plan = PrecisionPlan.Resolve(precision, Device.CPU);
+        plan.Apply(model);
         using var optimizer = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
 
         Console.WriteLine($"demo: synthetic lesion detection, 24x24 images, tiny CNN ({model.ParameterCount()} parameters), seed {seed}, {torch.NumThreads} threads");
+        Console.WriteLine($"precision: {plan.Reason}");
         var (testImages, testLabels) = data.Batch(512);
         testImages.DetachFromDisposeScope();
         testLabels.DetachFromDisposeScope();
         using var _ti = testImages;
         using var _tl = testLabels;
-        Console.WriteLine($"held-out accuracy before training: {Accuracy(model, testImages, testLabels):P1}");
+        Console.WriteLine($"held-out accuracy before training: {Accuracy(model, plan, testImages, testLabels):P1}");
 
         var clock = Stopwatch.StartNew();
         double windowLoss = 0;
@@ -60,7 +66,8 @@ internal static class DemoCommand
             using var scope = DisposeScope.Open();
             model.Train();
             var (images, labels) = data.Batch(batchSize);
-            var loss = Functional.CrossEntropy(model.Forward(images), labels);
+            Tensor loss;
+            using (plan.Autocast()) loss = Functional.CrossEntropy(model.Forward(plan.PrepareInput(images)), labels);
             optimizer.ZeroGrad();
             loss.Backward();
             optimizer.Step();
@@ -76,7 +83,7 @@ internal static class DemoCommand
                 window = 0;
             }
         }
-        var accuracy = Accuracy(model, testImages, testLabels);
+        var accuracy = Accuracy(model, plan, testImages, testLabels);
         Console.WriteLine($"held-out accuracy after {steps} steps: {accuracy:P1}");
 
         Directory.CreateDirectory(outDir);
@@ -88,12 +95,13 @@ internal static class DemoCommand
         return learned ? 0 : 1;
     }
 
-    private static double Accuracy(TinyCnn model, Tensor images, Tensor labels)
+    private static double Accuracy(TinyCnn model, PrecisionPlan plan, Tensor images, Tensor labels)
     {
         using var scope = DisposeScope.Open();
         using var inference = GradMode.InferenceMode();
+        using var autocast = plan.Autocast();
         model.Eval();
-        var predicted = model.Forward(images).Argmax(1);
+        var predicted = model.Forward(plan.PrepareInput(images)).Argmax(1);
         return predicted.Eq(labels).To(DType.Float32).Mean().ToDouble();
     }
 }

@@ -2,26 +2,14 @@ namespace MedLearn.Torch.Nn;
 
 /// <summary>
 /// 2-D average pooling layer (torch.nn.AvgPool2d); stride defaults to the kernel size; padding counts in
-/// the divisor when <see cref="CountIncludePad"/>. No parameters.
+/// the divisor when <see cref="AvgPoolNd.CountIncludePad"/>. No parameters.
 /// </summary>
-public sealed class AvgPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, bool ceilMode = false, bool countIncludePad = true, long? divisorOverride = null) : Module<Tensor, Tensor>
+public sealed class AvgPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, bool ceilMode = false, bool countIncludePad = true, long? divisorOverride = null)
+    : AvgPoolNd(kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride)
 {
     /// <summary>A square window of side <paramref name="kernelSize"/> (stride 0 = kernel size).</summary>
     public AvgPool2d(long kernelSize, long stride = 0, long padding = 0, bool ceilMode = false, bool countIncludePad = true)
         : this([kernelSize], stride == 0 ? null : [stride], [padding], ceilMode, countIncludePad) { }
-
-    /// <summary>Window (kernel) size per spatial dim (one value = every dim).</summary>
-    public long[] KernelSize { get; } = kernelSize;
-    /// <summary>Step between windows (defaults to the kernel size for pooling).</summary>
-    public long[] Stride { get; } = stride ?? kernelSize;
-    /// <summary>Implicit padding on both sides of each spatial dim.</summary>
-    public long[] Padding { get; } = padding ?? [0];
-    /// <summary>Use ⌈⌉ instead of ⌊⌋ for the output size.</summary>
-    public bool CeilMode { get; } = ceilMode;
-    /// <summary>Whether zero padding counts in the averaging divisor.</summary>
-    public bool CountIncludePad { get; } = countIncludePad;
-    /// <summary>Fixed divisor replacing the window size, or null.</summary>
-    public long? DivisorOverride { get; } = divisorOverride;
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);

@@ -1,22 +1,12 @@
 namespace MedLearn.Torch.Nn;
 
 /// <summary>2-D max pooling layer (torch.nn.MaxPool2d); stride defaults to the kernel size. No parameters.</summary>
-public sealed class MaxPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false) : Module<Tensor, Tensor>
+public sealed class MaxPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false)
+    : MaxPoolNd(kernelSize, stride, padding, dilation, ceilMode)
 {
     /// <summary>A square window of side <paramref name="kernelSize"/> (stride 0 = kernel size).</summary>
     public MaxPool2d(long kernelSize, long stride = 0, long padding = 0, long dilation = 1, bool ceilMode = false)
         : this([kernelSize], stride == 0 ? null : [stride], [padding], [dilation], ceilMode) { }
-
-    /// <summary>Window (kernel) size per spatial dim (one value = every dim).</summary>
-    public long[] KernelSize { get; } = kernelSize;
-    /// <summary>Step between windows (defaults to the kernel size for pooling).</summary>
-    public long[] Stride { get; } = stride ?? kernelSize;
-    /// <summary>Implicit padding on both sides of each spatial dim.</summary>
-    public long[] Padding { get; } = padding ?? [0];
-    /// <summary>Spacing between kernel elements.</summary>
-    public long[] Dilation { get; } = dilation ?? [1];
-    /// <summary>Use ⌈⌉ instead of ⌊⌋ for the output size.</summary>
-    public bool CeilMode { get; } = ceilMode;
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Functional.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);

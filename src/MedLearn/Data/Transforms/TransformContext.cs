@@ -4,7 +4,7 @@ namespace MedLearn.Data.Transforms;
 
 /// <summary>
 /// The random streams of one sample in one epoch (and one augmented view of it): a managed
-/// <see cref="System.Random"/> for transform parameters and a libtorch <see cref="Torch.Generator"/> for
+/// <see cref="System.Random"/> for transform parameters and a libtorch <see cref="MedLearn.Torch.Generator"/> for
 /// tensor noise, both seeded from (run seed, epoch, sample index, view) by SplitMix64. Two contexts with the
 /// same four numbers produce the same draws; the worker that runs the transform does not matter.
 /// </summary>
