@@ -2,7 +2,7 @@
 # Data-pipeline throughput: MedLearn DataLoader vs torchvision ImageFolder + DataLoader on the same JPEGs.
 # Pipeline on both sides: JPEG decode -> RandomResizedCrop 224 -> horizontal flip -> ImageNet normalise -> batches.
 #   bench/data/run.sh                      # WORKERS="1 2" REPS=3 EPOCHS=4 COUNT=256 BATCH=32
-# Generates DATA (default /tmp/medlearn-databench/rop512: COUNT synthetic 512x512 ROP JPEGs, quality 90) with
+# Generates DATA (default /tmp/medlearn-databench/rop512: COUNT synthetic 512x512 ROP JPEGs, quality 95) with
 # `medlearn data synth rop` when missing. Runs alternate C# and Python, each configuration REPS times in fresh
 # processes; the table reports the median run. Writes bench/results/data-throughput.md (override with OUT).
 set -euo pipefail
@@ -20,7 +20,7 @@ dotnet build bench/MedLearn.DataBench -c Release 2>&1 | grep -E " error |warning
 if [ ! -d "$DATA" ]; then
   dotnet build src/MedLearn.Cli -c Release 2>&1 | grep -E " error |warning" | sort -u || true
   dotnet src/MedLearn.Cli/bin/Release/net10.0/medlearn.dll data synth rop --out "$DATA" --count "$COUNT" --seed 0 \
-    --size 512 --format jpg --quality 90 >&2
+    --size 512 --format jpg --quality 95 >&2
 fi
 CS="dotnet bench/MedLearn.DataBench/bin/Release/net10.0/MedLearn.DataBench.dll"
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
@@ -45,7 +45,7 @@ FILES=$(find "$DATA" -name '*.jpg' | wc -l)
   echo
   echo "- Machine: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs"
   echo "- Python: $($PY -c 'import torch, torchvision, PIL; print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, Pillow {PIL.__version__}")')"
-  echo "- Data: $FILES synthetic 512x512 RGB ROP JPEGs (\`medlearn data synth rop --size 512 --format jpg --quality 90\`), class folders"
+  echo "- Data: $FILES synthetic 512x512 RGB ROP JPEGs (\`medlearn data synth rop --size 512 --format jpg --quality 95\`), class folders"
   echo "- Pipeline: decode -> RandomResizedCrop(224, scale 0.08-1, ratio 3/4-4/3) -> horizontal flip p=0.5 -> ImageNet normalise -> batch $BATCH, shuffled"
   echo "  - MedLearn: FolderDataset + DataLoader(Workers=N, WorkerIntraOpThreads=1, PrefetchDepth=2); OpenCV decode, Compose(ToFloat, RandomResizedCrop, RandomFlip, Normalize)"
   echo "  - torchvision: ImageFolder (PIL decode) + transforms + DataLoader(num_workers=N, persistent_workers, prefetch_factor=2)"
