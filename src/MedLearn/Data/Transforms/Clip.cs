@@ -7,8 +7,8 @@ namespace MedLearn.Data.Transforms;
 /// The mask is untouched.
 /// </summary>
 /// <remarks>
-/// Edge cases: a null bound is open; NaN voxels are ignored by the percentile and stay NaN; an image without
-/// finite-or-infinite non-NaN voxels is unchanged. lo &gt; hi is an <see cref="ArgumentException"/>. Float images only.
+/// Edge cases: a null bound is open; NaN voxels are ignored by the percentile and stay NaN (clamp propagates NaN);
+/// an all-NaN image is unchanged. lo &gt; hi is an <see cref="ArgumentException"/>. Float images only.
 /// </remarks>
 public sealed class Clip : ITransform
 {

@@ -105,7 +105,7 @@ public static class ColorOps
         var sectorShape = Enumerable.Repeat(1L, ii.Dim + 1).ToArray();
         sectorShape[0] = 6;
         var mask = ii.Unsqueeze(0).Eq(torch.Arange(0, 6, dtype: img.DType).Reshape(sectorShape)).To(img.DType);
-        var a1 = torch.Stack([v, v, t, p, p, q], 0);
+        var a1 = torch.Stack([v, q, p, p, t, v], 0);
         var a2 = torch.Stack([t, v, v, q, p, p], 0);
         var a3 = torch.Stack([p, p, t, v, v, q], 0);
         var a4 = torch.Stack([a1, a2, a3], 0); // [3, 6, ...]

@@ -10,7 +10,7 @@ namespace MedLearn.Data.Transforms;
 /// </summary>
 /// <remarks>
 /// <para>Parameters (torchvision's get_params order, drawn from <see cref="TransformContext.Random"/>): angle
-/// <c>U(−degrees, degrees)</c> (3-D: three angles, each from the same range); translation per axis
+/// <c>U(−degrees, degrees)</c> (or <c>U(degreesRange)</c>) (3-D: three angles, each from the same range); translation per axis
 /// <c>round(U(−f·n, f·n))</c> pixels for fraction f of size n in (W, H[, D]) order; scale <c>U(scale₀, scale₁)</c>;
 /// shear x <c>U(shear₀, shear₁)</c> and y <c>U(shear₂, shear₃)</c> (2-D only). Defaults: degrees 0, no translation,
 /// scale 1, no shear — i.e. the identity.</para>
@@ -27,11 +27,14 @@ namespace MedLearn.Data.Transforms;
 /// <param name="shear">torchvision shear: 1 value s = x in (−s, s); 2 values = x range; 4 values = x and y ranges. 2-D only.</param>
 /// <param name="interpolation">Image sampling (default bilinear).</param>
 /// <param name="fill">Value outside the input for the image (default 0).</param>
+/// <param name="degreesRange">Asymmetric rotation range (min, max) replacing ±<paramref name="degrees"/> (torchvision's sequence form).</param>
 public sealed class RandomAffine(double degrees = 0, double[]? translate = null, (double Min, double Max)? scale = null,
-    double[]? shear = null, GridSampleMode interpolation = GridSampleMode.Bilinear, double fill = 0) : ITransform
+    double[]? shear = null, GridSampleMode interpolation = GridSampleMode.Bilinear, double fill = 0, (double Min, double Max)? degreesRange = null) : ITransform
 {
-    /// <summary>Rotation range ±degrees.</summary>
-    public double Degrees { get; } = degrees >= 0 ? degrees : throw new ArgumentOutOfRangeException(nameof(degrees), "must be >= 0");
+    /// <summary>Rotation range (min, max) in degrees.</summary>
+    public (double Min, double Max) Degrees { get; } = degreesRange is { } dr
+        ? (dr.Min <= dr.Max ? dr : throw new ArgumentOutOfRangeException(nameof(degreesRange), "need min <= max"))
+        : degrees >= 0 ? (-degrees, degrees) : throw new ArgumentOutOfRangeException(nameof(degrees), "must be >= 0");
 
     /// <summary>Translation fractions in (W, H[, D]) order.</summary>
     public double[]? Translate { get; } = translate is { } t && t.Any(v => v is < 0 or > 1)
@@ -61,7 +64,7 @@ public sealed class RandomAffine(double degrees = 0, double[]? translate = null,
     public AffineParameters GetParams(long[] spatial, Random random)
     {
         var dims = spatial.Length;
-        var angles = Enumerable.Range(0, dims == 2 ? 1 : 3).Select(_ => TransformHelpers.Uniform(random, -Degrees, Degrees)).ToArray();
+        var angles = Enumerable.Range(0, dims == 2 ? 1 : 3).Select(_ => TransformHelpers.Uniform(random, Degrees.Min, Degrees.Max)).ToArray();
         var n = spatial.Reverse().ToArray(); // (W, H[, D])
         var tr = new double[dims];
         if (Translate is { } t)
