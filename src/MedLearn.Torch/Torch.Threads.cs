@@ -29,4 +29,16 @@ public static partial class torch
             return n;
         }
     }
+
+    /// <summary>
+    /// Diagnostic: runs a trivial parallel loop (libtorch's <c>at::parallel_for</c>) on the calling thread and
+    /// returns how many OpenMP threads actually executed it (1 = this thread's ops run single-threaded).
+    /// Independent of machine load, unlike timings.
+    /// </summary>
+    public static int ProbeIntraOpTeam()
+    {
+        var n = Native.ml_probe_intra_op_team();
+        Native.Check();
+        return n;
+    }
 }

@@ -202,7 +202,11 @@ public class DataLoaderTests
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, transform.ThreadsSeen.Keys);
         Assert.All(transform.ThreadsSeen.Values, n => Assert.Equal(1, n));
         Assert.Equal(consumerThreads, torch.ThreadNumThreads);
-        Assert.Equal(torch.NumThreads, torch.ThreadNumThreads);
+        Assert.Equal(torch.NumThreads, torch.ProbeIntraOpTeam()); // the consumer still parallelises over every thread
+        // Inline loading (Workers = 0) runs on the consumer thread with its full setting.
+        var inline = new NoiseTransform();
+        Run(new DataLoader(ds, inline, new DataLoaderOptions { BatchSize = 2 }), 0);
+        Assert.Equal(torch.NumThreads, Assert.Single(inline.ThreadsSeen).Value);
     }
 
     [Fact]
@@ -220,6 +224,19 @@ public class DataLoaderTests
         Assert.InRange(s.DataWaitFraction, 0, 1);
         s.Reset();
         Assert.Equal(0, s.Batches);
+    }
+
+    [Fact]
+    public void PrefetchingHidesLoadingBehindASlowConsumer()
+    {
+        using var dir = new TempDir();
+        var ds = Images(dir, 16);
+        var loader = new DataLoader(ds, new NoiseTransform(maxDelayMs: 2), new DataLoaderOptions { BatchSize = 2, Workers = 2, PrefetchDepth = 2 });
+        foreach (var batch in loader.Epoch(0))
+            using (batch)
+                Thread.Sleep(25); // a "training step" much slower than loading a batch
+        // Only the first batch is waited for; generous bound for a busy shared machine.
+        Assert.InRange(loader.Statistics.DataWaitFraction, 0, 0.5);
     }
 
     [Fact]

@@ -10,12 +10,12 @@ internal sealed class NoiseTransform(int maxDelayMs = 0) : ITransform
     private static int s_seed;
     private readonly ThreadLocal<Random> _delay = new(() => new Random(Interlocked.Increment(ref s_seed)));
 
-    /// <summary>Managed thread id → intra-op threads seen there (to check the per-thread setting).</summary>
+    /// <summary>Managed thread id → OpenMP team size a parallel_for got there (checks the per-thread setting).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<int, int> ThreadsSeen { get; } = new();
 
     public Sample Apply(Sample sample, TransformContext context)
     {
-        ThreadsSeen[Environment.CurrentManagedThreadId] = torch.ThreadNumThreads;
+        ThreadsSeen[Environment.CurrentManagedThreadId] = torch.ProbeIntraOpTeam();
         if (maxDelayMs > 0) Thread.Sleep(_delay.Value!.Next(maxDelayMs + 1)); // timing noise NOT from the context
         var noise = torch.Randn(sample.Image.Shape, context.Generator);
         var shift = context.Random.NextDouble();
