@@ -11,6 +11,7 @@ internal static class Program
         {
             DoctorCommand.Create(),
             DemoCommand.Create(),
+            DataCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

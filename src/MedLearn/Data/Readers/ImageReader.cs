@@ -9,7 +9,8 @@ namespace MedLearn.Data.Readers;
 public static class ImageReader
 {
     private static readonly ConcurrentQueue<IImageReader> s_readers = new();
-    private static int s_builtInsRegistered;
+    private static readonly Lock s_registrationLock = new();
+    private static volatile bool s_builtInsRegistered;
 
     /// <summary>Registered readers, built-in ones first, in the order they are tried.</summary>
     public static IReadOnlyList<IImageReader> Readers
@@ -59,7 +60,14 @@ public static class ImageReader
 
     private static void EnsureBuiltIns()
     {
-        if (Interlocked.Exchange(ref s_builtInsRegistered, 1) == 1) return;
-        foreach (var r in BuiltInReaders.Create()) s_readers.Enqueue(r);
+        // Other threads must not see the flag before the built-ins are in the queue (parallel loader workers
+        // would otherwise find no reader at all).
+        if (s_builtInsRegistered) return;
+        lock (s_registrationLock)
+        {
+            if (s_builtInsRegistered) return;
+            foreach (var r in BuiltInReaders.Create()) s_readers.Enqueue(r);
+            s_builtInsRegistered = true;
+        }
     }
 }

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using MedLearn.Data.Datasets;
+using MedLearn.Data.Loading;
+using MedLearn.Data.Transforms;
+using MedLearn.Torch;
+
+namespace MedLearn.DataBench;
+
+/// <summary>
+/// Data-pipeline throughput: ImageFolder of JPEGs -> decode -> RandomResizedCrop 224 -> horizontal flip ->
+/// ImageNet normalisation -> batches, with N loader workers. Mirrors bench/data/torchvision_loader.py.
+/// Prints one "RESULT key=value ..." line.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        string? data = null;
+        int workers = 2, batch = 32, epochs = 3, threads = Environment.ProcessorCount;
+        var pipeline = "full";
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var v = args[i + 1];
+            switch (args[i])
+            {
+                case "--data": data = v; break;
+                case "--workers": workers = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--batch": batch = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--epochs": epochs = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--pipeline": pipeline = v; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+        if (data is null || epochs < 2)
+        {
+            Console.Error.WriteLine("usage: MedLearn.DataBench --data DIR [--workers N] [--batch 32] [--epochs >=2] [--threads T]");
+            return 2;
+        }
+        torch.SetNumThreads(threads);
+        var dataset = FolderDataset.Load(data);
+        double[] mean = [.. Normalize.ImageNetMean.Select(m => m * 255)];
+        double[] std = [.. Normalize.ImageNetStd.Select(s => s * 255)];
+        // uint8 -> float (0..255), crop+resize, flip, then (x/255 - mean)/std folded into one normalisation.
+        var transform = new Compose(new ToFloat(), new RandomResizedCrop([224, 224]), new RandomFlip(0.5), new Normalize(mean, std));
+        if (pipeline == "profile") return Profile(dataset, mean, std);
+        ITransform? chosen = pipeline switch
+        {
+            "full" => transform,
+            "decode" => null,
+            "float" => new ToFloat(),
+            "crop" => new Compose(new ToFloat(), new RandomResizedCrop([224, 224])),
+            _ => throw new ArgumentException($"--pipeline {pipeline}: full, decode, float or crop"),
+        };
+        var loader = new DataLoader(dataset, chosen, new DataLoaderOptions
+        {
+            BatchSize = batch,
+            Shuffle = true,
+            Seed = 1,
+            Workers = workers,
+            PrefetchDepth = 2,
+        });
+
+        // Epoch 0 warms up (JIT, first decodes, file cache); epochs 1.. are timed.
+        long images = 0;
+        var clock = new Stopwatch();
+        double checksum = 0;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            if (epoch == 1) clock.Start();
+            foreach (var b in loader.Epoch(epoch))
+            {
+                using (b)
+                {
+                    if (epoch > 0) images += b.Count;
+                    if (b.Number == 0) checksum += b.Image.Select(0, 0).To(DType.Float32).Mean().ToDouble();
+                }
+            }
+        }
+        clock.Stop();
+        var ips = images / clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT impl=medlearn pipeline={pipeline} workers={workers} batch={batch} images={images} seconds={clock.Elapsed.TotalSeconds:F2} img_per_s={ips:F1} files={dataset.Count} checksum={checksum:F4}"));
+        return 0;
+    }
+
+    /// <summary>Single-thread time per stage (ms/image) over the dataset, to see where the pipeline spends.</summary>
+    private static int Profile(ImageDataset dataset, double[] mean, double[] std)
+    {
+        var names = new[] { "read file", "decode", "hwc->chw", "to float", "rrc", "flip", "normalize" };
+        var ticks = new long[names.Length];
+        var rrc = new RandomResizedCrop([224, 224]);
+        var flip = new RandomFlip(1.0);
+        var norm = new Normalize(mean, std);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Array.Clear(ticks);
+            for (var i = 0; i < dataset.Count; i++)
+            {
+                using var scope = DisposeScope.Open();
+                using var ctx = TransformContext.For(1, pass, i, 0);
+                var t = Stopwatch.GetTimestamp();
+                void Lap(int k) { var now = Stopwatch.GetTimestamp(); ticks[k] += now - t; t = now; }
+                var bytes = File.ReadAllBytes(dataset[i].Path); Lap(0);
+                var hwc = MedLearn.Torch.Vision.ImageCodec.Decode(bytes).Pixels; Lap(1);
+                var sample = new MedLearn.Data.Sample { Image = hwc.Permute(2, 0, 1).Contiguous() }; Lap(2);
+                sample = new ToFloat().Apply(sample, ctx); Lap(3);
+                sample = rrc.Apply(sample, ctx); Lap(4);
+                sample = flip.Apply(sample, ctx); Lap(5);
+                sample = norm.Apply(sample, ctx); Lap(6);
+            }
+        }
+        for (var k = 0; k < names.Length; k++)
+            Console.WriteLine($"{names[k],-10} {ticks[k] * 1000.0 / Stopwatch.Frequency / dataset.Count:F3} ms/image");
+        return 0;
+    }
+}

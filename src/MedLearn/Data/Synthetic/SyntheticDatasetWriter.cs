@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using MedLearn.Data.Writers;
+using MedLearn.Torch;
+using MedLearn.Torch.Vision;
+
+namespace MedLearn.Data.Synthetic;
+
+/// <summary>Progress of a synthetic dataset write: files written so far out of the total.</summary>
+/// <param name="Done">Samples written.</param>
+/// <param name="Total">Samples to write.</param>
+/// <param name="LastPath">The last image written.</param>
+public readonly record struct SynthProgress(int Done, int Total, string LastPath);
+
+/// <summary>
+/// Writes synthetic datasets as ordinary files in the layouts MedLearn's readers and datasets expect. Every
+/// file is written atomically (temporary file in the same folder, then rename), so an interrupted run never
+/// leaves a truncated image behind. Sample i of a dataset is always the phantom with index i, so a dataset is
+/// reproducible from (seed, count, size).
+/// </summary>
+public static class SyntheticDatasetWriter
+{
+    /// <summary>
+    /// ROP classification data: <c>dir/&lt;class&gt;/rop_NNNNN.png</c> with class folders normal, stage1, stage2,
+    /// stage3 (balanced: sample i has stage i mod 4). <paramref name="format"/> PNG (lossless) or JPEG.
+    /// </summary>
+    /// <returns>The image paths, in index order.</returns>
+    public static IReadOnlyList<string> WriteRop(string dir, int count, RopPhantomOptions options,
+        ImageFormat format = ImageFormat.Png, int jpegQuality = 95, IProgress<SynthProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckCount(count);
+        var generator = new RopPhantomGenerator(options);
+        foreach (var name in RopPhantomGenerator.ClassNames) Directory.CreateDirectory(Path.Combine(dir, name));
+        var ext = format switch
+        {
+            ImageFormat.Png => ".png",
+            ImageFormat.Jpeg => ".jpg",
+            _ => throw new ArgumentException("ROP images are written as PNG or JPEG", nameof(format)),
+        };
+        var paths = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stage = RopPhantomGenerator.StageOf(i);
+            var path = Path.Combine(dir, RopPhantomGenerator.ClassNames[(int)stage], $"rop_{i:D5}{ext}");
+            using (var scope = DisposeScope.Open())
+            {
+                var hwc = SynthImages.ToUInt8(generator.Generate(i, stage)).Permute(1, 2, 0);
+                WriteAtomic(path, ImageCodec.Encode(hwc, format, format == ImageFormat.Jpeg ? jpegQuality : -1));
+            }
+            paths.Add(path);
+            progress?.Report(new SynthProgress(i + 1, count, path));
+        }
+        return paths;
+    }
+
+    /// <summary>
+    /// Screening data: <c>dir/images/mammo_NNNNN.png</c> (16-bit gray), <c>dir/masks/mammo_NNNNN.png</c> (8-bit,
+    /// 0/255) and <c>dir/labels.csv</c> with columns <c>path,label,mask</c> (relative paths; label 0 = no lesion,
+    /// 1 = lesion present), readable by the manifest dataset.
+    /// </summary>
+    /// <returns>The image paths, in index order.</returns>
+    public static IReadOnlyList<string> WriteMammo(string dir, int count, MammoPhantomOptions options,
+        IProgress<SynthProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckCount(count);
+        var generator = new MammoPhantomGenerator(options);
+        Directory.CreateDirectory(Path.Combine(dir, "images"));
+        Directory.CreateDirectory(Path.Combine(dir, "masks"));
+        var csv = new StringBuilder("path,label,mask\n");
+        var paths = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = $"mammo_{i:D5}.png";
+            var path = Path.Combine(dir, "images", name);
+            int label;
+            using (var scope = DisposeScope.Open())
+            {
+                var sample = generator.Generate(i);
+                label = sample.Label;
+                WriteAtomic(path, ImageCodec.Encode(SynthImages.ToUInt16Range(sample.Image).Permute(1, 2, 0), ImageFormat.Png));
+                WriteAtomic(Path.Combine(dir, "masks", name), ImageCodec.Encode(sample.Mask.Mul(255).To(DType.UInt8).Permute(1, 2, 0), ImageFormat.Png));
+            }
+            csv.Append(CultureInfo.InvariantCulture, $"images/{name},{label},masks/{name}\n");
+            paths.Add(path);
+            progress?.Report(new SynthProgress(i + 1, count, path));
+        }
+        WriteAtomic(Path.Combine(dir, "labels.csv"), Encoding.UTF8.GetBytes(csv.ToString()));
+        return paths;
+    }
+
+    /// <summary>
+    /// Segmentation volumes in the Decathlon layout: <c>dir/imagesTr/vol_NNNN.nii.gz</c> (float32) and
+    /// <c>dir/labelsTr/vol_NNNN.nii.gz</c> (uint8 0/1), with the generator's spacing in the header.
+    /// </summary>
+    /// <returns>The image paths, in index order.</returns>
+    public static IReadOnlyList<string> WriteVolumes(string dir, int count, VolumePhantomOptions options,
+        IProgress<SynthProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckCount(count);
+        var generator = new VolumePhantomGenerator(options);
+        Directory.CreateDirectory(Path.Combine(dir, "imagesTr"));
+        Directory.CreateDirectory(Path.Combine(dir, "labelsTr"));
+        var paths = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = $"vol_{i:D4}.nii.gz";
+            var path = Path.Combine(dir, "imagesTr", name);
+            using (var scope = DisposeScope.Open())
+            {
+                var sample = generator.Generate(i);
+                NiftiWriter.Write(sample.Image, sample.Meta, path);
+                NiftiWriter.Write(sample.Mask, sample.Meta with { BitsStored = 8 }, Path.Combine(dir, "labelsTr", name));
+            }
+            paths.Add(path);
+            progress?.Report(new SynthProgress(i + 1, count, path));
+        }
+        return paths;
+    }
+
+    private static void CheckCount(int count)
+    {
+        if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), "count must be positive");
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> atomically (temporary sibling, then rename).</summary>
+    private static void WriteAtomic(string path, byte[] bytes) => AtomicFile.Write(path, s => s.Write(bytes));
+}
