@@ -3,23 +3,29 @@ namespace MedLearn.Torch.Serialization;
 /// <summary>
 /// Writes a file atomically: into a temporary file in the same folder, flushed to disk, then renamed over
 /// the destination. Readers see the old file or the complete new one; on failure the temporary file is
-/// deleted and the destination is untouched.
+/// deleted and the destination is untouched. Shared by PyTorch files (checkpoints: durable) and the toolkit's
+/// image writers (many small files: no fsync, folder created on demand).
 /// </summary>
 internal static class AtomicFile
 {
     /// <summary>Runs <paramref name="write"/> on a temporary file and moves it to <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="path">Destination.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="durable">Flush to disk before the rename (checkpoints); off for bulk small files.</param>
+    /// <param name="createDirectory">Create the parent folder if missing instead of failing.</param>
+    public static void Write(string path, Action<Stream> write, bool durable = true, bool createDirectory = false)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} has no parent folder");
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{path}: parent folder {dir} does not exist");
+        if (createDirectory) Directory.CreateDirectory(dir);
+        else if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{path}: parent folder {dir} does not exist");
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             File.Move(temp, full, overwrite: true);
         }

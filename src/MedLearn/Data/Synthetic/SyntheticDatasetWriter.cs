@@ -1,3 +1,4 @@
+using MedLearn.Torch.Serialization;
 using System.Globalization;
 using System.Text;
 using MedLearn.Data.Writers;
@@ -127,5 +128,5 @@ public static class SyntheticDatasetWriter
     }
 
     /// <summary>Writes <paramref name="bytes"/> atomically (temporary sibling, then rename).</summary>
-    private static void WriteAtomic(string path, byte[] bytes) => AtomicFile.Write(path, s => s.Write(bytes));
+    private static void WriteAtomic(string path, byte[] bytes) => AtomicFile.Write(path, s => s.Write(bytes), durable: false, createDirectory: true);
 }

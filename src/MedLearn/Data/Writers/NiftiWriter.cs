@@ -1,3 +1,4 @@
+using MedLearn.Torch.Serialization;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using MedLearn.Data.Readers;
@@ -49,7 +50,7 @@ public static class NiftiWriter
             using var z = new GZipStream(s, CompressionLevel.Fastest, leaveOpen: true);
             z.Write(bytes.Header);
             z.Write(bytes.Data);
-        });
+        }, durable: false, createDirectory: true);
     }
 
     private static (byte[] Header, byte[] Data) Encode(Tensor t, ImageMeta meta)

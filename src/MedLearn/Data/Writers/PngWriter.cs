@@ -1,3 +1,4 @@
+using MedLearn.Torch.Serialization;
 using MedLearn.Torch;
 using MedLearn.Torch.Vision;
 
@@ -21,7 +22,7 @@ public static class PngWriter
         ArgumentNullException.ThrowIfNull(chw);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = Encode(chw, compression);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        AtomicFile.Write(path, s => s.Write(bytes), durable: false, createDirectory: true);
     }
 
     /// <summary>Writes the tensor of <paramref name="image"/> (a 2-D image) to <paramref name="path"/>.</summary>
