@@ -52,12 +52,37 @@ public class ImageDataset
     /// <paramref name="context"/>. The returned sample's tensors are in the caller's current dispose scope.
     /// <see cref="Sample.Label"/> is <see cref="DatasetItem.SupervisedLabel"/>.
     /// </summary>
+    /// <remarks>
+    /// Crop-aware decoding: when the transform is an <see cref="ICropAwareTransform"/> that can plan its crop, the
+    /// item has no mask and its reader is an <see cref="IRegionImageReader"/> that can open the file (gray/RGB JPEG),
+    /// only the planned box is decoded (at reduced resolution if the transform allows it). The box comes from the
+    /// same context draws, so the result equals the full-decode path (exactly, without reduction).
+    /// </remarks>
     /// <exception cref="ImageReadException">The image or mask cannot be read.</exception>
     /// <exception cref="DatasetException">The mask has more than one channel or a spatial shape other than the image's.</exception>
     public Sample LoadSample(int index, ITransform? transform, TransformContext context)
     {
+        if (transform is ICropAwareTransform crop && TryLoadPlanned(index, crop, context) is { } planned) return planned;
         var sample = ReadSample(index);
         return transform is null ? sample : transform.Apply(sample, context);
+    }
+
+    private Sample? TryLoadPlanned(int index, ICropAwareTransform crop, TransformContext context)
+    {
+        var item = Items[index];
+        if (item.MaskPath is not null || ImageReader.ReaderFor(item.Path) is not IRegionImageReader reader) return null;
+        var source = reader.OpenRegion(item.Path);
+        if (source is null) return null;
+        if (crop.PlanCrop(source.Height, source.Width, context) is not { } plan)
+            return crop.Apply(ReadSample(index), context); // nothing drawn: the normal path
+        var (region, reduce) = source.ReadRegion(plan.Top, plan.Left, plan.Height, plan.Width, plan.Reduce);
+        return crop.ApplyPlanned(ToSample(region, item, index), plan, reduce, context);
+    }
+
+    private static Sample ToSample(MedicalImage img, DatasetItem item, int index)
+    {
+        using (img)
+            return new Sample { Image = img.Data.Alias(), Meta = img.Meta, Label = item.SupervisedLabel, Index = index };
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace MedLearn.Data.Transforms;
 /// </remarks>
 /// <param name="mean">Per-channel means (e.g. <see cref="ImageNetMean"/>).</param>
 /// <param name="std">Per-channel standard deviations (e.g. <see cref="ImageNetStd"/>).</param>
-public sealed class Normalize(double[] mean, double[] std) : ITransform
+public sealed class Normalize(double[] mean, double[] std) : IPointwiseTransform
 {
     /// <summary>ImageNet RGB means (0.485, 0.456, 0.406), as torchvision's pretrained models expect.</summary>
     public static IReadOnlyList<double> ImageNetMean { get; } = [0.485, 0.456, 0.406];
