@@ -69,14 +69,40 @@ public class ImageDataset
 
     private Sample? TryLoadPlanned(int index, ICropAwareTransform crop, TransformContext context)
     {
-        var item = Items[index];
-        if (item.MaskPath is not null || ImageReader.ReaderFor(item.Path) is not IRegionImageReader reader) return null;
-        var source = reader.OpenRegion(item.Path);
+        var source = OpenRegion(index);
         if (source is null) return null;
         if (crop.PlanCrop(source.Height, source.Width, context) is not { } plan)
             return crop.Apply(ReadSample(index), context); // nothing drawn: the normal path
+        return LoadPlanned(source, index, crop, plan, context);
+    }
+
+    /// <summary>The crop-aware path of <see cref="LoadViews"/>: the file is read once, each view decodes its own box.</summary>
+    private Sample[]? TryLoadPlannedViews(int index, ICropAwareTransform crop, ulong seed, int epoch, int views)
+    {
+        var source = OpenRegion(index);
+        if (source is null) return null;
+        var result = new Sample[views];
+        for (var v = 0; v < views; v++)
+        {
+            using var context = TransformContext.For(seed, epoch, index, v);
+            // A transform that cannot plan draws nothing and cannot plan for any view: use the normal path.
+            if (crop.PlanCrop(source.Height, source.Width, context) is not { } plan) return null;
+            result[v] = LoadPlanned(source, index, crop, plan, context);
+        }
+        return result;
+    }
+
+    private IRegionSource? OpenRegion(int index)
+    {
+        var item = Items[index];
+        if (item.MaskPath is not null || ImageReader.ReaderFor(item.Path) is not IRegionImageReader reader) return null;
+        return reader.OpenRegion(item.Path);
+    }
+
+    private Sample LoadPlanned(IRegionSource source, int index, ICropAwareTransform crop, CropPlan plan, TransformContext context)
+    {
         var (region, reduce) = source.ReadRegion(plan.Top, plan.Left, plan.Height, plan.Width, plan.Reduce);
-        return crop.ApplyPlanned(ToSample(region, item, index), plan, reduce, context);
+        return crop.ApplyPlanned(ToSample(region, Items[index], index), plan, reduce, context);
     }
 
     private static Sample ToSample(MedicalImage img, DatasetItem item, int index)
@@ -95,6 +121,7 @@ public class ImageDataset
     public Sample[] LoadViews(int index, ITransform? transform, ulong seed, int epoch, int views)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(views, 1);
+        if (transform is ICropAwareTransform crop && TryLoadPlannedViews(index, crop, seed, epoch, views) is { } planned) return planned;
         var raw = ReadSample(index);
         var result = new Sample[views];
         for (var v = 0; v < views; v++)
