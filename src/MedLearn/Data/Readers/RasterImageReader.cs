@@ -117,8 +117,9 @@ public sealed class RasterImageReader : IRegionImageReader
             long R(long v) => (long)Math.Round((double)v / reduce, MidpointRounding.ToEven);
             var t0 = Math.Min(R(top), rh - 1);
             var l0 = Math.Min(R(left), rw - 1);
-            var t1 = Math.Clamp(R(top + height), t0 + 1, rh);
-            var l1 = Math.Clamp(R(left + width), l0 + 1, rw);
+            // a box reaching the image's last row/column keeps the reduced image's last (partial) one
+            var t1 = Math.Clamp(top + height == Height ? rh : R(top + height), t0 + 1, rh);
+            var l1 = Math.Clamp(left + width == Width ? rw : R(left + width), l0 + 1, rw);
             using var scope = DisposeScope.Open();
             Tensor chw;
             try
