@@ -367,7 +367,10 @@ ML_API int32_t ml_jpeg_info(const uint8_t* bytes, int64_t len, int64_t* height, 
     if (!bytes || !is_jpeg(bytes, len)) return 0;
     JpegError err;
     JpegHeader h;
-    if (!jpeg_read_info(bytes, len, &h, &err)) fail(std::string("cannot read JPEG header: ") + err.message);
+    if (!jpeg_read_info(bytes, len, &h, &err)) {
+      check_complete(bytes, len);  // a file cut inside its header: say "truncated"
+      fail(std::string("cannot read JPEG header: ") + err.message);
+    }
     *height = h.height;
     *width = h.width;
     *components = h.components;
