@@ -53,10 +53,12 @@ void check_complete(const uint8_t* b, int64_t len) {
     // Entropy-coded data stuffs 0xFF as FF 00, so FF DA (start of scan) and FF D9 (end of image) only occur as
     // markers. The end-of-image marker must follow the last scan (an EXIF thumbnail's EOI precedes it).
     int64_t last_sos = -1, last_eoi = -1;
-    for (int64_t i = 0; i + 1 < len; ++i) {
-      if (b[i] != 0xFF) continue;
-      if (b[i + 1] == 0xDA) last_sos = i;
-      else if (b[i + 1] == 0xD9) last_eoi = i;
+    for (const uint8_t* p = b; p + 1 < b + len;) {
+      p = static_cast<const uint8_t*>(std::memchr(p, 0xFF, static_cast<size_t>(b + len - 1 - p)));
+      if (!p) break;
+      if (p[1] == 0xDA) last_sos = p - b;
+      else if (p[1] == 0xD9) last_eoi = p - b;
+      ++p;
     }
     if (last_sos < 0) fail("truncated or corrupt JPEG: no start-of-scan marker");
     if (last_eoi < last_sos) fail("truncated JPEG: no end-of-image marker (FF D9) after the last scan");

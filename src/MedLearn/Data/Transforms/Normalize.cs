@@ -49,6 +49,6 @@ public sealed class Normalize(double[] mean, double[] std) : IPointwiseTransform
         shape[channelDim] = mean.Length;
         var m = torch.FromArray(mean, shape).To(x.DType);
         var s = torch.FromArray(std, shape).To(x.DType);
-        return x.Sub(m).Div(s);
+        return x.Sub(m).Div_(s); // in place on the fresh difference: one image-sized allocation, same values
     }
 }
