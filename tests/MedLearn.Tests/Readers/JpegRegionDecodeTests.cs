@@ -190,4 +190,37 @@ public class JpegRegionDecodeTests
             Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>A 45x61 progressive 4:2:0 JPEG (PIL, quality 75, progressive=True).</summary>
+    private static readonly byte[] s_progressive = Convert.FromBase64String(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PT" +
+        "gyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjL/wgARCAAt" +
+        "AD0DASIAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAABAcG/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAH/2gAMAwEAAhADEAAAAcmsbBrRMRjRLG" +
+        "rGtZYwbRTSMVqxsRayrJaoThixMGsItWMKmT//xAAZEAADAQEBAAAAAAAAAAAAAAAAAQIxIRH/2gAIAQEAAQUCkRJLZJBPnq6TkaiSSSBIkgnp" +
+        "JOySLJ4SJkoRBIhEek8JJyRb4JkZHXLFxTqQur//xAAWEQADAAAAAAAAAAAAAAAAAAAAATD/2gAIAQMBAT8Bmj//xAAYEQACAwAAAAAAAAAAAA" +
+        "AAAAAAARARMP/aAAgBAgEBPwGKxZ//xAAcEAACAgIDAAAAAAAAAAAAAAAQESAxADBBUXH/2gAIAQEABj8Cn3JYxU6xz50+mgj/AP/EACEQAAIC" +
+        "AgICAwEAAAAAAAAAAAERACExQVFxYZGhsdGB/9oACAEBAAE/ITZ2fBENJke4VjAcALVgRmDOkzL6MBFaeYSC7lvpLtmBdr1Hqq1CNMg/cB2BMe" +
+        "Hj+OFX6gEQaqgThSxQCuIEdkw3ZIXiAzcIANPE7hMphCKigjmGBklTJun6iFX8SwsF0ILxgQP1LBxzCCstxyGwsziEXHFueJjr6igD2myUHqCx" +
+        "p+wiA7IiWByxE/EqlZn/2gAMAwEAAgADAAAAEGYabAoGdCH4j//EABoRAQEBAQEBAQAAAAAAAAAAAAEAETEhQWH/2gAIAQMBAT8Q+aWB7flrsb" +
+        "LBObjyHzGDGB7dF//EABsRAAMAAwEBAAAAAAAAAAAAAAABESExQVFx/9oACAECAQE/ENCWMngw9luioSotoSipK/pOjLh//8QAJRABAAICAQMF" +
+        "AAMBAAAAAAAAAREhADFBUWHBcYGRofCx0fHh/9oACAEBAAE/EIiBAqgnbprCSgNw1XW9xhCM4WzzntEDS+JyUEzZZPXj6xsKIm9enT1P15BsPN" +
+        "H7+pyphOohE/59YILTkYEXt8f7komJEZcdU+/fDMbYmGSI9O813yUykscp8ccZIMUGUkzO3GMgLSMLxzkJMSsFu9jzr9vNgtymXz+vJtSamEUM" +
+        "T8demCRwOmk6ee+MqLEcukG4xy0kG9sf8b74AUbITuzzlxDaNrS8rAwcG6g39YPLbRBj6d4+Q3IFX9vphFaBVDhiYqOr89sikzItnJ8eMELoIq" +
+        "xzJ5+8YsImBuP384J2hIJPcziUxuYtLzfG51i4coZKjOkQSEosQTlRSSoEzLUb1f1jQSItQK888axAV4CO0bddMMnIQlDFep/i4FjhAkRNVWv3" +
+        "rjTz+Qrz5wEFE8ry928gQKey58fx0y5dlSPVJxQpPCWe2IhBIG7xOmRX0iPnGrARcvfj2jHYR5HhB698ZDgEgzXxGf/Z");
+
+    [Fact]
+    public void ProgressiveJpegRegionDecodeEqualsCropOfFullDecode()
+    {
+        using var scope = DisposeScope.Open();
+        using var full = RasterImageReader.Decode(s_progressive, "p.jpg");
+        Assert.Equal([3L, 45, 61], full.Data.Shape);
+        var source = RasterImageReader.OpenRegion(s_progressive, "p.jpg")!;
+        foreach (var (t, l, h, w) in new (long, long, long, long)[] { (0, 0, 45, 61), (3, 5, 20, 30), (17, 33, 28, 28), (44, 60, 1, 1) })
+        {
+            var (region, _) = source.ReadRegion(t, l, h, w, 1);
+            using (region)
+                Assert.True(full.Data.Narrow(1, t, h).Narrow(2, l, w).Equal(region.Data), $"box {(t, l, h, w)}");
+        }
+    }
 }
