@@ -4,10 +4,11 @@
 #   libopenblas0-openmp   fast BLAS for libtorch's matmul/linear (Debian's default reference BLAS is ~30x slower)
 #   cmake g++             to build the shim
 #   libopencv-dev libgdcm-dev           image (PNG/JPEG/BMP/TIFF) and DICOM decoding in the shim
+#   libjpeg62-turbo-dev                 direct JPEG decoding (RGB into tensors, region / DCT-scaled) in the shim
 #   python3-torch python3-torchvision   the PyTorch oracle used by golden-file scripts and round-trip tests
 #   python3-pydicom python3-nibabel python3-skimage   oracles and their real test files (DICOM, NIfTI, retina.jpg)
 set -euo pipefail
-packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev
+packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev libjpeg62-turbo-dev
           python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage)
 missing=()
 for p in "${packages[@]}"; do

@@ -47,7 +47,7 @@ FILES=$(find "$DATA" -name '*.jpg' | wc -l)
   echo "- Python: $($PY -c 'import torch, torchvision, PIL; print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, Pillow {PIL.__version__}")')"
   echo "- Data: $FILES synthetic 512x512 RGB ROP JPEGs (\`medlearn data synth rop --size 512 --format jpg --quality 95\`), class folders"
   echo "- Pipeline: decode -> RandomResizedCrop(224, scale 0.08-1, ratio 3/4-4/3) -> horizontal flip p=0.5 -> ImageNet normalise -> batch $BATCH, shuffled"
-  echo "  - MedLearn: FolderDataset + DataLoader(Workers=N, WorkerIntraOpThreads=1, PrefetchDepth=2); OpenCV decode, Compose(ToFloat, RandomResizedCrop, RandomFlip, Normalize)"
+  echo "  - MedLearn: FolderDataset + DataLoader(Workers=N, WorkerIntraOpThreads=1, PrefetchDepth=2); crop-aware libjpeg-turbo decode of the crop box only (DCT-reduced when the box is >= 2x224), Compose(ToFloat, RandomResizedCrop { AllowReducedDecode }, RandomFlip, Normalize)"
   echo "  - torchvision: ImageFolder (PIL decode) + transforms + DataLoader(num_workers=N, persistent_workers, prefetch_factor=2)"
   echo "- Timing: epoch 0 is warm-up, epochs 1-$((EPOCHS - 1)) timed; each configuration $REPS times in fresh processes alternating C#/Python; median run reported"
   echo "- Command: \`WORKERS=\"$WORKERS\" REPS=$REPS EPOCHS=$EPOCHS BATCH=$BATCH bench/data/run.sh\`"

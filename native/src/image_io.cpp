@@ -11,8 +11,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <csetjmp>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
+
+#include <jpeglib.h>
 
 using namespace medlearn;
 
@@ -49,10 +53,12 @@ void check_complete(const uint8_t* b, int64_t len) {
     // Entropy-coded data stuffs 0xFF as FF 00, so FF DA (start of scan) and FF D9 (end of image) only occur as
     // markers. The end-of-image marker must follow the last scan (an EXIF thumbnail's EOI precedes it).
     int64_t last_sos = -1, last_eoi = -1;
-    for (int64_t i = 0; i + 1 < len; ++i) {
-      if (b[i] != 0xFF) continue;
-      if (b[i + 1] == 0xDA) last_sos = i;
-      else if (b[i + 1] == 0xD9) last_eoi = i;
+    for (const uint8_t* p = b; p + 1 < b + len;) {
+      p = static_cast<const uint8_t*>(std::memchr(p, 0xFF, static_cast<size_t>(b + len - 1 - p)));
+      if (!p) break;
+      if (p[1] == 0xDA) last_sos = p - b;
+      else if (p[1] == 0xD9) last_eoi = p - b;
+      ++p;
     }
     if (last_sos < 0) fail("truncated or corrupt JPEG: no start-of-scan marker");
     if (last_eoi < last_sos) fail("truncated JPEG: no end-of-image marker (FF D9) after the last scan");
@@ -101,6 +107,151 @@ at::ScalarType tensor_type(int depth, int32_t* bits) {
   }
 }
 
+
+// ---- libjpeg-turbo direct path: RGB (or gray) rows straight into the tensor, optional region and DCT scaling ----
+// libjpeg reports fatal errors through error_exit, which must not return (the default calls exit()): ours
+// longjmps back to the setjmp in the POD-only function that called libjpeg, which then reports failure.
+struct JpegError {
+  jpeg_error_mgr mgr;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+
+void jpeg_error_exit_jump(j_common_ptr cinfo) {
+  auto* err = reinterpret_cast<JpegError*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, err->message);
+  longjmp(err->jump, 1);
+}
+
+void jpeg_silent(j_common_ptr) {}  // warnings (e.g. extraneous bytes) are not errors; truncation is checked up front
+
+struct JpegHeader {
+  int height = 0, width = 0, components = 0;
+};
+
+// Output of one region decode; plain data so that a longjmp cannot skip a destructor.
+struct JpegRegion {
+  int64_t top, left, height, width;  // in the scaled image
+  int reduce;
+  uint8_t* out;                      // height x width x channels, or channels x height x width when planar
+  int channels;
+  bool planar;
+  uint8_t* rowbuf;                   // scaled image width x channels (owned by the caller)
+};
+
+void jpeg_setup(jpeg_decompress_struct* cinfo, JpegError* err, const uint8_t* bytes, int64_t len) {
+  cinfo->err = jpeg_std_error(&err->mgr);
+  err->mgr.error_exit = jpeg_error_exit_jump;
+  err->mgr.output_message = jpeg_silent;
+  err->message[0] = 0;
+  jpeg_create_decompress(cinfo);
+  jpeg_mem_src(cinfo, bytes, static_cast<unsigned long>(len));
+}
+
+// Reads the header. Returns false (message in err) on a libjpeg error.
+bool jpeg_read_info(const uint8_t* bytes, int64_t len, JpegHeader* h, JpegError* err) {
+  jpeg_decompress_struct cinfo;
+  jpeg_setup(&cinfo, err, bytes, len);
+  if (setjmp(err->jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  jpeg_read_header(&cinfo, TRUE);
+  h->height = static_cast<int>(cinfo.image_height);
+  h->width = static_cast<int>(cinfo.image_width);
+  h->components = cinfo.num_components;
+  jpeg_destroy_decompress(&cinfo);
+  return true;
+}
+
+// Decodes rows [top, top+height) x columns [left, left+width) of the image scaled by 1/reduce into r->out.
+// Columns: jpeg_crop_scanline decodes only the iMCU columns covering the window, widened by 2 pixels on each side
+// so that the edge columns of the requested box still see their real neighbours in chroma upsampling. Rows above
+// the box are skipped (entropy-decoded only); decoding stops after the box's last row.
+bool jpeg_decode_region(const uint8_t* bytes, int64_t len, JpegRegion* r, JpegError* err) {
+  jpeg_decompress_struct cinfo;
+  jpeg_setup(&cinfo, err, bytes, len);
+  if (setjmp(err->jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  jpeg_read_header(&cinfo, TRUE);
+  cinfo.out_color_space = r->channels == 1 ? JCS_GRAYSCALE : JCS_EXT_RGB;
+  cinfo.scale_num = 1;
+  cinfo.scale_denom = static_cast<unsigned int>(r->reduce);
+  jpeg_start_decompress(&cinfo);
+  int64_t ow = cinfo.output_width, oh = cinfo.output_height;
+  if (r->top < 0 || r->left < 0 || r->height <= 0 || r->width <= 0 || r->top + r->height > oh || r->left + r->width > ow) {
+    std::snprintf(err->message, sizeof(err->message), "JPEG region [%lld, %lld, %lld, %lld] (top, left, height, width) outside the %lldx%lld image",
+                  (long long)r->top, (long long)r->left, (long long)r->height, (long long)r->width, (long long)oh, (long long)ow);
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  JDIMENSION xoff = 0, xwidth = static_cast<JDIMENSION>(ow);
+  if (r->left > 0 || r->width < ow) {
+    int64_t x0 = std::max<int64_t>(0, r->left - 2), x1 = std::min<int64_t>(ow, r->left + r->width + 2);
+    xoff = static_cast<JDIMENSION>(x0);
+    xwidth = static_cast<JDIMENSION>(x1 - x0);
+    jpeg_crop_scanline(&cinfo, &xoff, &xwidth);  // xoff moves down to an iMCU boundary, xwidth grows to match
+  }
+  const int64_t c = r->channels;
+  const int64_t skip_cols = r->left - static_cast<int64_t>(xoff);
+  const bool direct = !r->planar && xoff == static_cast<JDIMENSION>(r->left) && xwidth == static_cast<JDIMENSION>(r->width);
+  const int64_t plane = r->height * r->width;
+  if (r->top > 0) {
+    JDIMENSION skipped = jpeg_skip_scanlines(&cinfo, static_cast<JDIMENSION>(r->top));
+    if (skipped != static_cast<JDIMENSION>(r->top)) {
+      std::snprintf(err->message, sizeof(err->message), "JPEG: could not skip to row %lld", (long long)r->top);
+      jpeg_destroy_decompress(&cinfo);
+      return false;
+    }
+  }
+  for (int64_t y = 0; y < r->height; ++y) {
+    uint8_t* dst = r->planar ? r->out + y * r->width : r->out + y * r->width * c;
+    JSAMPROW row = direct ? dst : r->rowbuf;
+    if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) {
+      std::snprintf(err->message, sizeof(err->message), "JPEG: premature end of data at row %lld", (long long)(r->top + y));
+      jpeg_destroy_decompress(&cinfo);
+      return false;
+    }
+    const uint8_t* src = r->rowbuf + skip_cols * c;
+    if (r->planar && c == 3) {
+      // de-interleave the row (still in L1) into the three planes: no separate HWC->CHW pass over the image
+      uint8_t* p0 = dst;
+      uint8_t* p1 = dst + plane;
+      uint8_t* p2 = dst + 2 * plane;
+      for (int64_t x = 0; x < r->width; ++x) {
+        p0[x] = src[3 * x];
+        p1[x] = src[3 * x + 1];
+        p2[x] = src[3 * x + 2];
+      }
+    } else if (!direct) {
+      std::memcpy(dst, src, static_cast<size_t>(r->width * c));
+    }
+  }
+  jpeg_abort_decompress(&cinfo);  // the rows below the box are not needed
+  jpeg_destroy_decompress(&cinfo);
+  return true;
+}
+
+int64_t scaled(int64_t size, int reduce) { return (size + reduce - 1) / reduce; }
+
+// Decodes a region (in scaled coordinates) of a 1- or 3-component JPEG into a new HxWxC uint8 tensor.
+at::Tensor jpeg_region_tensor(const uint8_t* bytes, int64_t len, int64_t top, int64_t left, int64_t height, int64_t width, int reduce,
+                              bool planar = false) {
+  JpegError err;
+  JpegHeader h;
+  if (!jpeg_read_info(bytes, len, &h, &err)) fail(std::string("cannot decode JPEG: ") + err.message);
+  if (h.components != 1 && h.components != 3) fail("JPEG region decode supports 1 or 3 components, got " + std::to_string(h.components));
+  int channels = h.components == 1 ? 1 : 3;
+  auto t = planar ? at::empty({channels, height, width}, at::TensorOptions().dtype(at::kByte))
+                  : at::empty({height, width, channels}, at::TensorOptions().dtype(at::kByte));
+  std::vector<uint8_t> rowbuf(static_cast<size_t>(scaled(h.width, reduce)) * channels);
+  JpegRegion r{top, left, height, width, reduce, t.data_ptr<uint8_t>(), channels, planar, rowbuf.data()};
+  if (!jpeg_decode_region(bytes, len, &r, &err)) fail(std::string("cannot decode JPEG: ") + err.message);
+  return t;
+}
+
 }  // namespace
 
 // Decodes an encoded image (PNG/JPEG/BMP/TIFF/...; first page of a multi-page TIFF) to an HxWxC tensor.
@@ -112,6 +263,18 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
     if (!bytes || len <= 0) fail("empty image buffer");
     if (reduce != 1 && reduce != 2 && reduce != 4 && reduce != 8) fail("reduce must be 1, 2, 4 or 8");
     check_complete(bytes, len);
+    if (is_jpeg(bytes, len)) {
+      // libjpeg-turbo straight to RGB in the tensor (same library and settings as OpenCV: ISLOW IDCT, fancy
+      // upsampling, so the pixels equal OpenCV's); CMYK/YCCK JPEGs fall through to OpenCV.
+      JpegError err;
+      JpegHeader h;
+      if (!jpeg_read_info(bytes, len, &h, &err)) fail(std::string("cannot decode image: ") + err.message);
+      if (h.components == 1 || h.components == 3) {
+        auto t = jpeg_region_tensor(bytes, len, 0, 0, scaled(h.height, reduce), scaled(h.width, reduce), reduce);
+        if (bits_out) *bits_out = 8;
+        return wrap(std::move(t));
+      }
+    }
     cv::Mat buf(1, static_cast<int>(std::min<int64_t>(len, INT32_MAX)), CV_8U, const_cast<uint8_t*>(bytes));
     cv::Mat img;
     if (reduce > 1 && is_jpeg(bytes, len)) {
@@ -196,5 +359,38 @@ ML_API ml_tensor ml_image_encode(ml_tensor image, const char* ext, int32_t param
     auto bytes = at::empty({static_cast<int64_t>(out.size())}, at::TensorOptions().dtype(at::kByte));
     std::memcpy(bytes.data_ptr(), out.data(), out.size());
     return wrap(std::move(bytes));
+  });
+}
+
+// JPEG header: writes height, width and component count. Returns 1 for a readable JPEG header, 0 when the buffer
+// is not a JPEG, -1 on error (message in the last error).
+ML_API int32_t ml_jpeg_info(const uint8_t* bytes, int64_t len, int64_t* height, int64_t* width, int32_t* components) {
+  ML_GUARD(-1, {
+    if (!bytes || !is_jpeg(bytes, len)) return 0;
+    JpegError err;
+    JpegHeader h;
+    if (!jpeg_read_info(bytes, len, &h, &err)) {
+      check_complete(bytes, len);  // a file cut inside its header: say "truncated"
+      fail(std::string("cannot read JPEG header: ") + err.message);
+    }
+    *height = h.height;
+    *width = h.width;
+    *components = h.components;
+    return 1;
+  });
+}
+
+// Decodes rows [top, top+height) x columns [left, left+width) of a 1- or 3-component JPEG decoded at 1/reduce
+// (reduce 1, 2, 4, 8: libjpeg DCT scaling; the scaled image is ceil(H/reduce) x ceil(W/reduce) and the box is in
+// its coordinates) into a new HxWxC uint8 tensor (C = 3 RGB or 1 gray), or CxHxW when planar != 0 (de-interleaved
+// row by row while decoding). Truncated files are rejected.
+ML_API ml_tensor ml_jpeg_decode_region(const uint8_t* bytes, int64_t len, int64_t top, int64_t left, int64_t height,
+                                       int64_t width, int32_t reduce, int32_t planar) {
+  ML_GUARD(nullptr, {
+    if (!bytes || len <= 0) fail("empty image buffer");
+    if (reduce != 1 && reduce != 2 && reduce != 4 && reduce != 8) fail("reduce must be 1, 2, 4 or 8");
+    if (!is_jpeg(bytes, len)) fail("not a JPEG");
+    check_complete(bytes, len);
+    return wrap(jpeg_region_tensor(bytes, len, top, left, height, width, reduce, planar != 0));
   });
 }

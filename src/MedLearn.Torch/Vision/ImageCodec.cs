@@ -20,8 +20,19 @@ public enum ImageFormat
 /// <param name="BitsPerSample">8, 16, 32 or 64, as stored in the file (16-bit samples arrive as int32).</param>
 public readonly record struct DecodedImage(Tensor Pixels, int BitsPerSample);
 
+/// <summary>A JPEG's frame header: full-resolution size and number of colour components.</summary>
+/// <param name="Height">Rows.</param>
+/// <param name="Width">Columns.</param>
+/// <param name="Components">1 (gray), 3 (YCbCr/RGB) or 4 (CMYK/YCCK).</param>
+public readonly record struct JpegHeader(long Height, long Width, int Components)
+{
+    /// <summary>Size of the image decoded at 1/<paramref name="reduce"/>: <c>ceil(H/reduce) x ceil(W/reduce)</c> (libjpeg's DCT scaling).</summary>
+    public (long Height, long Width) Reduced(int reduce) => ((Height + reduce - 1) / reduce, (Width + reduce - 1) / reduce);
+}
+
 /// <summary>
-/// PNG / JPEG / BMP / TIFF decoding and encoding through OpenCV's imgcodecs in the native shim. OpenCV runs
+/// PNG / JPEG / BMP / TIFF decoding and encoding in the native shim: gray/RGB JPEGs are decoded by libjpeg-turbo
+/// directly into the tensor (RGB, no colour swap or copy), everything else through OpenCV's imgcodecs. OpenCV runs
 /// single-threaded (parallelise per image). Decoding keeps the stored precision (IMREAD_UNCHANGED): 8-bit
 /// samples give uint8, unsigned 16-bit give int32 (libtorch 1.13 has no uint16; values 0..65535 are kept, never
 /// squashed to 8 bits), signed 16-bit give int16, 32-bit float TIFF gives float32. Colour images come back RGB
@@ -52,6 +63,68 @@ public static class ImageCodec
             catch (TorchException e) when (e is not TorchOutOfMemoryException) { throw new InvalidDataException(e.Message, e); }
         }
         return new DecodedImage(Tensor.Wrap(handle), bits);
+    }
+
+    /// <summary>
+    /// Reads a JPEG's frame header (size, components) without decoding pixels. Returns false when
+    /// <paramref name="encoded"/> is not a JPEG (no FF D8 FF signature).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A JPEG whose header is corrupt or missing.</exception>
+    public static unsafe bool TryReadJpegHeader(ReadOnlySpan<byte> encoded, out JpegHeader header)
+    {
+        header = default;
+        if (encoded.IsEmpty) return false;
+        long h = 0, w = 0;
+        int c = 0, r;
+        fixed (byte* p = encoded)
+            r = Native.ml_jpeg_info(p, encoded.Length, &h, &w, &c);
+        if (r < 0)
+        {
+            try { Native.ThrowLastError(); }
+            catch (TorchException e) when (e is not TorchOutOfMemoryException) { throw new InvalidDataException(e.Message, e); }
+        }
+        if (r == 0) return false;
+        header = new JpegHeader(h, w, c);
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes only the box (<paramref name="top"/>, <paramref name="left"/>, <paramref name="height"/>,
+    /// <paramref name="width"/>) of a 1- or 3-component JPEG, straight to RGB (or gray) in a new <c>[height, width, C]</c>
+    /// uint8 tensor (or <c>[C, height, width]</c>), with libjpeg-turbo: rows above the box are skipped, decoding stops after its last row, and only
+    /// the iMCU columns covering it are decoded (<c>jpeg_crop_scanline</c>).
+    /// </summary>
+    /// <remarks>
+    /// <para>With <paramref name="reduce"/> = 1 the pixels equal the same box of <see cref="Decode"/>'s full decode
+    /// (same library, ISLOW IDCT and fancy upsampling; the column window is widened so the box edges see their real
+    /// neighbours). With 2, 4 or 8 the image is decoded at 1/reduce in the DCT domain (like PIL's draft mode) and the
+    /// box is in the coordinates of that reduced image (<see cref="JpegHeader.Reduced"/>); its pixels are close to,
+    /// but not equal to, an area downscale of the full decode.</para>
+    /// </remarks>
+    /// <exception cref="InvalidDataException">Not a JPEG, a truncated or corrupt one, a CMYK JPEG, or a box outside the
+    /// (reduced) image.</exception>
+    /// <param name="encoded">The whole file content.</param>
+    /// <param name="top">First row of the box (in the reduced image).</param>
+    /// <param name="left">First column of the box (in the reduced image).</param>
+    /// <param name="height">Rows of the box.</param>
+    /// <param name="width">Columns of the box.</param>
+    /// <param name="reduce">1, 2, 4 or 8: decode at 1/reduce of each side.</param>
+    /// <param name="channelsFirst">Return <c>[C, height, width]</c> (contiguous, de-interleaved row by row while
+    /// decoding) instead of <c>[height, width, C]</c>.</param>
+    public static unsafe Tensor DecodeJpegRegion(ReadOnlySpan<byte> encoded, long top, long left, long height, long width, int reduce = 1,
+        bool channelsFirst = false)
+    {
+        if (reduce is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(reduce), reduce, "reduce must be 1, 2, 4 or 8");
+        if (encoded.IsEmpty) throw new InvalidDataException("empty image buffer");
+        IntPtr handle;
+        fixed (byte* p = encoded)
+            handle = Native.ml_jpeg_decode_region(p, encoded.Length, top, left, height, width, reduce, channelsFirst ? 1 : 0);
+        if (handle == IntPtr.Zero)
+        {
+            try { Native.ThrowLastError(); }
+            catch (TorchException e) when (e is not TorchOutOfMemoryException) { throw new InvalidDataException(e.Message, e); }
+        }
+        return Tensor.Wrap(handle);
     }
 
     /// <summary>

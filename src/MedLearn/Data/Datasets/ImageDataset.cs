@@ -52,12 +52,63 @@ public class ImageDataset
     /// <paramref name="context"/>. The returned sample's tensors are in the caller's current dispose scope.
     /// <see cref="Sample.Label"/> is <see cref="DatasetItem.SupervisedLabel"/>.
     /// </summary>
+    /// <remarks>
+    /// Crop-aware decoding: when the transform is an <see cref="ICropAwareTransform"/> that can plan its crop, the
+    /// item has no mask and its reader is an <see cref="IRegionImageReader"/> that can open the file (gray/RGB JPEG),
+    /// only the planned box is decoded (at reduced resolution if the transform allows it). The box comes from the
+    /// same context draws, so the result equals the full-decode path (exactly, without reduction).
+    /// </remarks>
     /// <exception cref="ImageReadException">The image or mask cannot be read.</exception>
     /// <exception cref="DatasetException">The mask has more than one channel or a spatial shape other than the image's.</exception>
     public Sample LoadSample(int index, ITransform? transform, TransformContext context)
     {
+        if (transform is ICropAwareTransform crop && TryLoadPlanned(index, crop, context) is { } planned) return planned;
         var sample = ReadSample(index);
         return transform is null ? sample : transform.Apply(sample, context);
+    }
+
+    private Sample? TryLoadPlanned(int index, ICropAwareTransform crop, TransformContext context)
+    {
+        var source = OpenRegion(index);
+        if (source is null) return null;
+        if (crop.PlanCrop(source.Height, source.Width, context) is not { } plan)
+            return crop.Apply(ReadSample(index), context); // nothing drawn: the normal path
+        return LoadPlanned(source, index, crop, plan, context);
+    }
+
+    /// <summary>The crop-aware path of <see cref="LoadViews"/>: the file is read once, each view decodes its own box.</summary>
+    private Sample[]? TryLoadPlannedViews(int index, ICropAwareTransform crop, ulong seed, int epoch, int views)
+    {
+        var source = OpenRegion(index);
+        if (source is null) return null;
+        var result = new Sample[views];
+        for (var v = 0; v < views; v++)
+        {
+            using var context = TransformContext.For(seed, epoch, index, v);
+            // A transform that cannot plan draws nothing and cannot plan for any view: use the normal path.
+            if (crop.PlanCrop(source.Height, source.Width, context) is not { } plan) return null;
+            result[v] = LoadPlanned(source, index, crop, plan, context);
+        }
+        return result;
+    }
+
+    private IRegionSource? OpenRegion(int index)
+    {
+        var item = Items[index];
+        if (item.MaskPath is not null || ImageReader.ReaderFor(item.Path) is not IRegionImageReader reader) return null;
+        return reader.OpenRegion(item.Path);
+    }
+
+    private Sample LoadPlanned(IRegionSource source, int index, ICropAwareTransform crop, CropPlan plan, TransformContext context)
+    {
+        var (region, reduce) = source.ReadRegion(plan.Top, plan.Left, plan.Height, plan.Width, plan.Reduce);
+        return crop.ApplyPlanned(ToSample(region, Items[index], index), plan, reduce, context);
+    }
+
+    private static Sample ToSample(MedicalImage img, DatasetItem item, int index)
+    {
+        using (img)
+            return new Sample { Image = img.Data.Alias(), Meta = img.Meta, Label = item.SupervisedLabel, Index = index };
     }
 
     /// <summary>
@@ -70,6 +121,7 @@ public class ImageDataset
     public Sample[] LoadViews(int index, ITransform? transform, ulong seed, int epoch, int views)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(views, 1);
+        if (transform is ICropAwareTransform crop && TryLoadPlannedViews(index, crop, seed, epoch, views) is { } planned) return planned;
         var raw = ReadSample(index);
         var result = new Sample[views];
         for (var v = 0; v < views; v++)

@@ -12,7 +12,7 @@ namespace MedLearn.Data.Transforms;
 /// </remarks>
 /// <param name="mean">Per-channel means (e.g. <see cref="ImageNetMean"/>).</param>
 /// <param name="std">Per-channel standard deviations (e.g. <see cref="ImageNetStd"/>).</param>
-public sealed class Normalize(double[] mean, double[] std) : ITransform
+public sealed class Normalize(double[] mean, double[] std) : IPointwiseTransform
 {
     /// <summary>ImageNet RGB means (0.485, 0.456, 0.406), as torchvision's pretrained models expect.</summary>
     public static IReadOnlyList<double> ImageNetMean { get; } = [0.485, 0.456, 0.406];
@@ -49,6 +49,6 @@ public sealed class Normalize(double[] mean, double[] std) : ITransform
         shape[channelDim] = mean.Length;
         var m = torch.FromArray(mean, shape).To(x.DType);
         var s = torch.FromArray(std, shape).To(x.DType);
-        return x.Sub(m).Div(s);
+        return x.Sub(m).Div_(s); // in place on the fresh difference: one image-sized allocation, same values
     }
 }

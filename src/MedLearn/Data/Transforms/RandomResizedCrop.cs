@@ -15,7 +15,7 @@ namespace MedLearn.Data.Transforms;
 /// <see cref="RandomCrop"/> + <see cref="Resize"/>). The image must be floating point. Spacing and affine are
 /// updated as by <see cref="Resize"/> after the crop.</para>
 /// </remarks>
-public sealed class RandomResizedCrop : ITransform
+public sealed class RandomResizedCrop : ICropAwareTransform
 {
     /// <param name="size">Output [H, W] (one value = square).</param>
     /// <param name="scale">Range of the box area as a fraction of the image (default (0.08, 1)).</param>
@@ -42,6 +42,14 @@ public sealed class RandomResizedCrop : ITransform
 
     /// <summary>Aspect (w/h) range.</summary>
     public (double Min, double Max) Ratio { get; }
+
+    /// <summary>
+    /// Allows a crop-aware dataset to decode the box at 1/2, 1/4 or 1/8 resolution (JPEG DCT scaling, like PIL's
+    /// draft mode) when the box is at least that factor times <see cref="Size"/> in both dimensions. Faster, but the
+    /// pixels differ slightly from full decode + resize, and the box is rounded to the reduced grid (an offset of
+    /// at most reduce/2 source pixels, under half an output pixel). Default false: results equal the normal path.
+    /// </summary>
+    public bool AllowReducedDecode { get; init; }
 
     /// <summary>torchvision's <c>RandomResizedCrop.get_params</c> with draws from <paramref name="random"/>: (top, left, h, w).</summary>
     public static (long Top, long Left, long Height, long Width) GetParams(long height, long width,
@@ -91,6 +99,32 @@ public sealed class RandomResizedCrop : ITransform
         TransformHelpers.CheckFloat(sample, nameof(RandomResizedCrop));
         var (top, left, h, w) = GetParams(sample.Image.Size(1), sample.Image.Size(2), Scale, Ratio, context.Random);
         return ResizedCrop(sample, top, left, h, w, Size);
+    }
+
+    /// <inheritdoc/>
+    public CropPlan? PlanCrop(long height, long width, TransformContext context)
+    {
+        var (top, left, h, w) = GetParams(height, width, Scale, Ratio, context.Random);
+        var reduce = 1;
+        if (AllowReducedDecode)
+            foreach (var r in (ReadOnlySpan<int>)[8, 4, 2])
+                if (h >= r * Size[0] && w >= r * Size[1]) { reduce = r; break; }
+        return new CropPlan(top, left, h, w, reduce);
+    }
+
+    /// <inheritdoc/>
+    public Sample ApplyPlanned(Sample region, CropPlan plan, int reduce, TransformContext context)
+    {
+        TransformHelpers.CheckSpatial(region, nameof(RandomResizedCrop), allow3D: false);
+        TransformHelpers.CheckFloat(region, nameof(RandomResizedCrop));
+        var dims = TransformHelpers.Spatial(region.Image);
+        if (reduce == 1 && (dims[0] != plan.Height || dims[1] != plan.Width))
+            throw new ArgumentException($"RandomResizedCrop: region {TransformHelpers.Fmt(dims)} does not match the planned box [{plan.Height}, {plan.Width}]");
+        // The region's voxel v sits at full-resolution voxel start + (v + 0.5)·reduce − 0.5.
+        double[] offset = [plan.Top + 0.5 * reduce - 0.5, plan.Left + 0.5 * reduce - 0.5];
+        region.Meta = TransformHelpers.Regrid(region.Meta, 2, offset, [reduce, reduce]);
+        Resize.Apply(region, Size, 2);
+        return region;
     }
 
     /// <summary>

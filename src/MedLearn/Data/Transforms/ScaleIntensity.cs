@@ -12,7 +12,7 @@ namespace MedLearn.Data.Transforms;
 /// explicitly; signed data (negative values) maps below 0 — no clipping is done. BitsStored ≤ 0 or &gt; 32 is an error.
 /// </remarks>
 /// <param name="divisor">Fixed divisor; null (default) derives it from the dtype / meta as described.</param>
-public sealed class ScaleIntensity(double? divisor = null) : ITransform
+public sealed class ScaleIntensity(double? divisor = null) : IPointwiseTransform
 {
     /// <summary>The fixed divisor, or null for the dtype/BitsStored rule.</summary>
     public double? Divisor { get; } = divisor is <= 0 ? throw new ArgumentOutOfRangeException(nameof(divisor), "must be > 0") : divisor;

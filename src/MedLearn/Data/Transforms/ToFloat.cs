@@ -6,7 +6,7 @@ namespace MedLearn.Data.Transforms;
 /// Casts the image to float32 without rescaling (value-preserving: <c>y = (float)x</c>). The mask is left as is.
 /// </summary>
 /// <remarks>Edge cases: a float32 image passes through unchanged; values above 2^24 lose integer precision.</remarks>
-public sealed class ToFloat : ITransform
+public sealed class ToFloat : IPointwiseTransform
 {
     /// <inheritdoc/>
     public Sample Apply(Sample sample, TransformContext context)
