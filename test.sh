@@ -12,6 +12,10 @@ set -e
 # One plain closing line: "N passed, N failed".
 passed=$(awk '/^ +Passed: +[0-9]+$/ {s+=$2} END {print s+0}' "$log")
 failed=$(awk '/^ +Failed: +[0-9]+$/ {s+=$2} END {print s+0}' "$log")
+# A crashed test host ("Test Run Aborted") counts no failed test by itself: report it as one.
+aborted=$(grep -c "Test Run Aborted" "$log" || true)
+failed=$((failed + aborted))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 rm -f "$log"
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -17,6 +17,8 @@
 #include <gdcmTrace.h>
 
 #include <cmath>
+#include <csetjmp>
+#include <csignal>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
@@ -230,10 +232,7 @@ void init_info(ml_dicom_info* info) {
   info->window_center = info->window_width = info->dose_grid_scaling = kNaN;
 }
 
-at::Tensor read_dicom(const char* path, ml_dicom_info* info, ml_tensor* positions_out) {
-  init_info(info);
-  if (positions_out) *positions_out = nullptr;
-  std::lock_guard<std::mutex> lock(g_gdcm_mutex);
+at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* positions_out) {
   // GDCM reports problems on stderr: capture them instead (a library never writes to the console) and use
   // them to detect truncated pixel data, which GDCM pads silently.
   static std::ostringstream trace;
@@ -347,6 +346,59 @@ at::Tensor read_dicom(const char* path, ml_dicom_info* info, ml_tensor* position
     if (pos.defined()) *positions_out = medlearn::wrap(std::move(pos));
   }
   return out;
+}
+
+// Debian's GDCM is built with assertions: some corrupt files (a wrong VR in the File Meta group, ...) make it
+// call abort() after DicomStructure's checks passed. A corrupt input must never kill the process, so while a
+// thread is inside GDCM a SIGABRT handler jumps back to read_dicom, which reports the file as corrupt. What GDCM
+// had allocated for that file leaks (a corrupt file is rare; a dead process is worse). Outside GDCM, or on
+// another thread, the previous handler (the .NET runtime's or the default) runs as before.
+thread_local sigjmp_buf* t_abort_jump = nullptr;
+struct sigaction g_previous_abort;
+std::once_flag g_abort_handler_once;
+
+void on_abort(int sig, siginfo_t* si, void* context) {
+  if (t_abort_jump) siglongjmp(*t_abort_jump, 1);
+  if (g_previous_abort.sa_flags & SA_SIGINFO) {
+    if (g_previous_abort.sa_sigaction) g_previous_abort.sa_sigaction(sig, si, context);
+    return;
+  }
+  if (g_previous_abort.sa_handler == SIG_IGN) return;
+  if (g_previous_abort.sa_handler == SIG_DFL) {
+    std::signal(SIGABRT, SIG_DFL);
+    std::raise(SIGABRT);
+    return;
+  }
+  g_previous_abort.sa_handler(sig);
+}
+
+void install_abort_handler() {
+  std::call_once(g_abort_handler_once, [] {
+    struct sigaction action {};
+    action.sa_sigaction = on_abort;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGABRT, &action, &g_previous_abort);
+  });
+}
+
+struct AbortJumpReset {
+  ~AbortJumpReset() { t_abort_jump = nullptr; }
+};
+
+at::Tensor read_dicom(const char* path, ml_dicom_info* info, ml_tensor* positions_out) {
+  init_info(info);
+  if (positions_out) *positions_out = nullptr;
+  std::lock_guard<std::mutex> lock(g_gdcm_mutex);
+  install_abort_handler();
+  AbortJumpReset reset;
+  sigjmp_buf jump;
+  if (sigsetjmp(jump, 1) != 0) {
+    t_abort_jump = nullptr;
+    fail(info, kUnreadable, "corrupt DICOM file: GDCM's internal consistency check failed while parsing it");
+  }
+  t_abort_jump = &jump;
+  return read_dicom_locked(path, info, positions_out);
 }
 
 }  // namespace

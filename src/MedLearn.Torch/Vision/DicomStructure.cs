@@ -219,6 +219,49 @@ public static class DicomStructure
         return (8, bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 6)..]) : BinaryPrimitives.ReadUInt16LittleEndian(d[(pos + 6)..]));
     }
 
+    /// <summary>
+    /// VR and value multiplicity of the attributes GDCM's image reader parses with typed (asserting) accessors:
+    /// Debian's GDCM is built with assertions, so a wrong VR or count there would abort the process.
+    /// </summary>
+    private static readonly Dictionary<uint, (string Vr, int Vm)> s_imageAttributes = new()
+    {
+        [0x00020010] = ("UI", 0), [0x00080016] = ("UI", 0), [0x00080060] = ("CS", 0),
+        [0x00180050] = ("DS", 1), [0x00180088] = ("DS", 1), [0x00181164] = ("DS", 2),
+        [0x0020000D] = ("UI", 0), [0x0020000E] = ("UI", 0), [0x00200013] = ("IS", 1),
+        [0x00200032] = ("DS", 3), [0x00200037] = ("DS", 6),
+        [0x00280002] = ("US", 1), [0x00280004] = ("CS", 0), [0x00280006] = ("US", 1), [0x00280008] = ("IS", 1),
+        [0x00280010] = ("US", 1), [0x00280011] = ("US", 1), [0x00280030] = ("DS", 2),
+        [0x00280100] = ("US", 1), [0x00280101] = ("US", 1), [0x00280102] = ("US", 1), [0x00280103] = ("US", 1),
+        [0x00281052] = ("DS", 1), [0x00281053] = ("DS", 1),
+        [0x3004000C] = ("DS", 0), [0x3004000E] = ("DS", 1),
+    };
+
+    /// <summary>
+    /// Rejects an image attribute whose explicit VR differs from the standard's (UN is accepted), a binary value
+    /// of the wrong size, or a fixed-multiplicity string attribute with another number of values. Messages name
+    /// the tag only, never the value.
+    /// </summary>
+    private static void CheckImageAttribute(uint tag, (byte A, byte B) vr, ReadOnlySpan<byte> value, bool isExplicit, long offset)
+    {
+        if (!s_imageAttributes.TryGetValue(tag, out var expected)) return;
+        var actual = isExplicit ? $"{(char)vr.A}{(char)vr.B}" : expected.Vr;
+        if (actual == "UN") return;
+        if (actual != expected.Vr)
+            throw Bad($"element {Tag(tag)} at offset {offset} has VR {actual} where the standard requires {expected.Vr}");
+        if (expected.Vr == "US")
+        {
+            if (value.Length != 2 * expected.Vm)
+                throw Bad($"element {Tag(tag)} at offset {offset} holds {value.Length} bytes; a {expected.Vm}-valued US needs {2 * expected.Vm}");
+            return;
+        }
+        if (expected.Vm > 0 && value.Length > 0)
+        {
+            var count = value.Count((byte)'\\') + 1;
+            if (count != expected.Vm)
+                throw Bad($"element {Tag(tag)} at offset {offset} has {count} values where the standard requires {expected.Vm}");
+        }
+    }
+
     private static string Tag(uint tag) => $"({tag >> 16:X4},{tag & 0xFFFF:X4})";
 
     private static DicomReadException Bad(string reason) => new(DicomErrorKind.Unreadable, reason);
@@ -267,6 +310,7 @@ public static class DicomStructure
                 if (length > (uint)(end - value)) throw Truncated(tag, length, end - value);
                 var len = (int)length;
                 var vr = isExplicit ? (scope[pos + 4], scope[pos + 5]) : ((byte)0, (byte)0);
+                CheckImageAttribute(tag, vr, scope.Slice(value, len), isExplicit, baseOffset + pos);
                 if (vr == ((byte)'S', (byte)'Q'))
                     WalkItems(scope[..(value + len)], tag, value, depth + 1, false);
                 else

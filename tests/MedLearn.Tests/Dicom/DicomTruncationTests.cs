@@ -77,6 +77,40 @@ public class DicomTruncationTests(ITestOutputHelper output)
         Assert.True(rejected > cuts.Count / 2, $"{name}: only {rejected} of {cuts.Count} cuts rejected");
     }
 
+    [Theory]
+    // A wrong VR on ImagePositionPatient: caught by the managed check before GDCM's typed accessor asserts.
+    [InlineData(0x00200032, "US", "has VR US where the standard requires DS")]
+    // An unknown VR in the File Meta group: GDCM asserts ("Should not happen") and calls abort(); the shim's
+    // SIGABRT guard turns that into an error instead of a dead process.
+    [InlineData(0x00020010, "XX", "corrupt DICOM file")]
+    public void WrongVrsThatMadeGdcmAbortAreImageReadExceptions(uint tag, string vr, string reason)
+    {
+        using var scope = DisposeScope.Open();
+        var bytes = System.IO.File.ReadAllBytes(File("CT_small.dcm"));
+        byte[] needle = [(byte)(tag >> 16), (byte)(tag >> 24), (byte)tag, (byte)(tag >> 8)];
+        var at = bytes.AsSpan().IndexOf(needle);
+        Assert.True(at > 0);
+        Encoding.ASCII.GetBytes(vr).CopyTo(bytes, at + 4);
+        var temp = Directory.CreateTempSubdirectory("medlearn-dicom-vr-");
+        try
+        {
+            var path = Path.Combine(temp.FullName, "bad_vr.dcm");
+            System.IO.File.WriteAllBytes(path, bytes);
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                var e = Assert.Throws<ImageReadException>(() => new DicomReader().Read(path));
+                Assert.Contains(reason, e.Reason);
+            }
+            // GDCM still works for good files afterwards.
+            using var good = new DicomReader().Read(File("CT_small.dcm"));
+            Assert.Equal(new long[] { 1, 128, 128 }, good.Data.Shape);
+        }
+        finally
+        {
+            temp.Delete(true);
+        }
+    }
+
     [Fact]
     public void CutsAt700AndTenBeforeTheEndOfCtSmallAreImageReadExceptions()
     {
