@@ -36,14 +36,17 @@ for name in ["resnet18", "resnet34", "resnet50", "densenet121"]:
         continue
     torch.manual_seed(0)
     model = ctor(num_classes=4)
-    # Non-trivial running statistics so eval-mode batch norm is actually exercised.
+    # Non-trivial affine batch-norm parameters, and running statistics estimated on random batches (cumulative
+    # average) so eval-mode activations stay O(1) and the 1e-4 logits tolerance is meaningful.
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-0.1, 0.1)
-                m.running_var.uniform_(0.5, 1.5)
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.1, 0.1)
+                m.momentum = None
+        model.train()
+        for _ in range(2):
+            model(torch.randn(8, 3, 64, 64))
     model.eval()
     sd = model.state_dict()
     torch.save(sd, os.path.join(out, f"{name}.pt"))

@@ -103,7 +103,7 @@ public sealed class ModelAdaptationTests
         Assert.Equal(0, model.ParameterCount(trainableOnly: true));
         Assert.Equal(2, model.Unfreeze("fc.*"));
         Assert.Equal(512 * 4 + 4, model.ParameterCount(trainableOnly: true));
-        Assert.Equal(4, model.Unfreeze("layer4.?.bn?.*"));
+        Assert.Equal(8, model.Unfreeze("layer4.?.bn?.*")); // 2 blocks x (bn1, bn2) x (weight, bias)
         Assert.All(model.NamedParameters(), p =>
             Assert.Equal(p.Name.StartsWith("fc.", StringComparison.Ordinal) || (p.Name.StartsWith("layer4.", StringComparison.Ordinal) && p.Name.Contains(".bn", StringComparison.Ordinal)), p.Parameter.RequiresGrad));
         Assert.True(ParameterFreezing.Matches("layer1.0.conv1.weight", "layer1.*"));
