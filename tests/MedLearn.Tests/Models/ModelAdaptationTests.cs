@@ -110,3 +110,28 @@ public sealed class ModelAdaptationTests
         Assert.False(ParameterFreezing.Matches("layer10.weight", "layer1.*"));
     }
 }
+
+/// <summary>Training-mode forward/backward and tensor lifetime of the classifiers.</summary>
+public sealed class ModelTrainingTests
+{
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("densenet121")]
+    public void BackwardReachesTheFirstConvAndLeaksNothing(string name)
+    {
+        using var model = ModelRegistry.Create(name, 3, inChannels: 1);
+        var baseline = MedLearn.Torch.Tests.LeakCheck.Baseline();
+        using (var scope = DisposeScope.Open())
+        {
+            var (features, logits) = model.ForwardWithFeatures(torch.Randn([2, 1, 32, 32]));
+            Assert.Equal([2, model.FeatureDim], features.Shape);
+            logits.Sum().Backward();
+            var grad = ((Conv2d)model.GetSubmodule(model.FirstConvName)).Weight.Grad;
+            Assert.NotNull(grad);
+            Assert.True(grad!.Abs().Sum().ToDouble() > 0);
+            grad.Dispose();
+        }
+        model.ZeroGrad();
+        Assert.Equal(baseline, LiveTensors.Count);
+    }
+}
