@@ -1,0 +1,49 @@
+using MedLearn.Torch;
+using MedLearn.Torch.Nn;
+
+namespace MedLearn.Models;
+
+/// <summary>
+/// torchvision's Bottleneck (ResNet-50 and up, "ResNet V1.5": the stride sits on the 3x3 conv2):
+/// conv1x1-bn-relu-conv3x3(stride)-bn-relu-conv1x1(x4)-bn, plus the identity or <c>downsample</c>, then relu.
+/// Parameter names and order match torchvision (conv1, bn1, conv2, bn2, conv3, bn3, downsample.0/1).
+/// </summary>
+public sealed class Bottleneck : Module<Tensor, Tensor>
+{
+    /// <summary>Output channels per <c>planes</c> (4).</summary>
+    public const long Expansion = 4;
+
+    private readonly Conv2d _conv1;
+    private readonly BatchNorm2d _bn1;
+    private readonly Conv2d _conv2;
+    private readonly BatchNorm2d _bn2;
+    private readonly Conv2d _conv3;
+    private readonly BatchNorm2d _bn3;
+    private readonly ReLU _relu;
+    private readonly Sequential? _downsample;
+
+    /// <summary>A block from <paramref name="inplanes"/> to <c>planes * 4</c> channels; <paramref name="downsample"/> adapts the identity.</summary>
+    public Bottleneck(long inplanes, long planes, long stride = 1, Sequential? downsample = null)
+    {
+        var width = planes;
+        _conv1 = RegisterModule("conv1", new Conv2d(inplanes, width, 1, bias: false));
+        _bn1 = RegisterModule("bn1", new BatchNorm2d(width));
+        _conv2 = RegisterModule("conv2", new Conv2d(width, width, 3, stride: stride, padding: 1, bias: false));
+        _bn2 = RegisterModule("bn2", new BatchNorm2d(width));
+        _conv3 = RegisterModule("conv3", new Conv2d(width, planes * Expansion, 1, bias: false));
+        _bn3 = RegisterModule("bn3", new BatchNorm2d(planes * Expansion));
+        _relu = RegisterModule("relu", new ReLU(inplace: true));
+        if (downsample is not null) _downsample = RegisterModule("downsample", downsample);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        var identity = _downsample?.Forward(input) ?? input;
+        var x = _relu.Forward(_bn1.Forward(_conv1.Forward(input)));
+        x = _relu.Forward(_bn2.Forward(_conv2.Forward(x)));
+        x = _bn3.Forward(_conv3.Forward(x));
+        x.Add_(identity);
+        return _relu.Forward(x);
+    }
+}

@@ -1,0 +1,69 @@
+using MedLearn.Torch;
+using MedLearn.Torch.Nn;
+
+namespace MedLearn.Models;
+
+/// <summary>
+/// Base of the torchvision-compatible classifiers: a feature extractor ending in a pooled feature vector and a
+/// linear head registered under <see cref="HeadName"/> (torchvision's "fc" or "classifier"), so torchvision
+/// state dicts load by name.
+/// </summary>
+public abstract class ImageClassifier : Module<Tensor, Tensor>
+{
+    /// <summary>Name of the linear head in the state dict ("fc" for ResNet, "classifier" for DenseNet).</summary>
+    public abstract string HeadName { get; }
+
+    /// <summary>Name of the first convolution (the one that sees the input channels), e.g. "conv1" or "features.conv0".</summary>
+    public abstract string FirstConvName { get; }
+
+    /// <summary>Length of the pooled feature vector that feeds the head.</summary>
+    public abstract long FeatureDim { get; }
+
+    /// <summary>Number of input channels of the first convolution.</summary>
+    public long InChannels => ((Conv2d)GetSubmodule(FirstConvName)).InChannels;
+
+    /// <summary>Number of classes (outputs of the head).</summary>
+    public long NumClasses => ((Linear)GetSubmodule(HeadName)).OutFeatures;
+
+    /// <summary>The pooled, flattened feature vector [N, <see cref="FeatureDim"/>] the head is applied to.</summary>
+    public abstract Tensor ForwardFeatures(Tensor input);
+
+    /// <summary>Applies the head to a feature vector from <see cref="ForwardFeatures"/>.</summary>
+    public Tensor ForwardHead(Tensor features) => ((Linear)GetSubmodule(HeadName)).Forward(features);
+
+    /// <summary>The pooled features and the logits of one forward pass.</summary>
+    public (Tensor Features, Tensor Logits) ForwardWithFeatures(Tensor input)
+    {
+        var features = ForwardFeatures(input);
+        return (features, ForwardHead(features));
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => ForwardHead(ForwardFeatures(input));
+
+    /// <summary>
+    /// Replaces the head by a freshly initialised <c>Linear(FeatureDim, classes)</c> (the old one is disposed);
+    /// every other parameter is unchanged.
+    /// </summary>
+    public void ReplaceHead(long classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
+        var head = new Linear(FeatureDim, classes);
+        InitHead(head);
+        head.Train(Training);
+        ReplaceModule(HeadName, head);
+    }
+
+    /// <summary>Initialises a new head like the torchvision model does (default: torch.nn's Linear init).</summary>
+    protected virtual void InitHead(Linear head) { }
+
+    /// <summary>
+    /// Loads a state dict by name; when this model has one input channel and the dict's first-conv weight has
+    /// three, the RGB filters are summed first (<see cref="ModelWeights.SumInputChannels"/>).
+    /// </summary>
+    public StateDictLoadResult LoadStateDictAdapted(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
+    {
+        using var scope = DisposeScope.Open();
+        return LoadStateDict(ModelWeights.AdaptInputChannels(stateDict, FirstConvName + ".weight", InChannels), strict);
+    }
+}

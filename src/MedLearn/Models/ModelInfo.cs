@@ -1,0 +1,22 @@
+namespace MedLearn.Models;
+
+/// <summary>
+/// Metadata of a registered architecture, after torchvision's weights records (ImageNet defaults).
+/// </summary>
+/// <param name="Name">Registry name, torchvision's builder name (e.g. "resnet18").</param>
+/// <param name="InputSize">Expected input height and width (torchvision's crop size).</param>
+/// <param name="Mean">Per-channel normalisation mean of the pretrained weights (RGB).</param>
+/// <param name="Std">Per-channel normalisation standard deviation of the pretrained weights (RGB).</param>
+/// <param name="ParameterCount">Number of parameters of the 1000-class, 3-channel model.</param>
+/// <param name="HeadName">Name of the linear head ("fc" or "classifier").</param>
+/// <param name="FirstConvName">Name of the first convolution (adapted for 1-channel inputs).</param>
+/// <param name="FeatureDim">Length of the pooled feature vector the head reads.</param>
+public sealed record ModelInfo(
+    string Name,
+    int InputSize,
+    IReadOnlyList<double> Mean,
+    IReadOnlyList<double> Std,
+    long ParameterCount,
+    string HeadName,
+    string FirstConvName,
+    long FeatureDim);
