@@ -8,8 +8,15 @@ namespace MedLearn.Torch.Tests;
 /// </summary>
 public class GoldenReproducibilityTests
 {
+    /// <summary>
+    /// Scripts whose output is not checked in: gen_data_models.py writes ~160 MB of torchvision state dicts that
+    /// its own parity tests generate into a temporary folder on every run.
+    /// </summary>
+    private static readonly string[] NotCheckedIn = ["gen_data_models.py"];
+
     public static TheoryData<string> Scripts() =>
-        [.. Directory.GetFiles(PythonOracle.RepoFile("tools/golden"), "gen_*.py").Select(f => Path.GetFileName(f)).Order()];
+        [.. Directory.GetFiles(PythonOracle.RepoFile("tools/golden"), "gen_*.py").Select(f => Path.GetFileName(f))
+            .Where(f => !NotCheckedIn.Contains(f)).Order()];
 
     [Theory]
     [MemberData(nameof(Scripts))]
