@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using MedLearn.Bench;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
 using MedLearn.Torch.Optim;
@@ -19,7 +18,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 if (args is ["--names"])
 {
     // The state-dict keys and shapes, to compare with torchvision's resnet18(num_classes=4).
-    using var m = new ResNet18(numClasses: 4);
+    using var m = MedLearn.Models.ResNet.ResNet18(numClasses: 4);
     using var s = DisposeScope.Open();
     foreach (var (name, t) in m.StateDict()) Console.WriteLine($"{name} [{string.Join(", ", t.Shape)}]");
     return 0;
@@ -53,7 +52,7 @@ string Name(PrecisionPlan p) => (p.MemoryFormat, p.AutocastDType) switch
 };
 
 torch.ManualSeed(0);
-using var model = new ResNet18(numClasses: 4);
+using var model = MedLearn.Models.ResNet.ResNet18(numClasses: 4);
 model.Train();
 using var data = DisposeScope.Open();
 var x = plan.PrepareInput(torch.Randn(batch, 3, 224, 224));

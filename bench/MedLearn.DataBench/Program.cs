@@ -99,7 +99,7 @@ internal static class Program
     private static int Train(ImageDataset dataset, ITransform transform, int workers, int batch)
     {
         torch.ManualSeed(0);
-        using var model = new MedLearn.Bench.ResNet18(numClasses: dataset.Classes.Count);
+        using var model = MedLearn.Models.ResNet.ResNet18(numClasses: dataset.Classes.Count);
         model.Train();
         using var sgd = new MedLearn.Torch.Optim.SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
         var loader = new DataLoader(dataset, transform, new DataLoaderOptions
