@@ -24,10 +24,10 @@ public class DataLoaderTests
         return new ImageDataset(items, ["k0", "k1", "k2"]);
     }
 
-    private static List<(float[][] Images, long[] Labels, long[] Indices)> Run(DataLoader loader, int epoch)
+    private static List<(float[][] Images, long[] Labels, long[] Indices)> Run(DataLoader loader, int epoch, int startBatch = 0)
     {
         var result = new List<(float[][], long[], long[])>();
-        foreach (var batch in loader.Epoch(epoch))
+        foreach (var batch in loader.Epoch(epoch, startBatch))
             using (batch)
                 result.Add(([.. batch.Images.Select(t => t.ToArray<float>())], batch.Labels.ToArray<long>(), [.. batch.Indices]));
         return result;
@@ -62,6 +62,24 @@ public class DataLoaderTests
         // Another epoch or seed changes the data.
         var epoch2 = Run(new DataLoader(ds, transform, options), epoch: 2);
         Assert.NotEqual(reference[0].Indices, epoch2[0].Indices);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void StartingAtABatchGivesTheRemainingBatchesOfAFullEpoch(int workers)
+    {
+        using var dir = new TempDir();
+        var ds = Images(dir, 11);
+        var options = new DataLoaderOptions { BatchSize = 3, Shuffle = true, Seed = 9, Views = 2, Workers = workers };
+        var full = Run(new DataLoader(ds, new NoiseTransform(), options), epoch: 3);
+        var rest = Run(new DataLoader(ds, new NoiseTransform(), options), epoch: 3, startBatch: 2);
+        Assert.Equal(4, full.Count);
+        static string Key((float[][] Images, long[] Labels, long[] Indices) b) =>
+            string.Join(";", b.Images.Select(v => string.Join(",", v))) + "|" + string.Join(",", b.Labels) + "|" + string.Join(",", b.Indices);
+        Assert.Equal(full.Skip(2).Select(Key), rest.Select(Key));
+        var loader = new DataLoader(ds, null, options);
+        Assert.Equal([2, 3], loader.Epoch(3, 2).Select(b => { using (b) return b.Number; }).ToArray());
     }
 
     [Fact]

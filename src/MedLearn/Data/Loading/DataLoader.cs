@@ -84,19 +84,27 @@ public sealed class DataLoader
     /// The batches of <paramref name="epoch"/> (0-based), lazily: loading starts at the first MoveNext and stops
     /// when the enumeration ends or is disposed. Dispose every batch received.
     /// </summary>
+    /// <param name="epoch">0-based epoch (selects the sampler order and the augmentation streams).</param>
+    /// <param name="startBatch">
+    /// Number of the sampler's batches to pass over without loading them (resuming an interrupted epoch): the
+    /// remaining batches are the same as in a full enumeration, and their <see cref="Batch.Number"/> continues
+    /// from <paramref name="startBatch"/>. Exact unless samples were skipped under <see cref="ErrorPolicy.Skip"/>
+    /// before that point (their replacements would have shifted the later batches).
+    /// </param>
     /// <exception cref="LoaderException">A sample failed (see remarks) or samples could not be stacked.</exception>
-    public IEnumerable<Batch> Epoch(int epoch)
+    public IEnumerable<Batch> Epoch(int epoch, int startBatch = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        return Options.Workers == 0 ? RunInline(epoch) : RunPrefetched(epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(startBatch);
+        return Options.Workers == 0 ? RunInline(epoch, startBatch) : RunPrefetched(epoch, startBatch);
     }
 
-    private IEnumerable<Batch> RunInline(int epoch)
+    private IEnumerable<Batch> RunInline(int epoch, int startBatch)
     {
         var start = Stopwatch.GetTimestamp();
         try
         {
-            using var batches = Assemble(Slots(epoch).Select(s => Load(s, epoch)), epoch).GetEnumerator();
+            using var batches = Assemble(Slots(epoch, startBatch).Select(s => Load(s, epoch)), epoch, startBatch).GetEnumerator();
             while (true)
             {
                 var t0 = Stopwatch.GetTimestamp();
@@ -113,12 +121,12 @@ public sealed class DataLoader
         }
     }
 
-    private IEnumerable<Batch> RunPrefetched(int epoch)
+    private IEnumerable<Batch> RunPrefetched(int epoch, int startBatch)
     {
         var start = Stopwatch.GetTimestamp();
         try
         {
-            using var pipeline = new PrefetchPipeline(this, epoch);
+            using var pipeline = new PrefetchPipeline(this, epoch, startBatch);
             while (true)
             {
                 var t0 = Stopwatch.GetTimestamp();
@@ -136,11 +144,11 @@ public sealed class DataLoader
     }
 
     /// <summary>The epoch's batches flattened into one stream of slots (position, dataset index, stream).</summary>
-    internal IEnumerable<Slot> Slots(int epoch)
+    internal IEnumerable<Slot> Slots(int epoch, int startBatch = 0)
     {
         var sizes = BatchSampler.StreamSizes;
         long position = 0;
-        foreach (var batch in BatchSampler.Batches(epoch))
+        foreach (var batch in BatchSampler.Batches(epoch).Skip(startBatch))
         {
             int stream = 0, used = 0;
             foreach (var index in batch)
@@ -183,11 +191,11 @@ public sealed class DataLoader
     /// stream has its quota. Failures are thrown or skipped per policy. Shared by the inline and prefetch paths,
     /// so both produce the same batches.
     /// </summary>
-    internal IEnumerable<Batch> Assemble(IEnumerable<LoadedSample> samples, int epoch)
+    internal IEnumerable<Batch> Assemble(IEnumerable<LoadedSample> samples, int epoch, int firstNumber = 0)
     {
         var sizes = BatchSampler.StreamSizes;
         var pending = sizes.Select(_ => new Queue<LoadedSample>()).ToArray();
-        var number = 0;
+        var number = firstNumber;
         try
         {
             foreach (var s in samples)

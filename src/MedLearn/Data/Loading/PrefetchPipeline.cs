@@ -16,6 +16,7 @@ internal sealed class PrefetchPipeline : IDisposable
 {
     private readonly DataLoader _loader;
     private readonly int _epoch;
+    private readonly int _startBatch;
     private readonly CancellationTokenSource _cts = new();
     private readonly CancellationTokenRegistration _wakeOnCancel;
     private readonly object _gate = new();
@@ -31,12 +32,13 @@ internal sealed class PrefetchPipeline : IDisposable
     private volatile Exception? _error;
     private bool _disposed;
 
-    public PrefetchPipeline(DataLoader loader, int epoch)
+    public PrefetchPipeline(DataLoader loader, int epoch, int startBatch = 0)
     {
         _loader = loader;
         _epoch = epoch;
+        _startBatch = startBatch;
         var options = loader.Options;
-        _slots = loader.Slots(epoch).GetEnumerator();
+        _slots = loader.Slots(epoch, startBatch).GetEnumerator();
         _window = new SemaphoreSlim(2 * options.Workers + loader.BatchSampler.StreamSizes.Sum());
         _batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(options.PrefetchDepth)
         {
@@ -140,7 +142,7 @@ internal sealed class PrefetchPipeline : IDisposable
         try
         {
             torch.SetThreadNumThreads(_loader.Options.WorkerIntraOpThreads);
-            foreach (var batch in _loader.Assemble(InOrder(), _epoch))
+            foreach (var batch in _loader.Assemble(InOrder(), _epoch, _startBatch))
             {
                 try { _batches.Writer.WriteAsync(batch, ct).AsTask().GetAwaiter().GetResult(); }
                 catch

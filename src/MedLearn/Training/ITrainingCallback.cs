@@ -1,0 +1,63 @@
+namespace MedLearn.Training;
+
+/// <summary>
+/// Observer of a training run (progress bars, history files, TensorBoard). Called synchronously on the training
+/// thread, so handlers must be quick; the library itself never prints. Every method has a no-op default.
+/// </summary>
+public interface ITrainingCallback
+{
+    /// <summary>Training starts (or resumes).</summary>
+    void OnTrainingStart(TrainingStart start) { }
+
+    /// <summary>An optimiser step finished.</summary>
+    void OnStep(StepReport step) { }
+
+    /// <summary>An epoch finished, validated, scheduled and checkpointed.</summary>
+    void OnEpochEnd(EpochRecord epoch) { }
+
+    /// <summary>A checkpoint was written.</summary>
+    void OnCheckpointSaved(CheckpointSaved checkpoint) { }
+
+    /// <summary>Training ended (any status).</summary>
+    void OnTrainingEnd(TrainingResult result) { }
+}
+
+/// <summary>Announced by <see cref="ITrainingCallback.OnTrainingStart"/>.</summary>
+/// <param name="Epochs">Total epochs of the run.</param>
+/// <param name="StartEpoch">0-based epoch training starts at (greater than 0 after a resume).</param>
+/// <param name="StartBatch">Batch within <paramref name="StartEpoch"/> training starts at (resume of an interrupted epoch).</param>
+/// <param name="BatchesPerEpoch">Nominal batches per epoch.</param>
+/// <param name="PrecisionDescription">The resolved precision plan, in words.</param>
+/// <param name="ResumedFrom">The checkpoint resumed from, or null.</param>
+/// <param name="History">Epochs finished before a resume (empty otherwise).</param>
+public sealed record TrainingStart(int Epochs, int StartEpoch, int StartBatch, int BatchesPerEpoch, string PrecisionDescription,
+    string? ResumedFrom, IReadOnlyList<EpochRecord> History);
+
+/// <summary>One optimiser step, reported by <see cref="ITrainingCallback.OnStep"/>.</summary>
+/// <param name="Epoch">0-based epoch.</param>
+/// <param name="Batch">0-based batch within the epoch.</param>
+/// <param name="BatchesPerEpoch">Nominal batches per epoch.</param>
+/// <param name="GlobalStep">Optimiser steps taken so far (1 after the first).</param>
+/// <param name="Loss">The batch's loss.</param>
+/// <param name="LearningRate">Learning rate of the first parameter group used for the step.</param>
+/// <param name="Samples">Samples in the batch.</param>
+/// <param name="GradientNorm">Total gradient norm before clipping, when clipping is on; else null.</param>
+public sealed record StepReport(int Epoch, int Batch, int BatchesPerEpoch, long GlobalStep, double Loss, double LearningRate, int Samples, double? GradientNorm);
+
+/// <summary>Kind of a saved checkpoint.</summary>
+public enum CheckpointKind
+{
+    /// <summary>last.pt at the end of an epoch (or every N steps): what a resume starts from.</summary>
+    Last,
+    /// <summary>One of the best-k files by the monitored metric (model weights only).</summary>
+    Best,
+    /// <summary>last.pt written because the run was cancelled mid-epoch.</summary>
+    Interrupted,
+}
+
+/// <summary>Reported by <see cref="ITrainingCallback.OnCheckpointSaved"/>.</summary>
+/// <param name="Path">The file written.</param>
+/// <param name="Kind">What it is.</param>
+/// <param name="Epoch">0-based epoch the state belongs to.</param>
+/// <param name="Metric">Monitored metric value for best checkpoints; else null.</param>
+public sealed record CheckpointSaved(string Path, CheckpointKind Kind, int Epoch, double? Metric);
