@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MedLearn.Methods.Supervised;
+
+/// <summary>
+/// What is needed to run an exported classifier (<c>model.json</c> beside <c>model.pt</c> in a run folder): the
+/// architecture, class names in output order, input channels and size, and the evaluation preprocessing.
+/// </summary>
+/// <param name="Architecture">Model registry name.</param>
+/// <param name="Classes">Class names, index = output position.</param>
+/// <param name="InChannels">Channels the network expects (1 or 3).</param>
+/// <param name="ImageSize">Square input size of the network.</param>
+/// <param name="ResizeSize">Shorter-side resize before the centre crop.</param>
+/// <param name="Mean">Normalisation mean per channel.</param>
+/// <param name="Std">Normalisation standard deviation per channel.</param>
+/// <param name="Seed">Seed of the run that produced the weights.</param>
+public sealed record ClassifierManifest(string Architecture, IReadOnlyList<string> Classes, int InChannels, int ImageSize, int ResizeSize,
+    IReadOnlyList<double> Mean, IReadOnlyList<double> Std, ulong Seed)
+{
+    /// <summary>File name in a run folder.</summary>
+    public const string FileName = "model.json";
+
+    /// <summary>File name of the exported weights (a plain PyTorch state dict).</summary>
+    public const string WeightsFileName = "model.pt";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Writes the manifest atomically.</summary>
+    public void Write(string path) => AtomicText.Write(path, JsonSerializer.Serialize(this, s_json));
+
+    /// <summary>Reads a manifest, naming the file in any error.</summary>
+    /// <exception cref="InvalidDataException">Missing or malformed.</exception>
+    public static ClassifierManifest Read(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: not found (a run folder holds {FileName} once training finished)");
+        try
+        {
+            return JsonSerializer.Deserialize<ClassifierManifest>(File.ReadAllText(path), s_json)
+                ?? throw new InvalidDataException($"{path}: empty model manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: malformed model manifest: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using MedLearn.Data.Datasets;
+using MedLearn.Data.Loading;
+using MedLearn.Data.Transforms;
+using MedLearn.Models;
+using MedLearn.Torch;
+using MedLearn.Torch.Amp;
+using MedLearn.Torch.Nn;
+using MedLearn.Torch.Serialization;
+
+namespace MedLearn.Methods.Supervised;
+
+/// <summary>
+/// An exported classifier (model.json + model.pt of a run folder, or a model in memory) ready for inference:
+/// evaluation mode, the precision plan's memory format and autocast, inference mode, and the run's evaluation
+/// preprocessing. Used by evaluate, predict, the report's latency and the end of training.
+/// </summary>
+public sealed class TrainedClassifier : IDisposable
+{
+    private readonly bool _ownsModel;
+
+    /// <summary>Wraps <paramref name="model"/> (switched to evaluation mode) with its manifest.</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="manifest">Its classes and preprocessing.</param>
+    /// <param name="precision">Inference precision (Auto = the fastest safe path).</param>
+    /// <param name="ownsModel">Dispose the model with this object.</param>
+    public TrainedClassifier(ImageClassifier model, ClassifierManifest manifest, Precision precision = Precision.Auto, bool ownsModel = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(manifest);
+        Model = model;
+        Manifest = manifest;
+        _ownsModel = ownsModel;
+        Plan = PrecisionPlan.Resolve(precision, model.Parameters().First().Device, 2);
+        model.Eval();
+        Plan.Apply(model);
+        Transform = ClassificationTransforms.Eval(manifest);
+    }
+
+    /// <summary>Loads model.json and model.pt from <paramref name="runDirectory"/>.</summary>
+    /// <exception cref="InvalidDataException">The folder holds no exported model, or the files disagree.</exception>
+    public static TrainedClassifier Load(string runDirectory, Precision precision = Precision.Auto)
+    {
+        var manifest = ClassifierManifest.Read(Path.Combine(runDirectory, ClassifierManifest.FileName));
+        var weights = Path.Combine(runDirectory, ClassifierManifest.WeightsFileName);
+        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
+        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels);
+        try
+        {
+            model.LoadStateDictFromFile(weights);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return new TrainedClassifier(model, manifest, precision, ownsModel: true);
+    }
+
+    /// <summary>The network (evaluation mode).</summary>
+    public ImageClassifier Model { get; }
+
+    /// <summary>Classes and preprocessing.</summary>
+    public ClassifierManifest Manifest { get; }
+
+    /// <summary>The inference precision plan.</summary>
+    public PrecisionPlan Plan { get; }
+
+    /// <summary>The evaluation preprocessing.</summary>
+    public ITransform Transform { get; }
+
+    /// <summary>
+    /// Runs the classifier over <paramref name="dataset"/> (its labels must use this model's class order; −1 =
+    /// unlabeled) and returns the per-image probabilities.
+    /// </summary>
+    public ClassificationOutputs Evaluate(ImageDataset dataset, int batchSize = 32, int workers = 2, ErrorPolicy onError = ErrorPolicy.Fail,
+        IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var loader = new DataLoader(dataset, Transform, new DataLoaderOptions { BatchSize = batchSize, Workers = workers, OnError = onError });
+        var collector = new ClassificationOutputCollector(Model, Plan);
+        var done = 0;
+        foreach (var batch in loader.Epoch(0))
+        {
+            using (batch)
+            using (DisposeScope.Open())
+            using (GradMode.InferenceMode())
+            using (Plan.Autocast())
+                collector.Add(batch);
+            cancellation.ThrowIfCancellationRequested();
+            done += batch.Count;
+            progress?.Report(done);
+        }
+        return collector.Result();
+    }
+
+    /// <summary>
+    /// Classifies single images one at a time (read, preprocess, forward), timing each forward pass.
+    /// </summary>
+    /// <exception cref="IOException">An image cannot be read (the message names it).</exception>
+    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var result = new List<ImagePrediction>();
+        foreach (var path in paths)
+        {
+            using var scope = DisposeScope.Open();
+            var total = Stopwatch.StartNew();
+            var input = Preprocess(path);
+            var forward = Stopwatch.StartNew();
+            var probabilities = Forward(input);
+            forward.Stop();
+            var best = 0;
+            for (var c = 1; c < probabilities.Length; c++) if (probabilities[c] > probabilities[best]) best = c;
+            result.Add(new ImagePrediction(path, probabilities, best, Manifest.Classes[best], forward.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Per-image forward latency in milliseconds (batch of one, preprocessing excluded): <paramref name="warmup"/>
+    /// untimed passes, then one timed pass per image, cycling through <paramref name="paths"/> to
+    /// <paramref name="count"/> measurements.
+    /// </summary>
+    public double[] MeasureLatency(IReadOnlyList<string> paths, int count, int warmup)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0 || count < 1) return [];
+        using var scope = DisposeScope.Open();
+        var inputs = paths.Take(count).Select(Preprocess).ToArray();
+        for (var i = 0; i < warmup; i++) Forward(inputs[i % inputs.Length]);
+        var times = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            Forward(inputs[i % inputs.Length]);
+            times[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        return times;
+    }
+
+    /// <summary>Reads and preprocesses one image into a [1, C, H, W] batch (current dispose scope).</summary>
+    public Tensor Preprocess(string path)
+    {
+        var dataset = new ImageDataset([new DatasetItem(path, -1, null)], Manifest.Classes);
+        var sample = dataset.LoadSample(0, Transform, TransformContext.For(Manifest.Seed, 0, 0));
+        return sample.Image.Unsqueeze(0);
+    }
+
+    /// <summary>Class probabilities of one preprocessed [1, C, H, W] input.</summary>
+    private double[] Forward(Tensor input)
+    {
+        using var scope = DisposeScope.Open();
+        using var inference = GradMode.InferenceMode();
+        Tensor logits;
+        using (Plan.Autocast()) logits = Model.Forward(Plan.PrepareInput(input));
+        return [.. Functional.Softmax(logits.To(DType.Float32), 1).ToArray<float>().Select(p => (double)p)];
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsModel) Model.Dispose();
+    }
+}
+
+/// <summary>The prediction for one image.</summary>
+/// <param name="Path">The image.</param>
+/// <param name="Probabilities">Class probabilities in the model's class order.</param>
+/// <param name="Class">Index of the top class.</param>
+/// <param name="ClassName">Name of the top class.</param>
+/// <param name="ForwardMilliseconds">Time of the forward pass alone.</param>
+/// <param name="TotalMilliseconds">Time of read + preprocess + forward.</param>
+public sealed record ImagePrediction(string Path, double[] Probabilities, int Class, string ClassName, double ForwardMilliseconds, double TotalMilliseconds);
