@@ -12,6 +12,10 @@ internal static class Program
             DoctorCommand.Create(),
             DemoCommand.Create(),
             DataCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            PredictCommand.Create(),
+            ReportCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using MedLearn.Cli.Rendering;
+using MedLearn.Methods.Supervised;
+using MedLearn.Torch.Amp;
+using Spectre.Console;
+
+namespace MedLearn.Cli.Commands;
+
+/// <summary><c>medlearn evaluate --run RUN --data DIR|CSV</c>: the exported model of a run on (new) labeled data.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder (holds model.json and model.pt).", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder root/<class>/<image> or CSV manifest with the run's class names.", Required = true };
+        var label = new Option<string>("--label") { Description = "Label of the evaluation folder inside the run.", DefaultValueFactory = _ => "eval" };
+        var workers = new Option<int>("--workers") { Description = "Loader threads.", DefaultValueFactory = _ => 2 };
+        var onError = new Option<string>("--on-error") { Description = "Unreadable images: fail or skip.", DefaultValueFactory = _ => "fail" };
+        onError.AcceptOnlyFromAmong("fail", "skip");
+        var precision = new Option<string>("--precision") { Description = "auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
+        var command = new Command("evaluate", "Evaluate a trained run on labeled data: metrics, predictions and a report in RUN/evaluations/.")
+        {
+            run, data, label, workers, onError, precision,
+        };
+        command.SetAction(parse =>
+        {
+            var console = AnsiConsole.Console;
+            try
+            {
+                var options = new ClassificationEvaluateOptions
+                {
+                    Label = parse.GetValue(label)!,
+                    Workers = parse.GetValue(workers),
+                    OnError = parse.GetValue(onError) == "skip" ? Data.Loading.ErrorPolicy.Skip : Data.Loading.ErrorPolicy.Fail,
+                    Precision = PrecisionPlan.ParsePrecision(parse.GetValue(precision)!),
+                };
+                var result = ClassificationTraining.Evaluate(parse.GetValue(run)!, parse.GetValue(data)!, options);
+                console.Write(MetricsTable.Create(result.Metrics, null, parse.GetValue(data)!));
+                console.MarkupLineInterpolated($"written to [bold]{result.Folder}[/]");
+                return 0;
+            }
+            catch (Exception e) when (CliErrors.IsUserError(e))
+            {
+                return CliErrors.Report(console, "evaluate", e);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Globalization;
+using MedLearn.Cli.Rendering;
+using MedLearn.Methods.Supervised;
+using MedLearn.Runs;
+using MedLearn.Training;
+using Spectre.Console;
+
+namespace MedLearn.Cli.Commands;
+
+/// <summary>
+/// <c>medlearn train classify</c>: supervised transfer-learning classification into a new run folder. Settings
+/// come from the defaults (method 5's recipe), then <c>--config run.yaml</c>, then the flags, then
+/// <c>--set key=value</c> pairs; the result is written to config.resolved.yaml.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create() => new("train", "Train a model (a new run folder per run, never overwritten).")
+    {
+        CreateClassify(),
+    };
+
+    private static Command CreateClassify()
+    {
+        var data = new Option<string?>("--data") { Description = "Folder root/<class>/<image> or CSV manifest (path,label)." };
+        var model = new Option<string?>("--model") { Description = "Architecture: resnet18, resnet34, resnet50 (default), densenet121, small-cnn." };
+        var weights = new Option<string?>("--weights") { Description = "torchvision/PyTorch state_dict (.pth) to start from, e.g. ImageNet weights." };
+        var config = new Option<string?>("--config") { Description = "YAML file of settings (keys as in config.resolved.yaml); flags override it." };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default 25)." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, split, data order and augmentation (default 0)." };
+        var output = new Option<string?>("--out") { Description = "Folder the run folder is created in (default runs/)." };
+        var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the model)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Training batch size (default 16)." };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default 0.001)." };
+        var precision = new Option<string?>("--precision") { Description = "auto (default: channels-last + bf16 where the CPU has it), fp32 or bf16." };
+        var imageSize = new Option<int?>("--image-size") { Description = "Network input size (default: the model's, 224)." };
+        var workers = new Option<int?>("--workers") { Description = "Background loader threads (default 2)." };
+        var onError = new Option<string?>("--on-error") { Description = "Unreadable images: fail (default) or skip." };
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run folder from its last checkpoint." };
+        var set = new Option<string[]>("--set") { Description = "Any setting as key=value (e.g. --set scheduler=cosine); repeatable.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("classify", "Supervised (transfer-learning) image classification.")
+        {
+            data, model, weights, config, epochs, seed, output, name, batch, lr, precision, imageSize, workers, onError, resume, set,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(resume) is { } resumeDir) return Execute(null, resumeDir);
+            var assignments = new List<string>();
+            void Add<T>(string key, T? value)
+            {
+                if (value is not null) assignments.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={Quote(value)}"));
+            }
+            Add("data", parse.GetValue(data));
+            Add("model", parse.GetValue(model));
+            Add("weights", parse.GetValue(weights));
+            Add("epochs", parse.GetValue(epochs));
+            Add("seed", parse.GetValue(seed));
+            Add("out", parse.GetValue(output));
+            Add("name", parse.GetValue(name));
+            Add("batch-size", parse.GetValue(batch));
+            Add("learning-rate", parse.GetValue(lr));
+            Add("precision", parse.GetValue(precision));
+            Add("image-size", parse.GetValue(imageSize));
+            Add("workers", parse.GetValue(workers));
+            Add("on-error", parse.GetValue(onError));
+            assignments.AddRange(parse.GetValue(set) ?? []);
+            return Execute(() =>
+            {
+                var defaults = new ClassificationTrainingOptions();
+                var fromFile = parse.GetValue(config) is { } path ? ConfigBinder.Load(path, defaults) : defaults;
+                return ConfigBinder.ApplyOverrides(fromFile, assignments);
+            }, null);
+        });
+        return command;
+    }
+
+    private static string Quote<T>(T value) => value switch
+    {
+        string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value!.ToString()!,
+    };
+
+    /// <summary>Runs (or resumes) with a live display; Ctrl-C saves a checkpoint and stops.</summary>
+    private static int Execute(Func<ClassificationTrainingOptions>? options, string? resumeDir)
+    {
+        var console = AnsiConsole.Console;
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            if (!cts.IsCancellationRequested) console.MarkupLine("[yellow]stopping after the current batch (saving a checkpoint)...[/]");
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var resolved = options?.Invoke();
+            ClassificationRun? run = null;
+            void Work(ProgressContext? context)
+            {
+                var display = new TrainingProgressDisplay(console, context);
+                var phase = new SynchronousProgress<RunPhase>(p => console.MarkupLineInterpolated($"[grey]{Phase(p)}[/]"));
+                run = resolved is not null
+                    ? ClassificationTraining.Run(resolved, [display], phase, cts.Token)
+                    : ClassificationTraining.Resume(resumeDir!, [display], phase, cts.Token);
+            }
+            if (console.Profile.Capabilities.Interactive)
+                console.Progress().AutoClear(true).HideCompleted(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(Work);
+            else
+                Work(null);
+            return Summarise(console, run!);
+        }
+        catch (Exception e) when (CliErrors.IsUserError(e))
+        {
+            return CliErrors.Report(console, "train classify", e);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static string Phase(RunPhase phase) => phase switch
+    {
+        RunPhase.PreparingData => "reading and splitting the data",
+        RunPhase.BuildingModel => "building the model",
+        RunPhase.Training => "training",
+        RunPhase.Evaluating => "evaluating the best model on the held-out split",
+        RunPhase.MeasuringLatency => "measuring per-image inference latency",
+        _ => "writing metrics, predictions and the report",
+    };
+
+    private static int Summarise(IAnsiConsole console, ClassificationRun run)
+    {
+        console.MarkupLineInterpolated($"run folder: [bold]{run.Directory.Path}[/]");
+        switch (run.Training.Status)
+        {
+            case TrainingStatus.Cancelled:
+                console.MarkupLineInterpolated($"resume with: medlearn train classify --resume {run.Directory.Path}");
+                return 130;
+            case TrainingStatus.Diverged:
+                return 1;
+        }
+        if (run.Evaluation is { } metrics)
+            console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split"));
+        console.MarkupLineInterpolated($"report: [bold]{run.Directory.ReportPath}[/]");
+        return 0;
+    }
+}

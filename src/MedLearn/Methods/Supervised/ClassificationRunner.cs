@@ -1,0 +1,94 @@
+using MedLearn.Data.Datasets;
+using MedLearn.Data.Loading;
+using MedLearn.Metrics;
+using MedLearn.Models;
+using MedLearn.Runs;
+using MedLearn.Torch;
+using MedLearn.Torch.Amp;
+using MedLearn.Torch.Serialization;
+using MedLearn.Training;
+
+namespace MedLearn.Methods.Supervised;
+
+/// <summary>The work behind <see cref="ClassificationTraining.Run"/> and <see cref="ClassificationTraining.Resume"/>.</summary>
+internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks, IProgress<RunPhase>? phases)
+{
+    public ClassificationRun Execute(ImageDataset dataset, bool resume, CancellationToken cancellation)
+    {
+        phases?.Report(RunPhase.PreparingData);
+        if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
+        var split = ClassificationSetup.Split(dataset, options, resume ? run.SplitPath : null);
+        if (!resume) SplitFile.Write(run.SplitPath, split);
+        var manifest = ClassificationSetup.Manifest(options, dataset.Classes);
+
+        phases?.Report(RunPhase.BuildingModel);
+        torch.ManualSeed(options.Seed);
+        using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels);
+        if (options.Weights is { } weights && !resume)
+            PretrainedWeights.Load(model, weights);
+        foreach (var pattern in options.Freeze) model.Freeze(pattern);
+        using var optimizer = ClassificationSetup.Optimizer(model, options);
+        var schedule = ClassificationSetup.Schedule(optimizer, options);
+        double[]? classWeights = options.ClassWeights == "balanced" ? ClassBalance.Weights(split.Train) : null;
+        var task = new SupervisedClassificationTask(model, dataset.Classes.Count, classWeights, options.LabelSmoothing);
+
+        var train = new DataLoader(split.Train, ClassificationTransforms.Train(manifest, options.CropScale, options.CropRatio, options.HorizontalFlip),
+            new DataLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, DropLast = split.Train.Count > options.BatchSize, Seed = options.Seed, Workers = options.Workers, OnError = options.OnError });
+        var val = new DataLoader(split.Val, ClassificationTransforms.Eval(manifest),
+            new DataLoaderOptions { BatchSize = options.EvalBatchSize, Workers = options.Workers, OnError = options.OnError });
+        var trainerOptions = new TrainerOptions
+        {
+            Epochs = options.Epochs,
+            Precision = options.Precision,
+            Seed = options.Seed,
+            GradientClipNorm = options.GradientClipNorm,
+            CheckpointDirectory = run.CheckpointsDir,
+            KeepBest = options.KeepBest,
+            MonitorMetric = options.Monitor,
+            MonitorGoal = ClassificationSetup.GoalOf(options.Monitor),
+            EarlyStoppingPatience = options.EarlyStoppingPatience,
+        };
+        using var recorder = new RunHistoryRecorder(run, resume);
+        var trainer = new Trainer(task, optimizer, schedule, trainerOptions, [recorder, .. callbacks ?? []]);
+
+        phases?.Report(RunPhase.Training);
+        var lastCheckpoint = Path.Combine(run.CheckpointsDir, Trainer.LastCheckpointName);
+        if (resume && !File.Exists(lastCheckpoint))
+            throw new InvalidDataException($"{run.Path}: no {Path.Combine(RunDirectory.CheckpointsFolderName, Trainer.LastCheckpointName)} to resume from");
+        var result = trainer.Fit(train, val, resume ? lastCheckpoint : null, cancellation);
+        var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
+        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged)
+            return new ClassificationRun(run, result, null, "", null, plan.Reason);
+
+        // Method 5 keeps the best-validation weights: export them (not the last epoch's).
+        if (result.BestCheckpoint is { } best)
+        {
+            using var scope = DisposeScope.Open();
+            model.LoadStateDict(Checkpoint.Load(best).Model);
+        }
+        model.SaveStateDictToFile(Path.Combine(run.Path, ClassifierManifest.WeightsFileName));
+        manifest.Write(Path.Combine(run.Path, ClassifierManifest.FileName));
+
+        phases?.Report(RunPhase.Evaluating);
+        var evaluated = split.Test.Count > 0 ? split.Test : split.Val;
+        var splitName = split.Test.Count > 0 ? "test" : "val";
+        using var classifier = new TrainedClassifier(model, manifest, options.Precision);
+        var outputs = classifier.Evaluate(evaluated, options.EvalBatchSize, options.Workers, options.OnError, cancellation: cancellation);
+        var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, dataset.Classes, new ClassificationEvaluationOptions
+        {
+            BootstrapSamples = options.BootstrapSamples,
+            BootstrapSeed = (int)(options.Seed % int.MaxValue),
+            CostMatrix = options.PenaltyMatrix?.Select(r => r.ToArray()).ToArray(),
+        });
+
+        phases?.Report(RunPhase.MeasuringLatency);
+        var latencyTimes = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], options.LatencyImages, options.LatencyWarmup);
+        var latency = latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes) : null;
+
+        phases?.Report(RunPhase.WritingReport);
+        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, result);
+        RunArtifacts.Write(run, summary, outputs, dataset.Classes);
+        ClassificationReportBuilder.Rebuild(run);
+        return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
+    }
+}

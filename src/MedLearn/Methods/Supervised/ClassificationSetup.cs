@@ -1,0 +1,137 @@
+using MedLearn.Data.Datasets;
+using MedLearn.Models;
+using MedLearn.Torch.Optim;
+using MedLearn.Torch.Optim.Schedulers;
+using MedLearn.Training;
+
+namespace MedLearn.Methods.Supervised;
+
+/// <summary>
+/// Turns <see cref="ClassificationTrainingOptions"/> into the pieces of a run: the dataset, its split, the model
+/// manifest, the optimiser and the learning-rate schedule. Each check names the option or file at fault.
+/// </summary>
+public static class ClassificationSetup
+{
+    /// <summary>Checks ranges and names; the message names the key as written in run.yaml.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public static void Validate(ClassificationTrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        static void Check(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException(message);
+        }
+        Check(!string.IsNullOrWhiteSpace(o.Data), "data: no data given (a folder root/<class>/<image> or a CSV manifest)");
+        Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase), $"model: unknown architecture '{o.Model}'; known: {string.Join(", ", ModelRegistry.Names)}");
+        Check(o.Epochs >= 1, $"epochs: must be >= 1 (got {o.Epochs})");
+        Check(o.BatchSize >= 1, $"batch-size: must be >= 1 (got {o.BatchSize})");
+        Check(o.EvalBatchSize >= 1, $"eval-batch-size: must be >= 1 (got {o.EvalBatchSize})");
+        Check(o.LearningRate > 0 && double.IsFinite(o.LearningRate), $"learning-rate: must be > 0 (got {o.LearningRate})");
+        Check(o.Momentum is >= 0 and < 1, $"momentum: must be in [0, 1) (got {o.Momentum})");
+        Check(o.WeightDecay >= 0, $"weight-decay: must be >= 0 (got {o.WeightDecay})");
+        Check(o.HeadLearningRateMultiplier > 0, $"head-learning-rate-multiplier: must be > 0 (got {o.HeadLearningRateMultiplier})");
+        Check(o.Optimizer is "sgd" or "adam" or "adamw", $"optimizer: must be sgd, adam or adamw (got '{o.Optimizer}')");
+        Check(o.Scheduler is "step" or "cosine" or "plateau" or "none", $"scheduler: must be step, cosine, plateau or none (got '{o.Scheduler}')");
+        Check(o.StepSize >= 1, $"step-size: must be >= 1 (got {o.StepSize})");
+        Check(o.Gamma is > 0 and <= 1, $"gamma: must be in (0, 1] (got {o.Gamma})");
+        Check(o.Channels is 1 or 3, $"channels: must be 1 or 3 (got {o.Channels})");
+        Check(o.ImageSize is null or >= 8, $"image-size: must be >= 8 (got {o.ImageSize})");
+        Check(o.ResizeSize is null || o.ResizeSize >= (o.ImageSize ?? 8), $"resize-size: must be >= image-size (got {o.ResizeSize})");
+        Check(o.CropScale.Count == 2 && o.CropScale[0] > 0 && o.CropScale[0] <= o.CropScale[1] && o.CropScale[1] <= 1, "crop-scale: must be [min, max] with 0 < min <= max <= 1");
+        Check(o.CropRatio.Count == 2 && o.CropRatio[0] > 0 && o.CropRatio[0] <= o.CropRatio[1], "crop-ratio: must be [min, max] with 0 < min <= max");
+        Check(o.HorizontalFlip is >= 0 and <= 1, $"horizontal-flip: must be a probability (got {o.HorizontalFlip})");
+        Check(o.Mean is null || o.Mean.Count == o.Channels, $"mean: needs {o.Channels} values (one per input channel)");
+        Check(o.Std is null || o.Std.Count == o.Channels && o.Std.All(s => s > 0), $"std: needs {o.Channels} positive values");
+        Check(o.Split.Count == 3 && o.Split.All(f => f >= 0) && Math.Abs(o.Split.Sum() - 1) < 1e-6 && o.Split[0] > 0 && o.Split[1] > 0,
+            $"split: needs three fractions train, val, test (>= 0, train and val > 0, sum 1); got [{string.Join(", ", o.Split)}]");
+        Check(o.ClassWeights is "none" or "balanced", $"class-weights: must be none or balanced (got '{o.ClassWeights}')");
+        Check(o.LabelSmoothing is >= 0 and < 1, $"label-smoothing: must be in [0, 1) (got {o.LabelSmoothing})");
+        Check(o.GradientClipNorm is null or > 0, $"gradient-clip-norm: must be > 0 (got {o.GradientClipNorm})");
+        Check(MonitorNames.Contains(o.Monitor), $"monitor: must be one of {string.Join(", ", MonitorNames)} (got '{o.Monitor}')");
+        Check(o.KeepBest >= 1, $"keep-best: must be >= 1 (got {o.KeepBest})");
+        Check(o.EarlyStoppingPatience is null or >= 1, $"early-stopping-patience: must be >= 1 (got {o.EarlyStoppingPatience})");
+        Check(o.Workers is >= 0 and <= 64, $"workers: must be in 0..64 (got {o.Workers})");
+        Check(o.BootstrapSamples >= 0, $"bootstrap-samples: must be >= 0 (got {o.BootstrapSamples})");
+        Check(o.LatencyImages >= 0 && o.LatencyWarmup >= 0, "latency-images and latency-warmup: must be >= 0");
+        Check(o.ReportSamples >= 0, $"report-samples: must be >= 0 (got {o.ReportSamples})");
+    }
+
+    /// <summary>The metrics <see cref="ClassificationTrainingOptions.Monitor"/> accepts.</summary>
+    public static IReadOnlyList<string> MonitorNames { get; } =
+        ["val_accuracy", "val_loss", "val_balanced_accuracy", "val_macro_f1", "val_auc", "val_kappa_quadratic", "train_loss"];
+
+    /// <summary>Whether the monitored metric improves upward.</summary>
+    public static MetricGoal GoalOf(string monitor) => monitor.EndsWith("loss", StringComparison.Ordinal) ? MetricGoal.Minimize : MetricGoal.Maximize;
+
+    /// <summary>
+    /// Loads a folder dataset (<c>root/&lt;class&gt;/&lt;image&gt;</c>) or a CSV manifest, and checks it can train a
+    /// classifier (at least two classes, every class with images).
+    /// </summary>
+    /// <exception cref="DatasetException">Missing data, one class, an empty class (the message names it).</exception>
+    public static ImageDataset LoadDataset(string data)
+    {
+        ImageDataset dataset;
+        if (Directory.Exists(data)) dataset = FolderDataset.Load(data);
+        else if (File.Exists(data) && data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) dataset = ManifestDataset.Load(data);
+        else throw new DatasetException($"{data}: not found (give a folder root/<class>/<image> or a .csv manifest)");
+        if (dataset.Classes.Count < 2)
+            throw new DatasetException($"{data}: only one class ('{string.Join("", dataset.Classes)}'); a classifier needs at least two classes");
+        var counts = ClassBalance.Counts(dataset);
+        var empty = dataset.Classes.Where((c, i) => counts[i] == 0).ToArray();
+        if (empty.Length > 0) throw new DatasetException($"{data}: class{(empty.Length > 1 ? "es" : "")} {string.Join(", ", empty.Select(e => $"'{e}'"))} ha{(empty.Length > 1 ? "ve" : "s")} no images");
+        return dataset;
+    }
+
+    /// <summary>The stratified split (or the one of <see cref="ClassificationTrainingOptions.SplitFile"/>), checked for usable parts.</summary>
+    /// <exception cref="DatasetException">The training or validation part is empty, or a class has no training image.</exception>
+    public static DatasetSplit Split(ImageDataset dataset, ClassificationTrainingOptions o, string? splitFile = null)
+    {
+        var file = splitFile ?? o.SplitFile;
+        var split = file is not null ? SplitFile.Read(file, dataset) : DatasetSplitter.Split(dataset, o.Split[0], o.Split[1], o.Split[2], o.Seed);
+        if (split.Val.Count == 0) throw new DatasetException($"{o.Data}: the validation split is empty ({dataset.Count} images); use more data or a larger val fraction");
+        var trainCounts = ClassBalance.Counts(split.Train);
+        var missing = dataset.Classes.Where((c, i) => trainCounts[i] == 0).ToArray();
+        if (missing.Length > 0) throw new DatasetException($"{o.Data}: no training image of class {string.Join(", ", missing.Select(m => $"'{m}'"))} after the split; add images");
+        return split;
+    }
+
+    /// <summary>The manifest of the model the options describe (input size, resize, normalisation defaults from the registry).</summary>
+    public static ClassifierManifest Manifest(ClassificationTrainingOptions o, IReadOnlyList<string> classes)
+    {
+        var info = ModelRegistry.Info(o.Model);
+        var size = o.ImageSize ?? info.InputSize;
+        var resize = o.ResizeSize ?? (int)Math.Round(size * 256.0 / 224.0);
+        // A 1-channel network sees luminance: one mean/std, the average of the RGB ones.
+        IReadOnlyList<double> mean = o.Mean ?? (o.Channels == 3 ? info.Mean : [info.Mean.Average()]);
+        IReadOnlyList<double> std = o.Std ?? (o.Channels == 3 ? info.Std : [info.Std.Average()]);
+        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed);
+    }
+
+    /// <summary>The optimiser over the trainable parameters (head in its own group when its multiplier is not 1).</summary>
+    public static Optimizer Optimizer(ImageClassifier model, ClassificationTrainingOptions o)
+    {
+        var named = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
+        if (named.Length == 0) throw new ArgumentException("freeze: every parameter is frozen; nothing to train");
+        var head = named.Where(p => p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        var body = named.Where(p => !p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        var groups = o.HeadLearningRateMultiplier == 1.0 || head.Length == 0 || body.Length == 0
+            ? [(named.Select(p => p.Parameter).ToArray(), o.LearningRate)]
+            : new[] { (body, o.LearningRate), (head, o.LearningRate * o.HeadLearningRateMultiplier) };
+        return o.Optimizer switch
+        {
+            "sgd" => new SGD(groups.Select(g => new SgdParamGroup(g.Item1) { Lr = g.Item2 }), o.LearningRate, o.Momentum, weightDecay: o.WeightDecay),
+            "adam" => new Adam(groups.Select(g => new AdamParamGroup(g.Item1) { Lr = g.Item2 }), o.LearningRate, weightDecay: o.WeightDecay),
+            _ => new AdamW(groups.Select(g => new AdamParamGroup(g.Item1) { Lr = g.Item2 }), o.LearningRate, weightDecay: o.WeightDecay),
+        };
+    }
+
+    /// <summary>The learning-rate schedule, or null for "none".</summary>
+    public static LearningRateSchedule? Schedule(Optimizer optimizer, ClassificationTrainingOptions o) => o.Scheduler switch
+    {
+        "step" => LearningRateSchedule.PerEpoch(new StepLR(optimizer, o.StepSize, o.Gamma)),
+        "cosine" => LearningRateSchedule.PerEpoch(new CosineAnnealingLR(optimizer, o.Epochs)),
+        "plateau" => LearningRateSchedule.OnPlateau(new ReduceLROnPlateau(optimizer,
+            GoalOf(o.Monitor) == MetricGoal.Maximize ? PlateauMode.Max : PlateauMode.Min, o.Gamma, Math.Max(1, o.StepSize / 2))),
+        _ => null,
+    };
+}

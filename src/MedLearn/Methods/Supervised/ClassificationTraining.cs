@@ -1,0 +1,109 @@
+using MedLearn.Runs;
+using MedLearn.Torch.Amp;
+using MedLearn.Training;
+
+namespace MedLearn.Methods.Supervised;
+
+/// <summary>
+/// The supervised transfer-learning journey in one call (methods 4 and 5): data → stratified split → model
+/// (optionally from torchvision weights) → training with checkpoints → best weights exported → evaluation on the
+/// held-out split → run folder with metrics, predictions, history, TensorBoard scalars and report.html.
+/// </summary>
+public static class ClassificationTraining
+{
+    /// <summary>Trains a new run in a new folder under <see cref="ClassificationTrainingOptions.Out"/>.</summary>
+    /// <param name="options">Every setting (validated first; the error names the key).</param>
+    /// <param name="callbacks">Training progress observers (the CLI's progress bar).</param>
+    /// <param name="phases">Coarse progress: which phase the run is in.</param>
+    /// <param name="cancellation">Stops training at the next batch after saving a checkpoint; the run can be resumed.</param>
+    /// <returns>Where everything is and how it went.</returns>
+    public static ClassificationRun Run(ClassificationTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks = null,
+        IProgress<RunPhase>? phases = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ClassificationSetup.Validate(options);
+        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        var run = RunDirectory.Create(options.Out, options.Name ?? options.Model);
+        return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
+    }
+
+    /// <summary>
+    /// Continues an interrupted or killed run from its <c>checkpoints/last.pt</c> with the configuration and split
+    /// recorded in the run folder; the finished run is identical to one that was never interrupted.
+    /// </summary>
+    public static ClassificationRun Resume(string runDirectory, IEnumerable<ITrainingCallback>? callbacks = null,
+        IProgress<RunPhase>? phases = null, CancellationToken cancellation = default)
+    {
+        var run = RunDirectory.Open(runDirectory);
+        var options = ConfigBinder.Load<ClassificationTrainingOptions>(run.ConfigPath);
+        ClassificationSetup.Validate(options);
+        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: true, cancellation);
+    }
+
+    /// <summary>
+    /// Evaluates the exported model of <paramref name="runDirectory"/> on <paramref name="data"/> (a folder or
+    /// CSV whose class names must be the run's), writing metrics.json, predictions.csv and report.html into a new
+    /// <c>evaluations/&lt;time&gt;-&lt;label&gt;</c> folder of the run.
+    /// </summary>
+    public static ClassificationEvaluationRun Evaluate(string runDirectory, string data, ClassificationEvaluateOptions? options = null,
+        IProgress<int>? progress = null, CancellationToken cancellation = default) =>
+        ClassificationEvaluator.Evaluate(runDirectory, data, options ?? new ClassificationEvaluateOptions(), progress, cancellation);
+
+    /// <summary>Rewrites report.html of a finished run from the files in its folder.</summary>
+    public static string Report(string runDirectory) => ClassificationReportBuilder.Rebuild(RunDirectory.Open(runDirectory));
+}
+
+/// <summary>Coarse phases of a classification run, for progress displays.</summary>
+public enum RunPhase
+{
+    /// <summary>Reading the data and splitting it.</summary>
+    PreparingData,
+    /// <summary>Building the model and loading weights.</summary>
+    BuildingModel,
+    /// <summary>Training epochs.</summary>
+    Training,
+    /// <summary>Evaluating the best model on the held-out split.</summary>
+    Evaluating,
+    /// <summary>Measuring inference latency.</summary>
+    MeasuringLatency,
+    /// <summary>Writing metrics, predictions and the report.</summary>
+    WritingReport,
+}
+
+/// <summary>The outcome of <see cref="ClassificationTraining.Run"/>.</summary>
+/// <param name="Directory">The run folder.</param>
+/// <param name="Training">How training ended.</param>
+/// <param name="Evaluation">Metrics of the best model on <paramref name="EvaluatedSplit"/>, or null when training did not finish.</param>
+/// <param name="EvaluatedSplit">"test" (or "val" when the split has no test part).</param>
+/// <param name="Latency">Per-image inference latency of the exported model, or null.</param>
+/// <param name="Precision">The resolved precision of training, in words.</param>
+public sealed record ClassificationRun(RunDirectory Directory, TrainingResult Training, Metrics.ClassificationMetrics? Evaluation, string EvaluatedSplit,
+    Metrics.LatencyStatistics? Latency, string Precision);
+
+/// <summary>Settings of <see cref="ClassificationTraining.Evaluate"/>.</summary>
+public sealed record ClassificationEvaluateOptions
+{
+    /// <summary>Label of the evaluation folder.</summary>
+    public string Label { get; init; } = "eval";
+
+    /// <summary>Images per batch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Loader threads.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Unreadable images: fail or skip.</summary>
+    public Data.Loading.ErrorPolicy OnError { get; init; } = Data.Loading.ErrorPolicy.Fail;
+
+    /// <summary>Bootstrap resamples of the confidence intervals.</summary>
+    public int BootstrapSamples { get; init; } = 1000;
+
+    /// <summary>Inference precision.</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
+}
+
+/// <summary>The outcome of <see cref="ClassificationTraining.Evaluate"/>.</summary>
+/// <param name="Folder">Where metrics.json, predictions.csv and report.html were written.</param>
+/// <param name="Metrics">The metrics.</param>
+public sealed record ClassificationEvaluationRun(string Folder, Metrics.ClassificationMetrics Metrics);
