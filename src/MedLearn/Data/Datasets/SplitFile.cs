@@ -21,7 +21,7 @@ public static class SplitFile
             foreach (var item in split[name].Items)
                 sb.Append(CsvTable.Escape(Relative(item.Path, dir))).Append(',').Append(name).Append(',')
                   .Append(CsvTable.Escape(LabelText(split[name], item))).Append('\n');
-        File.WriteAllText(full, sb.ToString());
+        AtomicText.Write(full, sb.ToString());
     }
 
     /// <summary>

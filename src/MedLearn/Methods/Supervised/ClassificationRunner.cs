@@ -86,8 +86,8 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         var latency = latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes) : null;
 
         phases?.Report(RunPhase.WritingReport);
-        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, result);
-        RunArtifacts.Write(run, summary, outputs, dataset.Classes);
+        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor));
+        RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, dataset.Classes);
         ClassificationReportBuilder.Rebuild(run);
         return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
     }
