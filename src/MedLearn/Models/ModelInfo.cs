@@ -13,7 +13,7 @@ namespace MedLearn.Models;
 /// <param name="FeatureDim">Length of the pooled feature vector the head reads.</param>
 /// <param name="DefaultWeightsFile">File name of torchvision's default pretrained weights (as in torch hub's cache,
 /// e.g. "resnet18-f37072fd.pth"), or null when there are none. MedLearn never downloads it: pass the file to
-/// <c>PretrainedWeights.Load</c>.</param>
+/// <see cref="PretrainedWeights.Load(ImageClassifier, string, bool, bool)"/>.</param>
 /// <param name="DefaultWeightsNote">Which pretrained weights the default file is (torchvision's enum name and
 /// ImageNet accuracy) or why there are none.</param>
 public sealed record ModelInfo(
