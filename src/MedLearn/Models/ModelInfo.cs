@@ -11,6 +11,11 @@ namespace MedLearn.Models;
 /// <param name="HeadName">Name of the linear head ("fc" or "classifier").</param>
 /// <param name="FirstConvName">Name of the first convolution (adapted for 1-channel inputs).</param>
 /// <param name="FeatureDim">Length of the pooled feature vector the head reads.</param>
+/// <param name="DefaultWeightsFile">File name of torchvision's default pretrained weights (as in torch hub's cache,
+/// e.g. "resnet18-f37072fd.pth"), or null when there are none. MedLearn never downloads it: pass the file to
+/// <see cref="PretrainedWeights.Load(ImageClassifier, string, bool, bool)"/>.</param>
+/// <param name="DefaultWeightsNote">Which pretrained weights the default file is (torchvision's enum name and
+/// ImageNet accuracy) or why there are none.</param>
 public sealed record ModelInfo(
     string Name,
     int InputSize,
@@ -19,4 +24,6 @@ public sealed record ModelInfo(
     long ParameterCount,
     string HeadName,
     string FirstConvName,
-    long FeatureDim);
+    long FeatureDim,
+    string? DefaultWeightsFile,
+    string DefaultWeightsNote);

@@ -7,9 +7,13 @@ namespace MedLearn.Tests.Models;
 /// <summary>
 /// Runs tools/golden/gen_data_models.py once into a temp folder (the torchvision state dicts are too large to
 /// check in) and reads its models.json: the input, torchvision's eval-mode logits, state-dict keys, parameter counts.
+/// Shared by every test class of the <see cref="Collection"/> collection (the script runs once).
 /// </summary>
 public sealed class ModelOracle : IDisposable
 {
+    /// <summary>Name of the xunit collection whose classes share one oracle run.</summary>
+    public const string Collection = "torchvision model oracle";
+
     private readonly JsonDocument _doc;
 
     /// <summary>Generates the oracle data (a few seconds).</summary>
@@ -48,3 +52,7 @@ public sealed class ModelOracle : IDisposable
         catch (IOException) { }
     }
 }
+
+/// <summary>The xunit collection that shares one <see cref="ModelOracle"/>.</summary>
+[CollectionDefinition(ModelOracle.Collection)]
+public sealed class ModelOracleCollection : ICollectionFixture<ModelOracle>;

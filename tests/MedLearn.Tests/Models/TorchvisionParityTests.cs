@@ -8,7 +8,8 @@ namespace MedLearn.Tests.Models;
 /// Our classifiers against torchvision 0.14: state dicts saved by torchvision load strictly by name and give
 /// the same eval-mode logits (max abs diff &lt;= 1e-4), key lists and parameter counts are identical.
 /// </summary>
-public sealed class TorchvisionParityTests(ModelOracle oracle) : IClassFixture<ModelOracle>
+[Collection(ModelOracle.Collection)]
+public sealed class TorchvisionParityTests(ModelOracle oracle)
 {
     [Theory]
     [InlineData("resnet18")]
