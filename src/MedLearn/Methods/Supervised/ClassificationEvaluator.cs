@@ -25,7 +25,7 @@ internal static class ClassificationEvaluator
         RunArtifacts.Write(folder.MetricsPath, folder.PredictionsPath, summary, outputs, classifier.Manifest.Classes);
         var content = ClassificationReportBuilder.Content(folder.Path, $"{run.Name} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(data))}", folder.CreatedUtc,
             run.ConfigPath, null, run.HistoryPath, folder.MetricsPath, folder.PredictionsPath, 12);
-        ClassificationReportPage.Write(content, folder.ReportPath);
+        new ClassificationReportPage(content).Write(folder.ReportPath);
         return new ClassificationEvaluationRun(folder.Path, metrics);
     }
 

@@ -25,7 +25,7 @@ public static class ClassificationReportBuilder
         ArgumentNullException.ThrowIfNull(run);
         var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples)
             with { ExtraSections = [.. extraSections ?? []] };
-        ClassificationReportPage.Write(content, run.ReportPath);
+        new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
     }
 
@@ -118,7 +118,7 @@ public static class ClassificationReportBuilder
         try
         {
             using var scope = DisposeScope.Open();
-            var image = ImageReader.Read(path).Image;
+            var image = ImageReader.Read(path).Data;
             if (image.Dim == 4) image = image.Select(1, image.Size(1) / 2); // a volume: its middle slice
             var x = image.To(DType.Float32);
             var lo = x.Min().ToDouble();
