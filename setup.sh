@@ -7,9 +7,10 @@
 #   libjpeg62-turbo-dev                 direct JPEG decoding (RGB into tensors, region / DCT-scaled) in the shim
 #   python3-torch python3-torchvision   the PyTorch oracle used by golden-file scripts and round-trip tests
 #   python3-pydicom python3-nibabel python3-skimage   oracles and their real test files (DICOM, NIfTI, retina.jpg)
+#   python3-protobuf      independent decoder of the TensorBoard event files (tools/golden/check_tfevents.py)
 set -euo pipefail
 packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev libjpeg62-turbo-dev
-          python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage)
+          python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage python3-protobuf)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
