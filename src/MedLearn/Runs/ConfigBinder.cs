@@ -173,8 +173,9 @@ public static class ConfigBinder
                 if (prop is null)
                 {
                     var closest = ConfigNaming.Closest(key, props.Select(p => p.Key));
-                    var hint = closest is not null
-                        ? $" (did you mean '{(path.Length == 0 ? closest : $"{path}.{closest}")}'?)"
+                    var nested = closest is null ? FindNested(instance.GetType(), key, path, 3) : null;
+                    var hint = closest is not null ? $" (did you mean '{(path.Length == 0 ? closest : $"{path}.{closest}")}'?)"
+                        : nested is not null ? $" (did you mean '{nested}'?)"
                         : props.Count > 0 ? $" (known keys{(path.Length == 0 ? "" : $" of '{path}'")}: {string.Join(", ", props.Select(p => p.Key))})" : "";
                     Problem(keyNode, childPath, $"unknown key '{childPath}'{hint}");
                     continue;
@@ -190,6 +191,26 @@ public static class ConfigBinder
                 if (Problems.Count == before) prop.Info.SetValue(instance, value);
             }
             return instance;
+        }
+
+        /// <summary>The full path of a key of that name in a nested option class (breadth first, up to <paramref name="depth"/> levels), or null.</summary>
+        private static string? FindNested(Type type, string key, string path, int depth)
+        {
+            var level = new List<(Type Type, string Path)> { (type, path) };
+            for (var d = 0; d < depth && level.Count > 0; d++)
+            {
+                var next = new List<(Type, string)>();
+                foreach (var (t, p) in level)
+                    foreach (var prop in ConfigModel.Properties(t).Where(x => ConfigModel.KindOf(x.Info.PropertyType) == ConfigKind.Object))
+                    {
+                        var childPath = p.Length == 0 ? prop.Key : $"{p}.{prop.Key}";
+                        var inner = ConfigModel.Properties(prop.Info.PropertyType).FirstOrDefault(x => ConfigNaming.Matches(key, x.Key));
+                        if (inner is not null) return $"{childPath}.{inner.Key}";
+                        next.Add((prop.Info.PropertyType, childPath));
+                    }
+                level = next;
+            }
+            return null;
         }
 
         private object? Value(Type type, object? current, YamlNode node, string path, NullabilityInfo? nullability)

@@ -120,6 +120,8 @@ public class ConfigBinderTests
         Assert.Equal(["epochs", "momentum", "optimizer.kind", "optimizer.learning-rate"], e.Problems.Select(p => p.KeyPath));
         Assert.Equal([1, 2, 4, 5], e.Problems.Select(p => p.Line));
         Assert.StartsWith("4 configuration problems:", e.Message);
+        // A key at the wrong level points to where it belongs.
+        Assert.Equal("cfg.yaml:2:1: unknown key 'momentum' (did you mean 'optimizer.momentum'?)", e.Problems[1].ToString());
     }
 
     [Fact]
