@@ -59,9 +59,13 @@ public static class RocChart
         return w.Finish();
     }
 
-    /// <summary>The drawn points: finite, clamped, with (0,0) and (1,1) added when missing.</summary>
-    internal static List<(double Fpr, double Tpr)> CurvePoints(RocCurve curve)
+    /// <summary>
+    /// The points <see cref="Render"/> draws for <paramref name="curve"/>: pairs with a NaN dropped, coordinates
+    /// clamped to [0, 1], (0, 0) prepended and (1, 1) appended when missing. Empty when no pair is finite.
+    /// </summary>
+    public static List<(double Fpr, double Tpr)> CurvePoints(RocCurve curve)
     {
+        ArgumentNullException.ThrowIfNull(curve);
         var points = new List<(double, double)>();
         for (var i = 0; i < curve.Fpr.Count; i++)
         {
