@@ -80,7 +80,7 @@ public class LineChartTests
         Assert.Equal(top + height, ys[0], 0.011);          // 1e-4 is the axis minimum
         Assert.Equal(top, ys[^1], 0.011);                  // 1e-1 is the axis maximum
         Assert.Equal(ys[0] - ys[1], ys[2] - ys[3], 0.02);  // one decade = same pixel distance
-        Assert.Equal(["0.0001", "0.001", "0.01", "0.1"], svg.TickLabels("y-axis").Select(t => t.Label));
+        Assert.Equal(["1e-4", "0.001", "0.01", "0.1"], svg.TickLabels("y-axis").Select(t => t.Label));
     }
 
     [Fact]

@@ -45,6 +45,19 @@ public class RocChartTests
     }
 
     [Fact]
+    public void ManyCurvesMoveTheLegendBelowThePlot()
+    {
+        var curves = Enumerable.Range(0, 8).Select(i => ReportTestContent.Roc($"class {i}", 1.5 + i, 0.6 + 0.04 * i)).ToList();
+        var svg = new Svg(RocChart.Render(curves, new RocChartOptions { Width = 460, Height = 460 }));
+        Assert.True(svg.Height > 460);
+        var (_, top, _, height) = svg.PlotArea;
+        var legendTexts = svg.Group("legend").Descendants().Where(e => e.Name.LocalName == "text").ToList();
+        Assert.Equal(8, legendTexts.Count);
+        Assert.All(legendTexts, t => Assert.True(Svg.D(t, "y") > top + height, "legend entry inside the plot"));
+        Assert.Equal(8, svg.WithClass("polyline", "roc-curve").Count());
+    }
+
+    [Fact]
     public void NanPointsAreSkippedAndValuesClamped()
     {
         var points = RocChart.CurvePoints(new RocCurve("x", [0, double.NaN, 0.5, 1.2], [0, 0.3, -0.1, 1], 0.5));

@@ -143,13 +143,13 @@ public sealed class Axis
 
     /// <summary>
     /// The tick label for <paramref name="value"/>: invariant culture with as many decimals as the step needs;
-    /// magnitudes ≥ 10^6 or below 10^-4 on a log axis use <c>1e6</c> style.
+    /// magnitudes ≥ 10^6, or below 10^-3 on a log axis, use <c>1e6</c> / <c>1e-4</c> style.
     /// </summary>
     public string Format(double value)
     {
         if (value == 0) return "0";
         var magnitude = Math.Abs(value);
-        if (magnitude >= 1e6 || (IsLog && magnitude < 1e-4))
+        if (magnitude >= 1e6 || (IsLog && magnitude < 1e-3))
         {
             var e = (int)Math.Floor(Math.Log10(magnitude) + 1e-9);
             var mantissa = Math.Round(value / Math.Pow(10, e), 2);
