@@ -36,8 +36,8 @@ public sealed class Axis
     /// A linear axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>] with about
     /// <paramref name="targetTicks"/> ticks (Heckbert's loose labelling): range = nice(max − min) (rounded up);
     /// step = nice(range / (t − 1)) (rounded to nearest) for t = n−2 .. n+3, choosing the step that leaves the least
-    /// empty room around the data (plus a small penalty per tick away from n; more than n+3 ticks only
-    /// as a last resort); ends = floor(min/step)·step and ceil(max/step)·step. Edge cases: non-finite bounds
+    /// empty room around the data (plus a small penalty per tick away from n; fewer than 3 or more than
+    /// n+3 ticks only as a last resort); ends = floor(min/step)·step and ceil(max/step)·step. Edge cases: non-finite bounds
     /// give [0, 1]; swapped bounds are reordered; a zero-width range is widened by 10 % of |value| each side
     /// (or to [0, 1] around 0).
     /// </summary>
@@ -71,8 +71,9 @@ public sealed class Axis
             var l = Math.Ceiling(dataMax / s - 1e-9);
             if (l <= f) l = f + 1;
             var count = l - f + 1;
-            var score = (l - f) * s / (dataMax - dataMin) + 0.2 * Math.Abs(count - targetTicks) / targetTicks
-                + (count > targetTicks + 3 ? 1000 : 0); // too crowded: only if nothing else fits
+            var score = (l - f) * s / (dataMax - dataMin)
+                + (count < targetTicks ? 0.3 : 0.2) * Math.Abs(count - targetTicks) / targetTicks
+                + (count > targetTicks + 3 || count < 3 ? 1000 : 0); // too crowded or too bare: only if nothing else fits
             if (score < best - 1e-9)
                 (best, step, first, last) = (score, s, f, l);
         }

@@ -42,7 +42,7 @@ public static class BarChart
         var valueLabels = options.ValueLabels ?? categories.Count * series.Count <= 24;
         if (valueLabels) top += ChartFrame.TickSize + 2;
 
-        var yAxis = Axis.Linear(min, max, LineChart.TickCount(options.Height - top - 40, 55));
+        var yAxis = Axis.Linear(min, max, LineChart.TickCount(options.Height - top - 40, 45));
         var left = ChartFrame.LeftMargin(yAxis, options.YLabel);
         var right = ChartFrame.Pad + 6;
         var plotWidth = options.Width - left - right;
