@@ -35,8 +35,9 @@ public sealed class Axis
     /// <summary>
     /// A linear axis covering [<paramref name="dataMin"/>, <paramref name="dataMax"/>] with about
     /// <paramref name="targetTicks"/> ticks (Heckbert's loose labelling): range = nice(max − min) (rounded up);
-    /// step = nice(range / (t − 1)) (rounded to nearest) for t = n .. n+3, choosing the step that leaves the least
-    /// empty room around the data; ends = floor(min/step)·step and ceil(max/step)·step. Edge cases: non-finite bounds
+    /// step = nice(range / (t − 1)) (rounded to nearest) for t = n−2 .. n+3, choosing the step that leaves the least
+    /// empty room around the data (plus a small penalty per tick away from n; fewer than 3 or more than
+    /// n+3 ticks only as a last resort); ends = floor(min/step)·step and ceil(max/step)·step. Edge cases: non-finite bounds
     /// give [0, 1]; swapped bounds are reordered; a zero-width range is widened by 10 % of |value| each side
     /// (or to [0, 1] around 0).
     /// </summary>
@@ -59,10 +60,10 @@ public sealed class Axis
         }
         targetTicks = Math.Max(2, targetTicks);
         var range = NiceNumbers.Nice(dataMax - dataMin, round: false);
-        // Candidate steps nice(range / (t - 1)) for t = n .. n + 3 ticks; keep the one whose axis wastes the least room
+        // Candidate steps nice(range / (t - 1)) for t = n - 2 .. n + 3 ticks; keep the one whose axis wastes the least room
         // around the data (range / data span), with a small penalty per tick away from the target count.
         double best = double.PositiveInfinity, step = 0, first = 0, last = 0;
-        for (var t = targetTicks; t <= targetTicks + 3; t++)
+        for (var t = Math.Max(2, targetTicks - 2); t <= targetTicks + 3; t++)
         {
             var s = NiceNumbers.Nice(range / (t - 1), round: true);
             if (integerSteps && s < 1) s = 1;
@@ -70,7 +71,9 @@ public sealed class Axis
             var l = Math.Ceiling(dataMax / s - 1e-9);
             if (l <= f) l = f + 1;
             var count = l - f + 1;
-            var score = (l - f) * s / (dataMax - dataMin) + 0.2 * Math.Abs(count - targetTicks) / targetTicks;
+            var score = (l - f) * s / (dataMax - dataMin)
+                + (count < targetTicks ? 0.3 : 0.2) * Math.Abs(count - targetTicks) / targetTicks
+                + (count > targetTicks + 3 || count < 3 ? 1000 : 0); // too crowded or too bare: only if nothing else fits
             if (score < best - 1e-9)
                 (best, step, first, last) = (score, s, f, l);
         }
@@ -141,13 +144,13 @@ public sealed class Axis
 
     /// <summary>
     /// The tick label for <paramref name="value"/>: invariant culture with as many decimals as the step needs;
-    /// magnitudes ≥ 10^6 or below 10^-4 on a log axis use <c>1e6</c> style.
+    /// magnitudes ≥ 10^6, or below 10^-3 on a log axis, use <c>1e6</c> / <c>1e-4</c> style.
     /// </summary>
     public string Format(double value)
     {
         if (value == 0) return "0";
         var magnitude = Math.Abs(value);
-        if (magnitude >= 1e6 || (IsLog && magnitude < 1e-4))
+        if (magnitude >= 1e6 || (IsLog && magnitude < 1e-3))
         {
             var e = (int)Math.Floor(Math.Log10(magnitude) + 1e-9);
             var mantissa = Math.Round(value / Math.Pow(10, e), 2);

@@ -42,7 +42,7 @@ public static class BarChart
         var valueLabels = options.ValueLabels ?? categories.Count * series.Count <= 24;
         if (valueLabels) top += ChartFrame.TickSize + 2;
 
-        var yAxis = Axis.Linear(min, max, LineChart.TickCount(options.Height - top - 40, 55));
+        var yAxis = Axis.Linear(min, max, LineChart.TickCount(options.Height - top - 40, 45));
         var left = ChartFrame.LeftMargin(yAxis, options.YLabel);
         var right = ChartFrame.Pad + 6;
         var plotWidth = options.Width - left - right;
@@ -50,6 +50,17 @@ public static class BarChart
         const double nameSize = ChartFrame.TickSize;
         var maxName = categories.Count > 0 ? Math.Min(140, categories.Max(c => ChartFrame.TextWidth(c ?? "", nameSize))) : 0;
         var rotate = maxName > group - 4;
+        if (rotate)
+        {
+            // the first rotated label hangs left of its group's centre: keep it inside the chart
+            var overhang = maxName * Math.Cos(35 * Math.PI / 180) - group / 2 + ChartFrame.Pad;
+            if (overhang > left)
+            {
+                left = overhang;
+                plotWidth = options.Width - left - right;
+                group = categories.Count > 0 ? plotWidth / categories.Count : plotWidth;
+            }
+        }
         var categoryHeight = rotate ? maxName * Math.Sin(35 * Math.PI / 180) + nameSize + 4 : nameSize + 8;
         var bottom = ChartFrame.Pad + categoryHeight + (string.IsNullOrEmpty(options.XLabel) ? 0 : ChartFrame.LabelSize + 8);
         var area = new PlotArea(left, top + 4, plotWidth, options.Height - top - 4 - bottom);

@@ -52,7 +52,7 @@ public static class LineChart
         var legendTop = top;
         top += legendRows.Count * ChartFrame.LegendRowHeight + (legendRows.Count > 0 ? 6 : 0);
 
-        var yAxis = options.LogY ? Axis.Logarithmic(yMin, yMax) : Axis.Linear(yMin, yMax, TickCount(options.Height - top - 40, 55));
+        var yAxis = options.LogY ? Axis.Logarithmic(yMin, yMax) : Axis.Linear(yMin, yMax, TickCount(options.Height - top - 40, 45));
         var left = ChartFrame.LeftMargin(yAxis, options.YLabel);
         var right = ChartFrame.Pad + 12;
         var xAxis = Axis.Linear(hasData ? xMin : 0, hasData ? xMax : 1, TickCount(options.Width - left - right, 70), options.IntegerX);

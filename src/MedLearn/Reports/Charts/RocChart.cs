@@ -2,13 +2,18 @@ namespace MedLearn.Reports.Charts;
 
 /// <summary>
 /// ROC curves: one polyline per curve over a square plot with both axes fixed to [0, 1] (ticks every 0.2), the
-/// chance diagonal dashed, and a legend "name (AUC 0.953)" in the lower-right corner ("AUC n/a" when NaN).
+/// chance diagonal dashed, and a legend "name (AUC 0.953)" ("AUC n/a" when NaN) in the lower-right corner of the plot,
+/// or, with more than <see cref="InsetLegendLimit"/> entries or entries too long for the corner, in rows below the
+/// chart, which then is taller than <see cref="ChartOptions.Height"/> by the legend's height.
 /// A ROC curve runs from (0, 0) to (1, 1) by definition (thresholds +∞ and −∞): when the given points do not
 /// start or end there, those end points are added. Points with a NaN coordinate are skipped; coordinates are
 /// clamped to [0, 1]. A curve without any finite point is listed in the legend but not drawn.
 /// </summary>
 public static class RocChart
 {
+    /// <summary>Most legend entries drawn inside the plot; with more, the legend goes below it.</summary>
+    public const int InsetLegendLimit = 5;
+
     /// <summary>Renders the chart as an SVG string.</summary>
     /// <exception cref="ArgumentException">A curve whose Fpr and Tpr counts differ.</exception>
     public static string Render(IReadOnlyList<RocCurve> curves, RocChartOptions? options = null)
@@ -24,14 +29,23 @@ public static class RocChart
         }
 
         var axis = Axis.Fixed(0, 1, 0.2);
-        var w = new SvgWriter(options.Width, options.Height, options.Title ?? "ROC curves", "chart roc-chart");
-        ChartFrame.Background(w);
-        var top = ChartFrame.Title(w, options.Title) + 4;
         var left = ChartFrame.LeftMargin(axis, options.YLabel);
         var right = ChartFrame.Pad + 10;
         var bottom = ChartFrame.BottomMargin(options.XLabel);
+        var top = (string.IsNullOrEmpty(options.Title) ? ChartFrame.Pad : ChartFrame.Pad + ChartFrame.TitleSize + 10) + 4;
         var side = Math.Min(options.Width - left - right, options.Height - top - bottom);
         if (side < 20) throw new ArgumentOutOfRangeException(nameof(options), $"chart {options.Width} x {options.Height} leaves no room for the plot");
+        var labels = curves.Select(c => $"{c.Name} (AUC {(double.IsNaN(c.Auc) ? "n/a" : Markup.Fixed(c.Auc, 3))})").ToList();
+        // Up to InsetLegendLimit short entries fit in the plot's lower-right corner (where ROC curves rarely go);
+        // more or longer ones go below the plot, and the chart grows by their height.
+        var inset = labels.Count <= InsetLegendLimit &&
+                    labels.All(l => ChartFrame.TextWidth(l, ChartFrame.LegendSize) + 40 <= side * 0.7);
+        var legendRows = inset ? [] : ChartFrame.LegendRows(
+            [.. labels.Select((l, i) => new LegendEntry(l, ColourMap.Categorical(i), LegendMark.Line))], options.Width - 2 * ChartFrame.Pad);
+        var height = options.Height + (legendRows.Count > 0 ? legendRows.Count * ChartFrame.LegendRowHeight + 6 : 0);
+        var w = new SvgWriter(options.Width, height, options.Title ?? "ROC curves", "chart roc-chart");
+        ChartFrame.Background(w);
+        ChartFrame.Title(w, options.Title);
         // centre the square horizontally in the space left of the right margin
         left += (options.Width - left - right - side) / 2;
         var area = new PlotArea(left, top, side, side);
@@ -46,7 +60,7 @@ public static class RocChart
         {
             var c = curves[ci];
             var colour = ColourMap.Categorical(ci);
-            entries.Add(new LegendEntry($"{c.Name} (AUC {(double.IsNaN(c.Auc) ? "n/a" : Markup.Fixed(c.Auc, 3))})", colour, LegendMark.Line));
+            entries.Add(new LegendEntry(labels[ci], colour, LegendMark.Line));
             var points = CurvePoints(c);
             if (points.Count == 0) continue;
             w.OpenPolyline(points.Select(p => (area.X(axis, p.Fpr), area.Y(axis, p.Tpr))),
@@ -55,13 +69,18 @@ public static class RocChart
             w.Title(entries[^1].Label).Close();
         }
         if (curves.Count == 0) ChartFrame.Note(w, area, "no curves");
-        if (entries.Count > 0) InsetLegend(w, entries, area);
+        if (inset && entries.Count > 0) InsetLegend(w, entries, area);
+        if (legendRows.Count > 0) ChartFrame.Legend(w, legendRows, options.Width / 2.0, options.Height - 4);
         return w.Finish();
     }
 
-    /// <summary>The drawn points: finite, clamped, with (0,0) and (1,1) added when missing.</summary>
-    internal static List<(double Fpr, double Tpr)> CurvePoints(RocCurve curve)
+    /// <summary>
+    /// The points <see cref="Render"/> draws for <paramref name="curve"/>: pairs with a NaN dropped, coordinates
+    /// clamped to [0, 1], (0, 0) prepended and (1, 1) appended when missing. Empty when no pair is finite.
+    /// </summary>
+    public static List<(double Fpr, double Tpr)> CurvePoints(RocCurve curve)
     {
+        ArgumentNullException.ThrowIfNull(curve);
         var points = new List<(double, double)>();
         for (var i = 0; i < curve.Fpr.Count; i++)
         {
