@@ -8,6 +8,12 @@ namespace MedLearn.Torch.Serialization;
 /// </summary>
 internal static class AtomicFile
 {
+    /// <summary>
+    /// Test seam for fault injection (e.g. a disk that fills up mid-write): wraps the temporary file's stream.
+    /// Null in production.
+    /// </summary>
+    internal static Func<Stream, Stream>? WrapStreamForTests { get; set; }
+
     /// <summary>Runs <paramref name="write"/> on a temporary file and moves it to <paramref name="path"/>.</summary>
     /// <param name="path">Destination.</param>
     /// <param name="write">Writes the content.</param>
@@ -22,10 +28,12 @@ internal static class AtomicFile
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
+                using var stream = WrapStreamForTests?.Invoke(file) ?? file;
                 write(stream);
-                stream.Flush(flushToDisk: durable);
+                stream.Flush();
+                file.Flush(flushToDisk: durable);
             }
             File.Move(temp, full, overwrite: true);
         }

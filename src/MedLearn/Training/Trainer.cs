@@ -252,7 +252,14 @@ public sealed class Trainer
         if (ranked.Count >= _options.KeepBest && Rank(value) >= Rank(ranked[^1].Value)) return;
         var path = Path.Combine(dir, $"best-epoch{epoch + 1:D3}.pt");
         var extra = new OrderedDictionary<object, object?> { ["metric"] = _options.MonitorMetric, ["value"] = value, ["seed"] = _options.Seed };
-        Checkpoint.Save(path, _task.Model, epoch: epoch + 1, step: state.GlobalStep, extra: extra);
+        try
+        {
+            Checkpoint.Save(path, _task.Model, epoch: epoch + 1, step: state.GlobalStep, extra: extra);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{path}: could not write the checkpoint ({e.Message}); the earlier checkpoints are intact", e);
+        }
         state.Best.Add((epoch, value, path));
         Notify(c => c.OnCheckpointSaved(new CheckpointSaved(path, CheckpointKind.Best, epoch, value)));
         ranked = state.Best.OrderBy(b => Rank(b.Value)).ThenBy(b => b.Epoch).ToList();
@@ -277,7 +284,15 @@ public sealed class Trainer
             ["seed"] = _options.Seed,
             ["monitor"] = _options.MonitorMetric,
         };
-        Checkpoint.Capture(_task.Model, _optimizer, _schedule, state.Epoch, state.GlobalStep, extra).Save(path);
+        try
+        {
+            Checkpoint.Capture(_task.Model, _optimizer, _schedule, state.Epoch, state.GlobalStep, extra).Save(path);
+        }
+        catch (IOException e)
+        {
+            // Atomic write: the previous last.pt is untouched, so the run can resume from it once there is space.
+            throw new IOException($"{path}: could not write the checkpoint ({e.Message}); the previous checkpoint file is intact", e);
+        }
         Notify(c => c.OnCheckpointSaved(new CheckpointSaved(path, kind, state.Epoch, null)));
         return path;
     }
