@@ -39,20 +39,16 @@ public static class SyntheticDatasetWriter
             ImageFormat.Jpeg => ".jpg",
             _ => throw new ArgumentException("ROP images are written as PNG or JPEG", nameof(format)),
         };
-        var paths = new List<string>(count);
-        for (var i = 0; i < count; i++)
+        var paths = new string[count];
+        ForEachIndex(count, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var stage = RopPhantomGenerator.StageOf(i);
             var path = Path.Combine(dir, RopPhantomGenerator.ClassNames[(int)stage], $"rop_{i:D5}{ext}");
-            using (var scope = DisposeScope.Open())
-            {
-                var hwc = SynthImages.ToUInt8(generator.Generate(i, stage)).Permute(1, 2, 0);
-                WriteAtomic(path, ImageCodec.Encode(hwc, format, format == ImageFormat.Jpeg ? jpegQuality : -1));
-            }
-            paths.Add(path);
-            progress?.Report(new SynthProgress(i + 1, count, path));
-        }
+            var hwc = SynthImages.ToUInt8(generator.Generate(i, stage)).Permute(1, 2, 0);
+            WriteAtomic(path, ImageCodec.Encode(hwc, format, format == ImageFormat.Jpeg ? jpegQuality : -1));
+            paths[i] = path;
+            return path;
+        }, progress, cancellationToken);
         return paths;
     }
 
@@ -69,25 +65,21 @@ public static class SyntheticDatasetWriter
         var generator = new MammoPhantomGenerator(options);
         Directory.CreateDirectory(Path.Combine(dir, "images"));
         Directory.CreateDirectory(Path.Combine(dir, "masks"));
-        var csv = new StringBuilder("path,label,mask\n");
-        var paths = new List<string>(count);
-        for (var i = 0; i < count; i++)
+        var paths = new string[count];
+        var labels = new int[count];
+        ForEachIndex(count, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var name = $"mammo_{i:D5}.png";
             var path = Path.Combine(dir, "images", name);
-            int label;
-            using (var scope = DisposeScope.Open())
-            {
-                var sample = generator.Generate(i);
-                label = sample.Label;
-                WriteAtomic(path, ImageCodec.Encode(SynthImages.ToUInt16Range(sample.Image).Permute(1, 2, 0), ImageFormat.Png));
-                WriteAtomic(Path.Combine(dir, "masks", name), ImageCodec.Encode(sample.Mask.Mul(255).To(DType.UInt8).Permute(1, 2, 0), ImageFormat.Png));
-            }
-            csv.Append(CultureInfo.InvariantCulture, $"images/{name},{label},masks/{name}\n");
-            paths.Add(path);
-            progress?.Report(new SynthProgress(i + 1, count, path));
-        }
+            var sample = generator.Generate(i);
+            labels[i] = sample.Label;
+            WriteAtomic(path, ImageCodec.Encode(SynthImages.ToUInt16Range(sample.Image).Permute(1, 2, 0), ImageFormat.Png));
+            WriteAtomic(Path.Combine(dir, "masks", name), ImageCodec.Encode(sample.Mask.Mul(255).To(DType.UInt8).Permute(1, 2, 0), ImageFormat.Png));
+            paths[i] = path;
+            return path;
+        }, progress, cancellationToken);
+        var csv = new StringBuilder("path,label,mask\n");
+        for (var i = 0; i < count; i++) csv.Append(CultureInfo.InvariantCulture, $"images/mammo_{i:D5}.png,{labels[i]},masks/mammo_{i:D5}.png\n");
         WriteAtomic(Path.Combine(dir, "labels.csv"), Encoding.UTF8.GetBytes(csv.ToString()));
         return paths;
     }
@@ -104,22 +96,37 @@ public static class SyntheticDatasetWriter
         var generator = new VolumePhantomGenerator(options);
         Directory.CreateDirectory(Path.Combine(dir, "imagesTr"));
         Directory.CreateDirectory(Path.Combine(dir, "labelsTr"));
-        var paths = new List<string>(count);
-        for (var i = 0; i < count; i++)
+        var paths = new string[count];
+        ForEachIndex(count, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var name = $"vol_{i:D4}.nii.gz";
             var path = Path.Combine(dir, "imagesTr", name);
-            using (var scope = DisposeScope.Open())
-            {
-                var sample = generator.Generate(i);
-                NiftiWriter.Write(sample.Image, sample.Meta, path);
-                NiftiWriter.Write(sample.Mask, sample.Meta with { BitsStored = 8 }, Path.Combine(dir, "labelsTr", name));
-            }
-            paths.Add(path);
-            progress?.Report(new SynthProgress(i + 1, count, path));
-        }
+            var sample = generator.Generate(i);
+            NiftiWriter.Write(sample.Image, sample.Meta, path);
+            NiftiWriter.Write(sample.Mask, sample.Meta with { BitsStored = 8 }, Path.Combine(dir, "labelsTr", name));
+            paths[i] = path;
+            return path;
+        }, progress, cancellationToken);
         return paths;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> for every index on all cores, each worker with ONE intra-op thread: the
+    /// generators issue many small tensor ops, which multi-threaded OpenMP only slows down (and a loaded machine
+    /// makes spin-waiting threads far slower). Samples are seeded by index, so the files do not depend on the
+    /// scheduling; progress counts finished samples.
+    /// </summary>
+    private static void ForEachIndex(int count, Func<int, string> write, IProgress<SynthProgress>? progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        Parallel.For(0, count, options, () => { torch.SetThreadNumThreads(1); return 0; }, (i, _, local) =>
+        {
+            string path;
+            using (DisposeScope.Open()) path = write(i);
+            progress?.Report(new SynthProgress(Interlocked.Increment(ref done), count, path));
+            return local;
+        }, _ => { });
     }
 
     private static void CheckCount(int count)
