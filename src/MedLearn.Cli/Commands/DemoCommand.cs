@@ -1,107 +1,88 @@
 using System.CommandLine;
-using System.Diagnostics;
-using MedLearn.Cli.Demo;
-using MedLearn.Torch;
+using MedLearn.Cli.Rendering;
+using MedLearn.Data.Synthetic;
+using MedLearn.Methods.Supervised;
 using MedLearn.Torch.Amp;
-using MedLearn.Torch.Nn;
-using MedLearn.Torch.Optim;
-using MedLearn.Torch.Serialization;
+using Spectre.Console;
 
 namespace MedLearn.Cli.Commands;
 
 /// <summary>
-/// <c>medlearn demo</c>: the quick-start run. Until the data and training issues land this trains a tiny CNN
-/// on an on-the-fly synthetic lesion-detection task and shows the loss falling and held-out accuracy rising,
-/// then writes the weights as a PyTorch state dict.
+/// <c>medlearn demo</c>: the quick-start journey on bundled synthetic data. Generates the ROP-like fundus set
+/// (normal, stage 1–3; deterministic in the seed), trains a small CNN for a few epochs on the CPU, evaluates the
+/// best model on the held-out split, and writes a run folder with report.html — the same code path as
+/// <c>medlearn train classify</c>, with settings sized for a 2-core machine.
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The demo's settings: small CNN, 128 px fundus images, Adam with a cosine schedule.</summary>
+    public static ClassificationTrainingOptions Settings(string data, string runs, ulong seed, int epochs, Precision precision) => new()
+    {
+        Data = data,
+        Out = runs,
+        Name = "demo-small-cnn",
+        Model = "small-cnn",
+        Seed = seed,
+        Epochs = epochs,
+        BatchSize = 32,
+        Optimizer = "adam",
+        LearningRate = 0.003,
+        Scheduler = "cosine",
+        ImageSize = 112,
+        ResizeSize = 128,
+        CropScale = [0.5, 1.0],
+        Precision = precision,
+    };
+
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 150 };
-        var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 32 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed for weights and data (the run is repeatable).", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Folder for model.pt (a PyTorch state dict).", DefaultValueFactory = _ => "demo-output" };
+        var output = new Option<string>("--out") { Description = "Folder for the synthetic data (data/) and the run folders (runs/).", DefaultValueFactory = _ => "demo-output" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of data, split, weights and augmentation (the run is repeatable).", DefaultValueFactory = _ => 0 };
+        var count = new Option<int>("--count") { Description = "Synthetic fundus images to generate (balanced over 4 stages).", DefaultValueFactory = _ => 480 };
+        var size = new Option<int>("--size") { Description = "Side of the generated images in pixels.", DefaultValueFactory = _ => 128 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 20 };
         var precision = new Option<string>("--precision") { Description = "auto (fastest safe path for this CPU), fp32 or bf16.", DefaultValueFactory = _ => "auto" };
-        var command = new Command("demo", "Quick-start: train a tiny CNN on synthetic lesion images and report loss and accuracy.")
+        var command = new Command("demo", "Quick start: synthetic ROP fundus photos -> train a small CNN -> evaluate -> report.html.")
         {
-            steps, batch, seed, output, precision,
+            output, seed, count, size, epochs, precision,
         };
-        command.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(output)!,
-            PrecisionPlan.ParsePrecision(parse.GetValue(precision)!)));
+        command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(count), parse.GetValue(size),
+            parse.GetValue(epochs), parse.GetValue(precision)!));
         return command;
     }
 
-    private static int Run(int steps, int batchSize, ulong seed, string outDir, Precision precision)
+    private static int Run(string outDir, ulong seed, int count, int size, int epochs, string precisionText)
     {
-        if (steps <= 0 || batchSize <= 1)
+        var console = AnsiConsole.Console;
+        if (count < 40 || size < 32 || epochs < 1)
         {
-            Console.Error.WriteLine("demo: --steps must be > 0 and --batch > 1");
+            console.MarkupLine("[red]demo: --count must be >= 40, --size >= 32 and --epochs >= 1[/]");
             return 2;
         }
-        torch.ManualSeed(seed);
-        using var data = new SyntheticLesions(24, seed + 1);
-        using var model = new TinyCnn(classes: 2);
-        var plan = PrecisionPlan.Resolve(precision, Device.CPU);
-        plan.Apply(model);
-        using var optimizer = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9);
-
-        Console.WriteLine($"demo: synthetic lesion detection, 24x24 images, tiny CNN ({model.ParameterCount()} parameters), seed {seed}, {torch.NumThreads} threads");
-        Console.WriteLine($"precision: {plan.Reason}");
-        var (testImages, testLabels) = data.Batch(512);
-        testImages.DetachFromDisposeScope();
-        testLabels.DetachFromDisposeScope();
-        using var _ti = testImages;
-        using var _tl = testLabels;
-        Console.WriteLine($"held-out accuracy before training: {Accuracy(model, plan, testImages, testLabels):P1}");
-
-        var clock = Stopwatch.StartNew();
-        double windowLoss = 0;
-        var window = 0;
-        var firstWindow = double.NaN;
-        var lastWindow = double.NaN;
-        const int report = 25;
-        for (var step = 1; step <= steps; step++)
+        Precision precision;
+        try
         {
-            using var scope = DisposeScope.Open();
-            model.Train();
-            var (images, labels) = data.Batch(batchSize);
-            Tensor loss;
-            using (plan.Autocast()) loss = Functional.CrossEntropy(model.Forward(plan.PrepareInput(images)), labels);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
-            windowLoss += loss.ToDouble();
-            window++;
-            if (step % report == 0 || step == steps)
-            {
-                var mean = windowLoss / window;
-                if (double.IsNaN(firstWindow)) firstWindow = mean;
-                lastWindow = mean;
-                Console.WriteLine($"step {step,4}  mean loss {mean:F4}  ({step * batchSize / clock.Elapsed.TotalSeconds:F0} img/s)");
-                windowLoss = 0;
-                window = 0;
-            }
+            precision = PrecisionPlan.ParsePrecision(precisionText);
         }
-        var accuracy = Accuracy(model, plan, testImages, testLabels);
-        Console.WriteLine($"held-out accuracy after {steps} steps: {accuracy:P1}");
-
-        Directory.CreateDirectory(outDir);
-        var path = Path.Combine(outDir, "model.pt");
-        StateDictFile.Save(model, path);
-        Console.WriteLine($"weights: {Path.GetFullPath(path)} (Python: torch.load(path) gives the state dict)");
-        var learned = lastWindow < firstWindow && accuracy > 0.8;
-        Console.WriteLine(learned ? "demo: OK, the loss fell and the model learned the task" : "demo: the model did not learn the task (loss or accuracy did not improve)");
-        return learned ? 0 : 1;
-    }
-
-    private static double Accuracy(TinyCnn model, PrecisionPlan plan, Tensor images, Tensor labels)
-    {
-        using var scope = DisposeScope.Open();
-        using var inference = GradMode.InferenceMode();
-        using var autocast = plan.Autocast();
-        model.Eval();
-        var predicted = model.Forward(plan.PrepareInput(images)).Argmax(1);
-        return predicted.Eq(labels).To(DType.Float32).Mean().ToDouble();
+        catch (FormatException e)
+        {
+            console.MarkupLineInterpolated($"[red]demo: {e.Message}[/]");
+            return 2;
+        }
+        var data = Path.Combine(outDir, $"data-{count}x{size}-seed{seed}");
+        if (!Directory.Exists(data) || Directory.GetFiles(data, "rop_*", SearchOption.AllDirectories).Length != count)
+        {
+            console.MarkupLineInterpolated($"generating {count} synthetic ROP fundus images ({size} px) in {data}");
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+            // Written under a temporary name, then renamed: an interrupted generation is never mistaken for a complete set.
+            var temp = data + ".partial";
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            SyntheticDatasetWriter.WriteRop(temp, count, new RopPhantomOptions { Size = size, Seed = seed });
+            Directory.Move(temp, data);
+        }
+        console.MarkupLineInterpolated($"training a small CNN on {data} (4 classes: normal, stage1, stage2, stage3)");
+        var settings = Settings(data, Path.Combine(outDir, "runs"), seed, epochs, precision);
+        return ClassificationSession.Run("demo", (callbacks, phases, cancellation) =>
+            ClassificationTraining.Run(settings, callbacks, phases, cancellation), "medlearn train classify --resume {0}");
     }
 }

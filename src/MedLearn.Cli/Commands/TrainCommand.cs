@@ -3,8 +3,6 @@ using System.Globalization;
 using MedLearn.Cli.Rendering;
 using MedLearn.Methods.Supervised;
 using MedLearn.Runs;
-using MedLearn.Training;
-using Spectre.Console;
 
 namespace MedLearn.Cli.Commands;
 
@@ -82,71 +80,9 @@ internal static class TrainCommand
     };
 
     /// <summary>Runs (or resumes) with a live display; Ctrl-C saves a checkpoint and stops.</summary>
-    private static int Execute(Func<ClassificationTrainingOptions>? options, string? resumeDir)
-    {
-        var console = AnsiConsole.Console;
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            if (!cts.IsCancellationRequested) console.MarkupLine("[yellow]stopping after the current batch (saving a checkpoint)...[/]");
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var resolved = options?.Invoke();
-            ClassificationRun? run = null;
-            void Work(ProgressContext? context)
-            {
-                var display = new TrainingProgressDisplay(console, context);
-                var phase = new SynchronousProgress<RunPhase>(p => console.MarkupLineInterpolated($"[grey]{Phase(p)}[/]"));
-                run = resolved is not null
-                    ? ClassificationTraining.Run(resolved, [display], phase, cts.Token)
-                    : ClassificationTraining.Resume(resumeDir!, [display], phase, cts.Token);
-            }
-            if (console.Profile.Capabilities.Interactive)
-                console.Progress().AutoClear(true).HideCompleted(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                    .Start(Work);
-            else
-                Work(null);
-            return Summarise(console, run!);
-        }
-        catch (Exception e) when (CliErrors.IsUserError(e))
-        {
-            return CliErrors.Report(console, "train classify", e);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
-
-    private static string Phase(RunPhase phase) => phase switch
-    {
-        RunPhase.PreparingData => "reading and splitting the data",
-        RunPhase.BuildingModel => "building the model",
-        RunPhase.Training => "training",
-        RunPhase.Evaluating => "evaluating the best model on the held-out split",
-        RunPhase.MeasuringLatency => "measuring per-image inference latency",
-        _ => "writing metrics, predictions and the report",
-    };
-
-    private static int Summarise(IAnsiConsole console, ClassificationRun run)
-    {
-        console.MarkupLineInterpolated($"run folder: [bold]{run.Directory.Path}[/]");
-        switch (run.Training.Status)
-        {
-            case TrainingStatus.Cancelled:
-                console.MarkupLineInterpolated($"resume with: medlearn train classify --resume {run.Directory.Path}");
-                return 130;
-            case TrainingStatus.Diverged:
-                return 1;
-        }
-        if (run.Evaluation is { } metrics)
-            console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split"));
-        console.MarkupLineInterpolated($"report: [bold]{run.Directory.ReportPath}[/]");
-        return 0;
-    }
+    private static int Execute(Func<ClassificationTrainingOptions>? options, string? resumeDir) =>
+        ClassificationSession.Run("train classify", (callbacks, phases, cancellation) => options is not null
+            ? ClassificationTraining.Run(options(), callbacks, phases, cancellation)
+            : ClassificationTraining.Resume(resumeDir!, callbacks, phases, cancellation),
+            "medlearn train classify --resume {0}");
 }

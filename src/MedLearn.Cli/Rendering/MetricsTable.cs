@@ -26,7 +26,7 @@ internal static class MetricsTable
         Row("expected calibration error", m.Ece);
         if (m.WeightedError is double we) Row("weighted error (penalty matrix)", we);
         foreach (var c in m.PerClass)
-            table.AddRow(Markup.Escape($"  {c.Name}: sensitivity / specificity / AUC"),
+            table.AddRow(Markup.Escape($"  {c.Name} (sens / spec / AUC)"),
                 $"{Format(c.Recall)} / {Format(c.Specificity)} / {Format(c.Auc)}", "");
         if (latency is not null)
             table.AddRow("inference latency (ms/image, mean / p95)", string.Create(CultureInfo.InvariantCulture, $"{latency.Mean:F1} / {latency.P95:F1}"), "");

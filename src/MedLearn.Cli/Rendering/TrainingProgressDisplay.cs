@@ -10,6 +10,7 @@ namespace MedLearn.Cli.Rendering;
 /// </summary>
 internal sealed class TrainingProgressDisplay : ITrainingCallback
 {
+    private static readonly string[] s_shown = ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "val_auc", "val_kappa_quadratic"];
     private readonly ProgressContext? _context;
     private readonly IAnsiConsole _console;
     private ProgressTask? _task;
@@ -55,7 +56,8 @@ internal sealed class TrainingProgressDisplay : ITrainingCallback
         }
         _lossSum = 0;
         _lossCount = 0;
-        var parts = epoch.Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F4}"));
+        // The console line shows the usual few; history.csv and TensorBoard have every metric.
+        var parts = s_shown.Where(epoch.Metrics.ContainsKey).Select(k => string.Create(CultureInfo.InvariantCulture, $"{k} {epoch.Metrics[k]:F3}"));
         var best = epoch.IsBest ? " [green]best[/]" : "";
         _console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"epoch {epoch.Epoch + 1}/{_epochs}  {string.Join("  ", parts)}  lr {epoch.LearningRate:G3}  {epoch.Seconds:F1}s")) + best);

@@ -83,7 +83,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
 
         phases?.Report(RunPhase.MeasuringLatency);
         var latencyTimes = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], options.LatencyImages, options.LatencyWarmup);
-        var latency = latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes) : null;
+        var latency = options.LatencyImages > 0 && latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes, options.LatencyWarmup) : null;
 
         phases?.Report(RunPhase.WritingReport);
         var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor));

@@ -119,8 +119,9 @@ public sealed class TrainedClassifier : IDisposable
 
     /// <summary>
     /// Per-image forward latency in milliseconds (batch of one, preprocessing excluded): <paramref name="warmup"/>
-    /// untimed passes, then one timed pass per image, cycling through <paramref name="paths"/> to
-    /// <paramref name="count"/> measurements.
+    /// warm-up passes followed by <paramref name="count"/> measured passes, cycling through
+    /// <paramref name="paths"/>. All times are returned, warm-up first, so the caller can exclude them
+    /// (<c>LatencyStatistics.Compute(times, warmup)</c>) and still see them.
     /// </summary>
     public double[] MeasureLatency(IReadOnlyList<string> paths, int count, int warmup)
     {
@@ -128,9 +129,8 @@ public sealed class TrainedClassifier : IDisposable
         if (paths.Count == 0 || count < 1) return [];
         using var scope = DisposeScope.Open();
         var inputs = paths.Take(count).Select(Preprocess).ToArray();
-        for (var i = 0; i < warmup; i++) Forward(inputs[i % inputs.Length]);
-        var times = new double[count];
-        for (var i = 0; i < count; i++)
+        var times = new double[warmup + count];
+        for (var i = 0; i < times.Length; i++)
         {
             var clock = Stopwatch.StartNew();
             Forward(inputs[i % inputs.Length]);

@@ -1,0 +1,80 @@
+using MedLearn.Methods.Supervised;
+using MedLearn.Training;
+using Spectre.Console;
+
+namespace MedLearn.Cli.Rendering;
+
+/// <summary>
+/// Runs a classification run under a live display (progress bar on a terminal, plain lines in logs), turns
+/// Ctrl-C into a checkpointed stop, and prints the summary table. Exit codes: 0 done, 1 diverged, 2 bad input,
+/// 130 cancelled.
+/// </summary>
+internal static class ClassificationSession
+{
+    public delegate ClassificationRun Work(IEnumerable<ITrainingCallback> callbacks, IProgress<RunPhase> phases, CancellationToken cancellation);
+
+    public static int Run(string command, Work work, string resumeHint)
+    {
+        var console = AnsiConsole.Console;
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            if (!cts.IsCancellationRequested) console.MarkupLine("[yellow]stopping after the current batch (saving a checkpoint)...[/]");
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            ClassificationRun? run = null;
+            void Execute(ProgressContext? context)
+            {
+                var display = new TrainingProgressDisplay(console, context);
+                var phases = new SynchronousProgress<RunPhase>(p => console.MarkupLineInterpolated($"[grey]{Describe(p)}[/]"));
+                run = work([display], phases, cts.Token);
+            }
+            if (console.Profile.Capabilities.Interactive)
+                console.Progress().AutoClear(true).HideCompleted(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(Execute);
+            else
+                Execute(null);
+            return Summarise(console, run!, resumeHint);
+        }
+        catch (Exception e) when (CliErrors.IsUserError(e))
+        {
+            return CliErrors.Report(console, command, e);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static string Describe(RunPhase phase) => phase switch
+    {
+        RunPhase.PreparingData => "reading and splitting the data",
+        RunPhase.BuildingModel => "building the model",
+        RunPhase.Training => "training",
+        RunPhase.Evaluating => "evaluating the best model on the held-out split",
+        RunPhase.MeasuringLatency => "measuring per-image inference latency",
+        _ => "writing metrics, predictions and the report",
+    };
+
+    private static int Summarise(IAnsiConsole console, ClassificationRun run, string resumeHint)
+    {
+        console.MarkupLineInterpolated($"run folder: [bold]{run.Directory.Path}[/]");
+        switch (run.Training.Status)
+        {
+            case TrainingStatus.Cancelled:
+                console.MarkupLineInterpolated($"resume with: {string.Format(System.Globalization.CultureInfo.InvariantCulture, resumeHint, run.Directory.Path)}");
+                return 130;
+            case TrainingStatus.Diverged:
+                return 1;
+        }
+        if (run.Evaluation is { } metrics)
+            console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split"));
+        console.MarkupLineInterpolated($"report: [bold]{run.Directory.ReportPath}[/]");
+        return 0;
+    }
+}
