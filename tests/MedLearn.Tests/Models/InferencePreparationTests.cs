@@ -159,4 +159,21 @@ public sealed class InferencePreparationTests(ModelOracle oracle)
         var fp32Diff = (y - oracle.Tensor("resnet18_logits")).Abs().Max().ToDouble();
         Assert.True(fp32Diff <= 0.1 * scale, $"bf16 vs torchvision fp32: max abs diff {fp32Diff} (logit scale {scale})");
     }
+
+    [Fact]
+    public void Bf16InferenceRunsTheUnfoldedBatchNormsOfADenseNet()
+    {
+        // DenseNet keeps all but one batch norm (pre-activation), which then run on bfloat16 inputs and weights.
+        using var reference = LoadOracleModel("densenet121");
+        using var inference = InferenceModel.Prepare(LoadOracleModel("densenet121"), Precision.Bf16);
+        using var scope = DisposeScope.Open();
+        Assert.Equal(1, inference.FoldedPairs);
+        var x = oracle.Tensor("input");
+        var y = inference.Forward(x);
+        Tensor expected;
+        using (GradMode.NoGrad()) expected = reference.Forward(x);
+        var scale = expected.Abs().Max().ToDouble();
+        var diff = (y - expected).Abs().Max().ToDouble();
+        Assert.True(diff <= 0.1 * scale, $"bf16 vs fp32: max abs diff {diff} (logit scale {scale})");
+    }
 }
