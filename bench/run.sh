@@ -28,7 +28,7 @@ for c in $CONFIGS; do
   r=$($CS --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
   CS_IPS[$c]=$(field img_per_s "$r"); CS_BEST[$c]=$(field best_img_per_s "$r"); CS_RSS[$c]=$(field peak_rss_mb "$r"); CS_LOSS[$c]=$(field loss "$r"); AUTO=$(field auto_resolves_to "$r")
   echo "== $c: PyTorch" >&2
-  r=$($PY bench/python/resnet18_step.py --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
+  r=$($PY bench/python/train_step.py --config "$c" $ARGS | grep '^RESULT'); echo "$r" >&2
   PY_IPS[$c]=$(field img_per_s "$r"); PY_BEST[$c]=$(field best_img_per_s "$r"); PY_RSS[$c]=$(field peak_rss_mb "$r"); PY_LOSS[$c]=$(field loss "$r")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -8,16 +8,16 @@ namespace MedLearn.Models;
 /// 1x1-conv/bn <c>downsample</c>, then relu. Parameter names and order match torchvision
 /// (conv1, bn1, conv2, bn2, downsample.0/1).
 /// </summary>
-public sealed class BasicBlock : Module<Tensor, Tensor>
+public sealed class BasicBlock : Module<Tensor, Tensor>, IConvBatchNormFoldable
 {
     /// <summary>Output channels per <c>planes</c> (1).</summary>
     public const long Expansion = 1;
 
-    private readonly Conv2d _conv1;
-    private readonly BatchNorm2d _bn1;
+    private Module<Tensor, Tensor> _conv1;
+    private Module<Tensor, Tensor> _bn1;
     private readonly ReLU _relu;
-    private readonly Conv2d _conv2;
-    private readonly BatchNorm2d _bn2;
+    private Module<Tensor, Tensor> _conv2;
+    private Module<Tensor, Tensor> _bn2;
     private readonly Sequential? _downsample;
 
     /// <summary>A block from <paramref name="inplanes"/> to <paramref name="planes"/> channels; <paramref name="downsample"/> adapts the identity.</summary>
@@ -39,5 +39,22 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
         x = _bn2.Forward(_conv2.Forward(x));
         x.Add_(identity);
         return _relu.Forward(x);
+    }
+
+    /// <summary>bn1 follows conv1 and bn2 follows conv2 (the downsample's conv/bn pair is a Sequential, folded as such).</summary>
+    public IReadOnlyList<(string Conv, string BatchNorm)> ConvBatchNormPairs => [("conv1", "bn1"), ("conv2", "bn2")];
+
+    /// <inheritdoc/>
+    public void ReplaceLayer(string name, Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case "conv1": _conv1 = replacement; break;
+            case "bn1": _bn1 = replacement; break;
+            case "conv2": _conv2 = replacement; break;
+            case "bn2": _bn2 = replacement; break;
+            default: throw new ArgumentException($"{nameof(BasicBlock)} cannot replace '{name}'", nameof(name));
+        }
+        ReplaceModule(name, replacement);
     }
 }

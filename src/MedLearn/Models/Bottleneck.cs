@@ -8,17 +8,17 @@ namespace MedLearn.Models;
 /// conv1x1-bn-relu-conv3x3(stride)-bn-relu-conv1x1(x4)-bn, plus the identity or <c>downsample</c>, then relu.
 /// Parameter names and order match torchvision (conv1, bn1, conv2, bn2, conv3, bn3, downsample.0/1).
 /// </summary>
-public sealed class Bottleneck : Module<Tensor, Tensor>
+public sealed class Bottleneck : Module<Tensor, Tensor>, IConvBatchNormFoldable
 {
     /// <summary>Output channels per <c>planes</c> (4).</summary>
     public const long Expansion = 4;
 
-    private readonly Conv2d _conv1;
-    private readonly BatchNorm2d _bn1;
-    private readonly Conv2d _conv2;
-    private readonly BatchNorm2d _bn2;
-    private readonly Conv2d _conv3;
-    private readonly BatchNorm2d _bn3;
+    private Module<Tensor, Tensor> _conv1;
+    private Module<Tensor, Tensor> _bn1;
+    private Module<Tensor, Tensor> _conv2;
+    private Module<Tensor, Tensor> _bn2;
+    private Module<Tensor, Tensor> _conv3;
+    private Module<Tensor, Tensor> _bn3;
     private readonly ReLU _relu;
     private readonly Sequential? _downsample;
 
@@ -45,5 +45,24 @@ public sealed class Bottleneck : Module<Tensor, Tensor>
         x = _bn3.Forward(_conv3.Forward(x));
         x.Add_(identity);
         return _relu.Forward(x);
+    }
+
+    /// <summary>bn1, bn2, bn3 follow conv1, conv2, conv3 (the downsample's conv/bn pair is a Sequential, folded as such).</summary>
+    public IReadOnlyList<(string Conv, string BatchNorm)> ConvBatchNormPairs => [("conv1", "bn1"), ("conv2", "bn2"), ("conv3", "bn3")];
+
+    /// <inheritdoc/>
+    public void ReplaceLayer(string name, Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case "conv1": _conv1 = replacement; break;
+            case "bn1": _bn1 = replacement; break;
+            case "conv2": _conv2 = replacement; break;
+            case "bn2": _bn2 = replacement; break;
+            case "conv3": _conv3 = replacement; break;
+            case "bn3": _bn3 = replacement; break;
+            default: throw new ArgumentException($"{nameof(Bottleneck)} cannot replace '{name}'", nameof(name));
+        }
+        ReplaceModule(name, replacement);
     }
 }

@@ -10,15 +10,15 @@ namespace MedLearn.Models;
 /// <c>downsample</c> is given, <c>downsample(a)</c> (on the pre-activated input). No activation after the sum.
 /// Parameter names and registration order follow GMIC (bn1, relu, conv1, bn2, conv2, downsample).
 /// </summary>
-public sealed class PreActBasicBlock : Module<Tensor, Tensor>
+public sealed class PreActBasicBlock : Module<Tensor, Tensor>, IConvBatchNormFoldable
 {
     /// <summary>Output channels per <c>planes</c> (1).</summary>
     public const long Expansion = 1;
 
     private readonly BatchNorm2d _bn1;
     private readonly ReLU _relu;
-    private readonly Module<Tensor, Tensor> _conv1;
-    private readonly Module<Tensor, Tensor> _bn2;
+    private Module<Tensor, Tensor> _conv1;
+    private Module<Tensor, Tensor> _bn2;
     private readonly Conv2d _conv2;
     private readonly Module<Tensor, Tensor>? _downsample;
 
@@ -45,5 +45,20 @@ public sealed class PreActBasicBlock : Module<Tensor, Tensor>
         x = _conv2.Forward(x);
         x.Add_(shortcut);
         return x;
+    }
+
+    /// <summary>conv1 is directly followed by bn2 (bn1 and the shortcut see the block input, not a convolution).</summary>
+    public IReadOnlyList<(string Conv, string BatchNorm)> ConvBatchNormPairs => [("conv1", "bn2")];
+
+    /// <inheritdoc/>
+    public void ReplaceLayer(string name, Module<Tensor, Tensor> replacement)
+    {
+        switch (name)
+        {
+            case "conv1": _conv1 = replacement; break;
+            case "bn2": _bn2 = replacement; break;
+            default: throw new ArgumentException($"{nameof(PreActBasicBlock)} cannot replace '{name}'", nameof(name));
+        }
+        ReplaceModule(name, replacement);
     }
 }

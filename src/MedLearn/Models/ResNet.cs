@@ -19,7 +19,7 @@ public enum ResNetBlock
 /// avgpool, fc. Convolutions get kaiming_normal_(fan_out, relu), batch norms weight 1 / bias 0, fc torch.nn's
 /// default Linear init.
 /// </summary>
-public sealed class ResNet : ImageClassifier
+public sealed class ResNet : ImageClassifier, IConvBatchNormFoldable
 {
     private readonly Module<Tensor, Tensor>[] _stem;
     private readonly long _featureDim;
@@ -94,6 +94,22 @@ public sealed class ResNet : ImageClassifier
         var x = input;
         foreach (var m in _stem) x = m.Forward(x);
         return x.Flatten(1);
+    }
+
+    /// <summary>The stem's bn1 follows conv1 (the blocks fold themselves).</summary>
+    public IReadOnlyList<(string Conv, string BatchNorm)> ConvBatchNormPairs => [("conv1", "bn1")];
+
+    /// <inheritdoc/>
+    public void ReplaceLayer(string name, Module<Tensor, Tensor> replacement)
+    {
+        var index = name switch
+        {
+            "conv1" => 0,
+            "bn1" => 1,
+            _ => throw new ArgumentException($"{nameof(ResNet)} cannot replace '{name}'", nameof(name)),
+        };
+        _stem[index] = replacement;
+        ReplaceModule(name, replacement);
     }
 
     /// <summary>torchvision.models.resnet18: BasicBlocks [2, 2, 2, 2].</summary>

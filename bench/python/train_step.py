@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""ResNet-18 training-step throughput with Debian's python3-torch (the PyTorch side of bench/run.sh).
+"""Training-step throughput with Debian's python3-torch (the PyTorch side of bench/run.sh and bench/models.sh).
 
-Same workload as bench/MedLearn.Bench: torchvision.models.resnet18(num_classes=4), batch 16 of 3x224x224
-random images (fixed seed), cross-entropy, SGD(lr=0.01, momentum=0.9). One configuration per process:
+Same workload as bench/MedLearn.Bench: torchvision.models.<model>(num_classes=4) (resnet18 by default), a batch
+of 3x224x224 random images (fixed seed), cross-entropy, SGD(lr=0.01, momentum=0.9). One configuration per process:
   fp32     float32, NCHW (contiguous)
   cl       float32, channels_last model and input
   cl-bf16  channels_last + torch.autocast('cpu', torch.bfloat16) around forward and loss
-Prints one line: RESULT config=... threads=... img_per_s=... best_img_per_s=... step_ms=... peak_rss_mb=...
+Prints one line: RESULT config=... model=... threads=... img_per_s=... best_img_per_s=... step_ms=... peak_rss_mb=...
 """
 import argparse
 import time
@@ -27,6 +27,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--model", choices=["resnet18", "resnet50", "densenet121"], default="resnet18")
     args = ap.parse_args()
 
     import torch  # imported after parsing; set_num_threads is the first torch call
@@ -35,7 +36,7 @@ def main():
     import torchvision
 
     torch.manual_seed(0)
-    model = torchvision.models.resnet18(num_classes=4)
+    model = getattr(torchvision.models, args.model)(num_classes=4)
     model.train()
     x = torch.randn(args.batch, 3, 224, 224)
     y = torch.randint(0, 4, (args.batch,))
@@ -67,7 +68,7 @@ def main():
         best = min(best, time.perf_counter() - s0)
     dt = time.perf_counter() - t0
     ips = args.batch * args.steps / dt
-    print(f"RESULT config={args.config} threads={torch.get_num_threads()} img_per_s={ips:.2f} best_img_per_s={args.batch / best:.2f} "
+    print(f"RESULT config={args.config} model={args.model} threads={torch.get_num_threads()} img_per_s={ips:.2f} best_img_per_s={args.batch / best:.2f} "
           f"step_ms={1000 * dt / args.steps:.1f} peak_rss_mb={peak_rss_mb():.0f} loss={loss:.4f}")
 
 
