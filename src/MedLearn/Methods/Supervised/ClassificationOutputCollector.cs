@@ -1,6 +1,5 @@
 using MedLearn.Data.Loading;
 using MedLearn.Torch;
-using MedLearn.Torch.Amp;
 using MedLearn.Torch.Nn;
 
 namespace MedLearn.Methods.Supervised;
@@ -12,8 +11,7 @@ namespace MedLearn.Methods.Supervised;
 /// </summary>
 public sealed class ClassificationOutputCollector
 {
-    private readonly Module<Tensor, Tensor> _model;
-    private readonly PrecisionPlan _plan;
+    private readonly Func<Tensor, Tensor> _logitsOf;
     private readonly double[]? _classWeights;
     private readonly List<string> _paths = [];
     private readonly List<int> _targets = [];
@@ -21,21 +19,20 @@ public sealed class ClassificationOutputCollector
     private double _lossSum;
     private double _lossWeight;
 
-    /// <summary>A collector for <paramref name="model"/> whose inputs go through <paramref name="plan"/>.</summary>
-    /// <param name="model">Classifier returning logits [N, C].</param>
-    /// <param name="plan">Precision plan (input memory format).</param>
+    /// <summary>A collector for a classifier given as its batch forward pass.</summary>
+    /// <param name="logitsOf">Images [N, C, H, W] (view 0 of a batch) to logits [N, classes], in the caller's scope.</param>
     /// <param name="classWeights">Class weights of the loss (same as training), or null.</param>
-    public ClassificationOutputCollector(Module<Tensor, Tensor> model, PrecisionPlan plan, double[]? classWeights = null)
+    public ClassificationOutputCollector(Func<Tensor, Tensor> logitsOf, double[]? classWeights = null)
     {
-        _model = model;
-        _plan = plan;
+        ArgumentNullException.ThrowIfNull(logitsOf);
+        _logitsOf = logitsOf;
         _classWeights = classWeights;
     }
 
     /// <summary>Runs the model on <paramref name="batch"/> (view 0) and records its outputs.</summary>
     public void Add(Batch batch)
     {
-        var logits = _model.Forward(_plan.PrepareInput(batch.Image)).To(DType.Float32);
+        var logits = _logitsOf(batch.Image).To(DType.Float32);
         var probabilities = Functional.Softmax(logits, 1).ToArray<float>();
         var classes = (int)logits.Shape[1];
         var labels = batch.Labels.ToArray<long>();

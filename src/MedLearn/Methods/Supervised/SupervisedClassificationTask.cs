@@ -64,7 +64,7 @@ public sealed class SupervisedClassificationTask : ITrainingTask
     public void AfterOptimizerStep(StepInfo step) { }
 
     /// <inheritdoc/>
-    public IValidationAccumulator BeginValidation() => new Accumulator(new ClassificationOutputCollector(_model, Plan, _classWeights));
+    public IValidationAccumulator BeginValidation() => new Accumulator(new ClassificationOutputCollector(x => _model.Forward(Plan.PrepareInput(x)), _classWeights));
 
     private sealed class Accumulator(ClassificationOutputCollector collector) : IValidationAccumulator
     {

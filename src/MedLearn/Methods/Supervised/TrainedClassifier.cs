@@ -11,15 +11,20 @@ using MedLearn.Torch.Serialization;
 namespace MedLearn.Methods.Supervised;
 
 /// <summary>
-/// An exported classifier (model.json + model.pt of a run folder, or a model in memory) ready for inference:
-/// evaluation mode, the precision plan's memory format and autocast, inference mode, and the run's evaluation
-/// preprocessing. Used by evaluate, predict, the report's latency and the end of training.
+/// An exported classifier (model.json + model.pt of a run folder, or a model in memory) ready for inference
+/// through <see cref="InferenceModel"/> (evaluation mode, convolution + batch-norm folding, channels-last, bf16
+/// weights where the CPU has native bf16, inference mode) with the run's evaluation preprocessing. Used by
+/// evaluate, predict, the report's latency and the end of training.
 /// </summary>
 public sealed class TrainedClassifier : IDisposable
 {
     private readonly bool _ownsModel;
+    private readonly InferenceModel _inference;
 
-    /// <summary>Wraps <paramref name="model"/> (switched to evaluation mode) with its manifest.</summary>
+    /// <summary>
+    /// Wraps <paramref name="model"/> with its manifest. The model is prepared for inference in place (evaluation
+    /// mode, batch norms folded into convolutions, weights possibly converted to bf16): export it before.
+    /// </summary>
     /// <param name="model">The classifier.</param>
     /// <param name="manifest">Its classes and preprocessing.</param>
     /// <param name="precision">Inference precision (Auto = the fastest safe path).</param>
@@ -31,9 +36,8 @@ public sealed class TrainedClassifier : IDisposable
         Model = model;
         Manifest = manifest;
         _ownsModel = ownsModel;
-        Plan = PrecisionPlan.Resolve(precision, model.Parameters().First().Device, 2);
-        model.Eval();
-        Plan.Apply(model);
+        _inference = InferenceModel.Prepare(model, PrecisionPlan.Resolve(precision, model.Parameters().First().Device, 2));
+        Plan = _inference.Plan;
         Transform = ClassificationTransforms.Eval(manifest);
     }
 
@@ -57,7 +61,7 @@ public sealed class TrainedClassifier : IDisposable
         return new TrainedClassifier(model, manifest, precision, ownsModel: true);
     }
 
-    /// <summary>The network (evaluation mode).</summary>
+    /// <summary>The network (prepared for inference: evaluation mode, folded).</summary>
     public ImageClassifier Model { get; }
 
     /// <summary>Classes and preprocessing.</summary>
@@ -78,14 +82,12 @@ public sealed class TrainedClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var loader = new DataLoader(dataset, Transform, new DataLoaderOptions { BatchSize = batchSize, Workers = workers, OnError = onError });
-        var collector = new ClassificationOutputCollector(Model, Plan);
+        var collector = new ClassificationOutputCollector(_inference.Forward);
         var done = 0;
         foreach (var batch in loader.Epoch(0))
         {
             using (batch)
             using (DisposeScope.Open())
-            using (GradMode.InferenceMode())
-            using (Plan.Autocast())
                 collector.Add(batch);
             cancellation.ThrowIfCancellationRequested();
             done += batch.Count;
@@ -151,16 +153,13 @@ public sealed class TrainedClassifier : IDisposable
     private double[] Forward(Tensor input)
     {
         using var scope = DisposeScope.Open();
-        using var inference = GradMode.InferenceMode();
-        Tensor logits;
-        using (Plan.Autocast()) logits = Model.Forward(Plan.PrepareInput(input));
-        return [.. Functional.Softmax(logits.To(DType.Float32), 1).ToArray<float>().Select(p => (double)p)];
+        return [.. Functional.Softmax(_inference.Forward(input), 1).ToArray<float>().Select(p => (double)p)];
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_ownsModel) Model.Dispose();
+        if (_ownsModel) _inference.Dispose();
     }
 }
 
