@@ -5,7 +5,7 @@ namespace MedLearn.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    internal static int Main(string[] args)
     {
         var root = new RootCommand("MedLearn: label-efficient medical image deep learning on libtorch.")
         {
