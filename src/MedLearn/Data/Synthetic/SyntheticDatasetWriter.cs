@@ -114,17 +114,28 @@ public static class SyntheticDatasetWriter
     /// Runs <paramref name="write"/> for every index on all cores, each worker with ONE intra-op thread: the
     /// generators issue many small tensor ops, which multi-threaded OpenMP only slows down (and a loaded machine
     /// makes spin-waiting threads far slower). Samples are seeded by index, so the files do not depend on the
-    /// scheduling; progress counts finished samples.
+    /// scheduling; progress is reported once per sample in index order.
     /// </summary>
     private static void ForEachIndex(int count, Func<int, string> write, IProgress<SynthProgress>? progress, CancellationToken cancellationToken)
     {
-        var done = 0;
+        // Progress is reported in index order (once per sample) whatever order the workers finish in.
+        var written = new string?[count];
+        var next = 0;
+        var gate = new object();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         Parallel.For(0, count, options, () => { torch.SetThreadNumThreads(1); return 0; }, (i, _, local) =>
         {
             string path;
             using (DisposeScope.Open()) path = write(i);
-            progress?.Report(new SynthProgress(Interlocked.Increment(ref done), count, path));
+            lock (gate)
+            {
+                written[i] = path;
+                while (next < count && written[next] is { } done)
+                {
+                    next++;
+                    progress?.Report(new SynthProgress(next, count, done));
+                }
+            }
             return local;
         }, _ => { });
     }
