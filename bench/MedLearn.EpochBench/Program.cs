@@ -21,7 +21,8 @@ namespace MedLearn.EpochBench;
 /// <remarks>
 /// Modes: <c>train</c> (default) times <see cref="Trainer.Fit"/> (model and optimiser are built before the clock
 /// starts; the loader's start-up, the precision plan's layout change and every step are inside it);
-/// <c>loader</c> times the same loader alone (no model), to separate input cost from compute.
+/// <c>loader</c> times the same loader alone (no model), to separate input cost from compute; <c>profile</c> times
+/// each stage of the per-sample pipeline on the calling thread (ms per image; run with <c>--threads 1</c>).
 /// Precision: <c>auto</c> (the default of <see cref="TrainerOptions"/>), <c>fp32</c> (float32, channels-last, as
 /// <see cref="Precision.Fp32"/> resolves on the CPU), <c>fp32-nchw</c> (float32 with <c>SpatialDims = 0</c>, i.e.
 /// contiguous NCHW like PyTorch's default), <c>bf16</c>.
@@ -88,7 +89,8 @@ internal static class Program
         {
             "train" => Train(dataset, loader, options, o["precision"], common),
             "loader" => LoaderOnly(loader, options.Epochs, common),
-            _ => Fail($"--mode {o["mode"]}: train or loader"),
+            "profile" => Profile(dataset, manifest, options),
+            _ => Fail($"--mode {o["mode"]}: train, loader or profile"),
         };
     }
 
@@ -157,6 +159,48 @@ internal static class Program
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT impl=medlearn mode=loader threads={torch.NumThreads} {common} images={images} seconds={clock.Elapsed.TotalSeconds:F2} " +
             $"img_per_s={images / clock.Elapsed.TotalSeconds:F2} peak_rss_mb={StatusMb("VmHWM"):F0}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// Single-thread cost of each stage of what a loader worker does per sample (file read, decode to [C, H, W],
+    /// then the stages of <see cref="ClassificationTransforms.Train"/> one by one), two passes, the second reported.
+    /// </summary>
+    private static int Profile(ImageDataset dataset, ClassifierManifest manifest, ClassificationTrainingOptions options)
+    {
+        var train = (MedLearn.Data.Transforms.Compose)ClassificationTransforms.Train(manifest, options.CropScale, options.CropRatio, options.HorizontalFlip);
+        var names = new List<string> { "read file", "decode (chw)" };
+        names.AddRange(train.Transforms.Select(t => t.GetType().Name));
+        var ticks = new long[names.Count];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Array.Clear(ticks);
+            for (var i = 0; i < dataset.Count; i++)
+            {
+                using var scope = DisposeScope.Open();
+                using var ctx = MedLearn.Data.Transforms.TransformContext.For(options.Seed, pass, i, 0);
+                var t = Stopwatch.GetTimestamp();
+                void Lap(int k)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    ticks[k] += now - t;
+                    t = now;
+                }
+                var bytes = File.ReadAllBytes(dataset[i].Path); Lap(0);
+                var img = MedLearn.Data.Readers.RasterImageReader.Decode(bytes, dataset[i].Path);
+                var sample = new MedLearn.Data.Sample { Image = img.Data.Alias(), Meta = img.Meta };
+                img.Dispose(); Lap(1);
+                for (var k = 0; k < train.Transforms.Count; k++)
+                {
+                    sample = train.Transforms[k].Apply(sample, ctx);
+                    Lap(k + 2);
+                }
+            }
+        }
+        var total = ticks.Sum() * 1000.0 / Stopwatch.Frequency / dataset.Count;
+        for (var k = 0; k < names.Count; k++)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROFILE impl=medlearn stage={names[k]} ms_per_image={ticks[k] * 1000.0 / Stopwatch.Frequency / dataset.Count:F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROFILE impl=medlearn stage=total ms_per_image={total:F3} threads={torch.NumThreads}"));
         return 0;
     }
 

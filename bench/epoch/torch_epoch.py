@@ -9,7 +9,8 @@ Configurations (one per process):
   cl-bf16  channels_last + torch.autocast('cpu', dtype=torch.bfloat16) around forward and loss
 Modes: train (default) times the epoch loop: the DataLoader's iterator (worker start-up included, as in every
 non-persistent epoch), every batch wait and every step; the model and optimiser are built before the clock starts.
-loader times the same DataLoader alone (no model). Run with Debian's python3-torch/torchvision: /usr/bin/python3.
+loader times the same DataLoader alone (no model); profile times each per-sample stage on the main thread
+(ms per image; ImageFolder's loader = PIL open + convert('RGB'), then each transform). Run with Debian's python3-torch/torchvision: /usr/bin/python3.
 Prints one line: RESULT impl=pytorch ... img_per_s=... data_wait_s=... peak_rss_mb=... worker_peak_rss_mb=...
 """
 import argparse
@@ -28,7 +29,7 @@ def status_mb(key):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
-    ap.add_argument("--mode", choices=["train", "loader"], default="train")
+    ap.add_argument("--mode", choices=["train", "loader", "profile"], default="train")
     ap.add_argument("--config", choices=["fp32", "cl", "cl-bf16"], default="fp32")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
@@ -56,6 +57,24 @@ def main():
     ds = datasets.ImageFolder(a.data, transform=tf)
     loader = DataLoader(ds, batch_size=a.batch, shuffle=True, num_workers=a.workers)
     common = (f"workers={a.workers} batch={a.batch} epochs={a.epochs} files={len(ds)}")
+
+    if a.mode == "profile":
+        from torchvision.datasets.folder import pil_loader
+        stages = ["read+decode (PIL)"] + [type(t).__name__ for t in tf.transforms]
+        for _ in range(2):  # the second pass is reported
+            acc = [0.0] * len(stages)
+            for path, _ in ds.samples:
+                t = time.perf_counter()
+                x = pil_loader(path)
+                x.load()
+                now = time.perf_counter(); acc[0] += now - t; t = now
+                for k, step in enumerate(tf.transforms):
+                    x = step(x)
+                    now = time.perf_counter(); acc[k + 1] += now - t; t = now
+        for name, v in zip(stages, acc):
+            print(f"PROFILE impl=pytorch stage={name} ms_per_image={1000 * v / len(ds):.3f}")
+        print(f"PROFILE impl=pytorch stage=total ms_per_image={1000 * sum(acc) / len(ds):.3f} threads={torch.get_num_threads()}")
+        return
 
     if a.mode == "loader":
         images = 0
