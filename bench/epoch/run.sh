@@ -19,6 +19,7 @@
 #   LOADER      1 = also time each side's loader alone (same transforms, no model)           [1]
 #   OUT         results file                                                                 [bench/results/epoch-end-to-end.md]
 #   NOTE        a line of text put under the title (e.g. "PRELIMINARY: machine shared")     []
+# A "## Notes (hand-written ..." section already in OUT is kept (placed before the raw RESULT lines).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-256}
@@ -34,6 +35,7 @@ DATA=${DATA:-/tmp/medlearn-bench-rop/n$N-s256}
 OUT=${OUT:-bench/results/epoch-end-to-end.md}
 NOTE=${NOTE:-}
 PY=/usr/bin/python3
+NOTES=$([ -f "$OUT" ] && sed -n '/^## Notes (hand-written/,/^## Raw RESULT lines/p' "$OUT" | sed '$ { /^## Raw RESULT lines/d }' || true)
 
 dotnet build bench/MedLearn.EpochBench -c Release 2>&1 | grep -E " error |warning" | sort -u || true
 if [ ! -d "$DATA" ]; then
@@ -154,6 +156,10 @@ label() {
       m=$(median_line "medlearn|loader|$w"); p=$(median_line "pytorch|loader|$w")
       echo "| $w | $(field img_per_s "$m") | $(field img_per_s "$p") | $(ratio "$(field img_per_s "$m")" "$(field img_per_s "$p")") | $(field peak_rss_mb "$m") | $(field peak_rss_mb "$p") / $(field worker_peak_rss_mb "$p") |"
     done
+  fi
+  if [ -n "$NOTES" ]; then
+    echo
+    printf '%s\n' "$NOTES"
   fi
   echo
   echo "## Raw RESULT lines"
