@@ -11,7 +11,7 @@ namespace MedLearn.Data.Transforms;
 /// <remarks>Edge cases: any other conversion (e.g. 2 → 3) is an <see cref="ArgumentException"/>; integer images are
 /// repeated as is but luminance needs a float image.</remarks>
 /// <param name="channels">Target channel count: 1 or 3 (default 3).</param>
-public sealed class ToChannels(int channels = 3) : ITransform
+public sealed class ToChannels(int channels = 3) : IPointwiseTransform
 {
     /// <summary>Target channel count.</summary>
     public int Channels { get; } = channels is 1 or 3 ? channels : throw new ArgumentOutOfRangeException(nameof(channels), "1 or 3");
