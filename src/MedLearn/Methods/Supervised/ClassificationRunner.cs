@@ -27,6 +27,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         if (options.Weights is { } weights && !resume)
             PretrainedWeights.Load(model, weights);
         foreach (var pattern in options.Freeze) model.Freeze(pattern);
+        foreach (var pattern in options.Unfreeze) model.Unfreeze(pattern);
         using var optimizer = ClassificationSetup.Optimizer(model, options);
         var schedule = ClassificationSetup.Schedule(optimizer, options);
         double[]? classWeights = options.ClassWeights == "balanced" ? ClassBalance.Weights(split.Train) : null;

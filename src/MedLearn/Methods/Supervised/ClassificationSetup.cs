@@ -1,5 +1,6 @@
 using MedLearn.Data.Datasets;
 using MedLearn.Models;
+using MedLearn.Torch;
 using MedLearn.Torch.Optim;
 using MedLearn.Torch.Optim.Schedulers;
 using MedLearn.Training;
@@ -114,9 +115,14 @@ public static class ClassificationSetup
         if (named.Length == 0) throw new ArgumentException("freeze: every parameter is frozen; nothing to train");
         var head = named.Where(p => p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
         var body = named.Where(p => !p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
-        var groups = o.HeadLearningRateMultiplier == 1.0 || head.Length == 0 || body.Length == 0
-            ? [(named.Select(p => p.Parameter).ToArray(), o.LearningRate)]
-            : new[] { (body, o.LearningRate), (head, o.LearningRate * o.HeadLearningRateMultiplier) };
+        // One group when the head learns at the base rate (as PyTorch users write it); else body and head groups.
+        var groups = new List<(Tensor[] Parameters, double Lr)>();
+        if (o.HeadLearningRateMultiplier == 1.0) groups.Add(([.. named.Select(p => p.Parameter)], o.LearningRate));
+        else
+        {
+            if (body.Length > 0) groups.Add((body, o.LearningRate));
+            if (head.Length > 0) groups.Add((head, o.LearningRate * o.HeadLearningRateMultiplier));
+        }
         return o.Optimizer switch
         {
             "sgd" => new SGD(groups.Select(g => new SgdParamGroup(g.Item1) { Lr = g.Item2 }), o.LearningRate, o.Momentum, weightDecay: o.WeightDecay),

@@ -54,8 +54,11 @@ public sealed record ClassificationTrainingOptions
     /// <summary>The head (fc/classifier) learns at this multiple of <see cref="LearningRate"/> (its own parameter group).</summary>
     public double HeadLearningRateMultiplier { get; init; } = 1.0;
 
-    /// <summary>Parameter-name globs to freeze (e.g. <c>layer1.*</c>; <c>*</c> then unfreezing the head = linear probing).</summary>
+    /// <summary>Parameter-name globs to freeze (e.g. <c>layer1.*</c>).</summary>
     public IReadOnlyList<string> Freeze { get; init; } = [];
+
+    /// <summary>Globs unfrozen after <see cref="Freeze"/> (e.g. freeze <c>*</c>, unfreeze <c>fc.*</c> = linear probing).</summary>
+    public IReadOnlyList<string> Unfreeze { get; init; } = [];
 
     /// <summary>Learning-rate schedule: step (StepLR per epoch), cosine (per epoch to 0), plateau (on the monitored metric) or none.</summary>
     public string Scheduler { get; init; } = "step";
