@@ -14,14 +14,11 @@ public sealed class RunHistoryRecorder : ITrainingCallback, IDisposable
     private readonly List<EpochRecord> _epochs = [];
     private TensorBoardWriter? _tensorBoard;
 
-    /// <summary>A recorder writing into <paramref name="run"/>.</summary>
-    /// <param name="run">The run folder.</param>
-    /// <param name="resumed">Unused: the history is rebuilt from the trainer's start event either way.</param>
-    public RunHistoryRecorder(RunDirectory run, bool resumed = false)
+    /// <summary>A recorder writing into <paramref name="run"/> (a resumed run's history is rebuilt from the trainer's start event).</summary>
+    public RunHistoryRecorder(RunDirectory run)
     {
         ArgumentNullException.ThrowIfNull(run);
         _run = run;
-        _ = resumed;
     }
 
     /// <inheritdoc/>
@@ -49,7 +46,7 @@ public sealed class RunHistoryRecorder : ITrainingCallback, IDisposable
     /// <inheritdoc/>
     public void OnTrainingEnd(TrainingResult result) => Dispose();
 
-    /// <summary>The history rows of <paramref name="epochs"/> (1-based epoch numbers in the file).</summary>
+    /// <summary>The metric names of history.csv's columns: every epoch metric without its train_/val_ prefix, loss excluded.</summary>
     public static IReadOnlyList<string> MetricNames(IEnumerable<EpochRecord> epochs) =>
         [.. epochs.SelectMany(e => e.Metrics.Keys)
             .Select(k => k.StartsWith("train_", StringComparison.Ordinal) ? k["train_".Length..] : k.StartsWith("val_", StringComparison.Ordinal) ? k["val_".Length..] : k)

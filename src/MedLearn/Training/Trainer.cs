@@ -38,6 +38,7 @@ public sealed class Trainer
     private readonly LearningRateSchedule? _schedule;
     private readonly TrainerOptions _options;
     private readonly ITrainingCallback[] _callbacks;
+    private PrecisionPlan? _plan;
 
     /// <summary>A trainer for <paramref name="task"/> with <paramref name="optimizer"/> over its trainable parameters.</summary>
     /// <param name="task">The method: model(s), training loss, validation.</param>
@@ -76,7 +77,7 @@ public sealed class Trainer
     public TrainingResult Fit(DataLoader train, DataLoader? validation, string? resumeFrom = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var plan = PrecisionPlan.Resolve(_options.Precision, DeviceOf(_task.Model), _options.SpatialDims);
+        var plan = _plan = PrecisionPlan.Resolve(_options.Precision, DeviceOf(_task.Model), _options.SpatialDims);
         plan.Apply(_task.Model);
         foreach (var m in _task.AuxiliaryModules.Values) plan.Apply(m);
         using var scaler = plan.CreateGradScaler();
@@ -173,7 +174,7 @@ public sealed class Trainer
     public IReadOnlyDictionary<string, double> Validate(DataLoader loader)
     {
         ArgumentNullException.ThrowIfNull(loader);
-        var plan = PrecisionPlan.Resolve(_options.Precision, DeviceOf(_task.Model), _options.SpatialDims);
+        var plan = _plan ?? PrecisionPlan.Resolve(_options.Precision, DeviceOf(_task.Model), _options.SpatialDims);
         SetTraining(false);
         try
         {
@@ -198,9 +199,8 @@ public sealed class Trainer
     private string? RunStep(Batch batch, StepInfo info, GradScaler scaler, Tensor[] trainable, TrainerState state)
     {
         using var scope = DisposeScope.Open();
-        var plan = PrecisionPlan.Resolve(_options.Precision, DeviceOf(_task.Model), _options.SpatialDims);
         TrainStepOutput output;
-        using (plan.Autocast()) output = _task.TrainStep(batch, info);
+        using (_plan!.Autocast()) output = _task.TrainStep(batch, info);
         var loss = output.Loss.ToDouble();
         if (!double.IsFinite(loss))
             return $"the training loss became {loss} at epoch {info.Epoch + 1}, batch {info.Batch + 1} (step {info.GlobalStep + 1})";

@@ -49,7 +49,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
             MonitorGoal = ClassificationSetup.GoalOf(options.Monitor),
             EarlyStoppingPatience = options.EarlyStoppingPatience,
         };
-        using var recorder = new RunHistoryRecorder(run, resume);
+        using var recorder = new RunHistoryRecorder(run);
         var trainer = new Trainer(task, optimizer, schedule, trainerOptions, [recorder, .. callbacks ?? []]);
 
         phases?.Report(RunPhase.Training);
