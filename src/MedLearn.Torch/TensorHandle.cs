@@ -22,8 +22,10 @@ internal sealed class TensorHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        Native.ml_tensor_free(handle);
+        // Forget the handle before freeing it: once freed, another thread may get the same address for a new
+        // tensor, whose leak-tracking entry must not be removed by this release.
         LiveTensors.OnReleased(handle);
+        Native.ml_tensor_free(handle);
         return true;
     }
 }
