@@ -25,10 +25,10 @@ internal static class FillImage
         return scope.MoveToOuter(result);
     }
 
-    /// <summary>Checks σ and returns it, or the default (a quarter of <paramref name="largestSide"/>, at least 0.5).</summary>
-    public static double Sigma(double? sigma, long largestSide)
+    /// <summary>Checks σ and returns it, or <paramref name="defaultSigma"/> when it is null.</summary>
+    public static double Sigma(double? sigma, double defaultSigma)
     {
         if (sigma is { } s && !(s > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), s, "the blur σ must be positive");
-        return sigma ?? Math.Max(0.5, largestSide / 4.0);
+        return sigma ?? defaultSigma;
     }
 }

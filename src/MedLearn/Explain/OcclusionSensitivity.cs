@@ -79,7 +79,7 @@ public static class OcclusionSensitivity
         if (target < 0 || target >= baseProbabilities.Length)
             throw new ArgumentOutOfRangeException(nameof(options), target, $"target class {target} is out of range: the model has {baseProbabilities.Length} classes");
         var p0 = baseProbabilities[target];
-        var fill = FillImage.For(image, options.Fill, FillImage.Sigma(options.BlurSigma, window.Max())).Unsqueeze(0);
+        var fill = FillImage.For(image, options.Fill, FillImage.Sigma(options.BlurSigma, Math.Max(0.5, window.Max() / 4.0))).Unsqueeze(0);
 
         var drops = new double[grid.Count];
         var forwards = 1;
