@@ -13,7 +13,7 @@ internal static class ClassProbabilities
     {
         using var scope = DisposeScope.Open();
         var k = CheckLogits(logits);
-        if (target < 0 || target >= k) throw new ArgumentOutOfRangeException(nameof(target), target, $"the model has {k} classes (0 .. {k - 1})");
+        if (target < 0 || target >= k) throw new ArgumentException($"the model has {k} classes (0 .. {k - 1})");
         var p = k == 1 ? logits.To(DType.Float64).Sigmoid() : logits.To(DType.Float64).Softmax(1);
         return p.Select(1, target).ToArray<double>();
     }
@@ -50,14 +50,14 @@ internal static class ClassProbabilities
     {
         ArgumentNullException.ThrowIfNull(image, parameter);
         if (image.Dim is not (3 or 4))
-            throw new ArgumentException($"expected one image [C, H, W] or volume [C, D, H, W] (no batch dimension), got shape [{string.Join(", ", image.Shape)}]", parameter);
+            throw new ArgumentException($"expected one image [C, H, W] or volume [C, D, H, W] (no batch dimension), got shape [{string.Join(", ", image.Shape)}]");
         if (!image.DType.IsFloatingPoint())
-            throw new ArgumentException($"expected a floating-point (preprocessed) input, got {image.DType}", parameter);
+            throw new ArgumentException($"expected a floating-point (preprocessed) input, got {image.DType}");
         var dims = image.Dim - 1;
         if (modelSpatialDims is { } m && m != dims)
             throw new ArgumentException(m == 3
                 ? $"the model is 3-D (volumes [C, D, H, W]) but the input is a 2-D image of shape [{string.Join(", ", image.Shape)}]"
-                : $"the model is {m}-D (images [C, H, W]) but the input is a {dims}-D volume of shape [{string.Join(", ", image.Shape)}]", parameter);
+                : $"the model is {m}-D (images [C, H, W]) but the input is a {dims}-D volume of shape [{string.Join(", ", image.Shape)}]");
         return dims;
     }
 

@@ -22,7 +22,7 @@ public static class ExplainMethods
     /// <summary>The method called <paramref name="name"/> (case-insensitive; "gradcampp" is accepted for "gradcam++").</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static ExplainMethod Parse(string name) =>
-        TryParse(name) ?? throw new ArgumentException($"unknown explanation method '{name}'; known: {string.Join(", ", Names)}", nameof(name));
+        TryParse(name) ?? throw new ArgumentException($"unknown explanation method '{name}'; known: {string.Join(", ", Names)}");
 
     /// <summary>The method called <paramref name="name"/>, or null when the name is unknown.</summary>
     public static ExplainMethod? TryParse(string? name) => name?.Trim().ToLowerInvariant() switch

@@ -29,9 +29,9 @@ public static class Faithfulness
         options ??= new DeletionOptions();
         ClassProbabilities.CheckImage(image, null, nameof(image));
         if (!saliency.Shape.SequenceEqual(image.Shape[1..]))
-            throw new ArgumentException($"the saliency map has shape [{string.Join(", ", saliency.Shape)}], the image's spatial shape is [{string.Join(", ", image.Shape[1..])}]", nameof(saliency));
-        if (options.Steps < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Steps, "the deletion test needs at least 1 step");
-        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "the batch size must be at least 1");
+            throw new ArgumentException($"the saliency map has shape [{string.Join(", ", saliency.Shape)}], the image's spatial shape is [{string.Join(", ", image.Shape[1..])}]");
+        if (options.Steps < 1) throw new ArgumentException("the deletion test needs at least 1 step");
+        if (options.BatchSize < 1) throw new ArgumentException("the batch size must be at least 1");
 
         using var scope = DisposeScope.Open();
         using var noGrad = GradMode.NoGrad();

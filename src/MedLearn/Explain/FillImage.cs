@@ -20,7 +20,7 @@ internal static class FillImage
             OcclusionFill.Zero => torch.Zeros([1], image.DType),
             OcclusionFill.Mean => image.Mean(spatialAxes, keepdim: true),
             OcclusionFill.Blur => GaussianBlur.Blur(image, sigma, 2 * (int)Math.Ceiling(3 * sigma) + 1, dims),
-            _ => throw new ArgumentOutOfRangeException(nameof(fill), fill, "unknown fill"),
+            _ => throw new ArgumentException("unknown fill"),
         };
         return scope.MoveToOuter(result);
     }
@@ -28,7 +28,7 @@ internal static class FillImage
     /// <summary>Checks σ and returns it, or <paramref name="defaultSigma"/> when it is null.</summary>
     public static double Sigma(double? sigma, double defaultSigma)
     {
-        if (sigma is { } s && !(s > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), s, "the blur σ must be positive");
+        if (sigma is { } s && !(s > 0)) throw new ArgumentException("the blur σ must be positive");
         return sigma ?? defaultSigma;
     }
 }

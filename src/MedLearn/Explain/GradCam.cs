@@ -46,7 +46,7 @@ public static class GradCam
             throw new InvalidOperationException("Grad-CAM needs gradients: it cannot run inside an inference-mode scope");
         var layer = options.Layer ?? model.ActivationNames[^1];
         if (!model.ActivationNames.Contains(layer))
-            throw new ArgumentException($"unknown layer '{layer}'; the model's layers are: {string.Join(", ", model.ActivationNames)}", nameof(options));
+            throw new ArgumentException($"unknown layer '{layer}'; the model's layers are: {string.Join(", ", model.ActivationNames)}");
 
         using var scope = DisposeScope.Open();
         using var grad = GradMode.EnableGrad();
@@ -56,13 +56,13 @@ public static class GradCam
         var probabilities = ClassProbabilities.All(logits.Detach());
         var target = options.TargetClass ?? ClassProbabilities.Predicted(probabilities);
         if (target < 0 || target >= probabilities.Length)
-            throw new ArgumentOutOfRangeException(nameof(options), target, $"target class {target} is out of range: the model has {probabilities.Length} classes");
+            throw new ArgumentException($"target class {target} is out of range: the model has {probabilities.Length} classes");
         var activation = outputs.Activations[layer];
         if (activation.Dim != dims + 2)
-            throw new ArgumentException($"layer '{layer}' gives a tensor of shape [{string.Join(", ", activation.Shape)}], not a {dims}-D feature map", nameof(options));
+            throw new ArgumentException($"layer '{layer}' gives a tensor of shape [{string.Join(", ", activation.Shape)}], not a {dims}-D feature map");
         var score = logits.Select(0, 0).Select(0, target);
         var gradient = torch.Autograd.Grad(score, activation)
-            ?? throw new ArgumentException($"the score of class {target} does not depend on layer '{layer}'", nameof(options));
+            ?? throw new ArgumentException($"the score of class {target} does not depend on layer '{layer}'");
 
         using var noGrad = GradMode.NoGrad();
         var a = activation.Detach().To(DType.Float64);

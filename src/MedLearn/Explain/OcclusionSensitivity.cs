@@ -60,14 +60,14 @@ public static class OcclusionSensitivity
         var size = image.Shape[1..];
         var window = PerAxis(options.Window, dims, "window");
         var stride = PerAxis(options.Stride, dims, "stride");
-        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "the batch size must be at least 1");
+        if (options.BatchSize < 1) throw new ArgumentException("the batch size must be at least 1");
         var (regionStart, regionSize) = Region(options.Region, size);
         for (var a = 0; a < dims; a++)
         {
             if (window[a] > size[a])
-                throw new ArgumentException($"the occlusion window {Shape(window)} is larger than the image {Shape(size)}", nameof(options));
+                throw new ArgumentException($"the occlusion window {Shape(window)} is larger than the image {Shape(size)}");
             if (window[a] > regionSize[a])
-                throw new ArgumentException($"the occlusion window {Shape(window)} is larger than the region of interest {Shape(regionSize)}", nameof(options));
+                throw new ArgumentException($"the occlusion window {Shape(window)} is larger than the region of interest {Shape(regionSize)}");
         }
         var grid = OcclusionGrid.Create(size, window, stride, regionStart, regionSize);
 
@@ -77,7 +77,7 @@ public static class OcclusionSensitivity
         var baseProbabilities = ClassProbabilities.All(ClassProbabilities.Forward(logits, x));
         var target = options.TargetClass ?? ClassProbabilities.Predicted(baseProbabilities);
         if (target < 0 || target >= baseProbabilities.Length)
-            throw new ArgumentOutOfRangeException(nameof(options), target, $"target class {target} is out of range: the model has {baseProbabilities.Length} classes");
+            throw new ArgumentException($"target class {target} is out of range: the model has {baseProbabilities.Length} classes");
         var p0 = baseProbabilities[target];
         var fill = FillImage.For(image, options.Fill, FillImage.Sigma(options.BlurSigma, Math.Max(0.5, window.Max() / 4.0))).Unsqueeze(0);
 
@@ -115,7 +115,7 @@ public static class OcclusionSensitivity
         if (values.Count != 1 && values.Count != dims)
             throw new ArgumentException($"the {what} needs 1 or {dims} values for a {dims}-D input, got {values.Count}");
         var result = values.Count == 1 ? Enumerable.Repeat(values[0], dims).ToArray() : [.. values];
-        if (result.Any(v => v < 1)) throw new ArgumentOutOfRangeException(what, $"the {what} must be positive on every axis, got {Shape(result)}");
+        if (result.Any(v => v < 1)) throw new ArgumentException($"the {what} must be positive on every axis, got {Shape(result)}");
         return result;
     }
 

@@ -102,7 +102,7 @@ public sealed class RunExplainer : IDisposable
         if (settings.ClassName is { } name)
         {
             target = Manifest.Classes.ToList().IndexOf(name);
-            if (target < 0) throw new ArgumentException($"unknown class '{name}'; the run's classes are: {string.Join(", ", Manifest.Classes)}", nameof(settings));
+            if (target < 0) throw new ArgumentException($"unknown class '{name}'; the run's classes are: {string.Join(", ", Manifest.Classes)}");
         }
 
         using var map = settings.Method == ExplainMethod.Occlusion

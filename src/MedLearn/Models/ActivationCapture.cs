@@ -23,7 +23,7 @@ public sealed class ActivationCapture
         ArgumentNullException.ThrowIfNull(requested);
         foreach (var name in requested)
             if (!available.Contains(name))
-                throw new ArgumentException($"{modelName} has no activation '{name}'; available: {string.Join(", ", available)}", nameof(requested));
+                throw new ArgumentException($"{modelName} has no activation '{name}'; available: {string.Join(", ", available)}");
         _requested = [.. requested];
     }
 
