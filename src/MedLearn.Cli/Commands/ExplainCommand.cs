@@ -67,7 +67,7 @@ internal static class ExplainCommand
                 var table = new Table().Border(TableBorder.Rounded);
                 foreach (var column in new[] { "image", "predicted", "explained class", "p", "deletion AUC", "overlay", "seconds" }) table.AddColumn(column);
                 foreach (var e in written)
-                    table.AddRow(Markup.Escape(e.Path), Markup.Escape(e.PredictedClass), Markup.Escape(e.TargetClass),
+                    table.AddRow(Markup.Escape(Path.GetFileName(e.Path)), Markup.Escape(e.PredictedClass), Markup.Escape(e.TargetClass),
                         e.TargetProbability.ToString("F3", CultureInfo.InvariantCulture),
                         e.DeletionAuc is { } auc ? auc.ToString("F3", CultureInfo.InvariantCulture) : "-",
                         Markup.Escape(e.Overlay ?? ""), e.Seconds.ToString("F1", CultureInfo.InvariantCulture));
