@@ -16,6 +16,7 @@ internal static class Program
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             ReportCommand.Create(),
+            ExplainCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

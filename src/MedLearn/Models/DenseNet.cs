@@ -82,10 +82,18 @@ public sealed class DenseNet : ImageClassifier
         Init.Zeros_(head.Bias!);
     }
 
+    /// <summary>
+    /// features.conv0, features.norm0, features.relu0, features.pool0, features.denseblock1, features.transition1, ..,
+    /// features.denseblock4, features.norm5, then "relu": the ReLU torchvision's forward applies to the features (the
+    /// last feature map).
+    /// </summary>
+    public override IReadOnlyList<string> ActivationNames => [.. ActivationCapture.Names(_features, "features"), "relu"];
+
     /// <inheritdoc/>
-    public override Tensor ForwardFeatures(Tensor input)
+    protected override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture)
     {
-        var x = Functional.Relu_(_features.Forward(input));
+        if (capture is null) return Functional.AdaptiveAvgPool2d(Functional.Relu_(_features.Forward(input)), [1, 1]).Flatten(1);
+        var x = capture.Record("relu", Functional.Relu_(capture.Run(_features, "features", input)));
         return Functional.AdaptiveAvgPool2d(x, [1, 1]).Flatten(1);
     }
 }

@@ -6,9 +6,9 @@ namespace MedLearn.Models;
 /// <summary>
 /// Base of the torchvision-compatible classifiers: a feature extractor ending in a pooled feature vector and a
 /// linear head registered under <see cref="HeadName"/> (torchvision's "fc" or "classifier"), so torchvision
-/// state dicts load by name.
+/// state dicts load by name. Named intermediate activations are available through <see cref="ForwardWithActivations"/>.
 /// </summary>
-public abstract class ImageClassifier : Module<Tensor, Tensor>
+public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
 {
     /// <summary>Name of the linear head in the state dict ("fc" for ResNet, "classifier" for DenseNet).</summary>
     public abstract string HeadName { get; }
@@ -26,9 +26,30 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>
     public long NumClasses => ((Linear)GetSubmodule(HeadName)).OutFeatures;
 
     /// <summary>The pooled, flattened feature vector [N, <see cref="FeatureDim"/>] the head is applied to.</summary>
-    public abstract Tensor ForwardFeatures(Tensor input);
+    public Tensor ForwardFeatures(Tensor input) => ForwardFeatures(input, null);
 
-    /// <summary>Applies the head to a feature vector from <see cref="ForwardFeatures"/>.</summary>
+    /// <summary>
+    /// The feature vector of <see cref="ForwardFeatures(Tensor)"/>, passing the intermediate tensors named in
+    /// <see cref="ActivationNames"/> through <paramref name="capture"/> when it is not null.
+    /// </summary>
+    protected abstract Tensor ForwardFeatures(Tensor input, ActivationCapture? capture);
+
+    /// <summary>Images: 2 spatial dimensions.</summary>
+    public int SpatialDims => 2;
+
+    /// <inheritdoc/>
+    public abstract IReadOnlyList<string> ActivationNames { get; }
+
+    /// <summary>The logits and the requested named activations of one forward pass (see <see cref="IActivationModel"/>).</summary>
+    /// <exception cref="ArgumentException">An unknown name (the message lists <see cref="ActivationNames"/>).</exception>
+    public ActivationOutputs ForwardWithActivations(Tensor input, IReadOnlyCollection<string> names)
+    {
+        var capture = new ActivationCapture(ActivationNames, names, TypeName);
+        var logits = ForwardHead(ForwardFeatures(input, capture));
+        return new ActivationOutputs(logits, capture.Activations);
+    }
+
+    /// <summary>Applies the head to a feature vector from <see cref="ForwardFeatures(Tensor)"/>.</summary>
     public Tensor ForwardHead(Tensor features) => ((Linear)GetSubmodule(HeadName)).Forward(features);
 
     /// <summary>The pooled features and the logits of one forward pass.</summary>

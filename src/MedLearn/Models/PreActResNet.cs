@@ -12,7 +12,7 @@ namespace MedLearn.Models;
 /// Parameter names and registration order follow GMIC, so its checkpoints load by name; initialisation is
 /// torch.nn's default (GMIC applies none of its own).
 /// </summary>
-public sealed class PreActResNet : Module<Tensor, Tensor>
+public sealed class PreActResNet : Module<Tensor, Tensor>, IActivationModel
 {
     private readonly Conv2d _firstConv;
     private readonly MaxPool2d _firstPool;
@@ -71,10 +71,28 @@ public sealed class PreActResNet : Module<Tensor, Tensor>
             firstPoolSize: 3, firstPoolStride: 2, firstPoolPadding: 0, blocksPerStage: [2, 2, 2, 2, 2], strides: [1, 2, 2, 2, 2]);
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>Images: 2 spatial dimensions.</summary>
+    public int SpatialDims => 2;
+
+    /// <summary>first_conv, first_pool, layer_list.0 .., final_bn, relu (the output feature map).</summary>
+    public IReadOnlyList<string> ActivationNames =>
+        ["first_conv", "first_pool", .. Enumerable.Range(0, _stages.Length).Select(i => $"layer_list.{i}"), "final_bn", "relu"];
+
+    /// <summary>The output feature map and the requested named activations (see <see cref="IActivationModel"/>).</summary>
+    /// <exception cref="ArgumentException">An unknown name (the message lists <see cref="ActivationNames"/>).</exception>
+    public ActivationOutputs ForwardWithActivations(Tensor input, IReadOnlyCollection<string> names)
     {
-        var x = _firstPool.Forward(_firstConv.Forward(input));
-        foreach (var stage in _stages) x = stage.Forward(x);
-        return _relu.Forward(_finalBn.Forward(x));
+        var capture = new ActivationCapture(ActivationNames, names, TypeName);
+        return new ActivationOutputs(Forward(input, capture), capture.Activations);
+    }
+
+    private Tensor Forward(Tensor input, ActivationCapture? capture)
+    {
+        Tensor Record(string name, Tensor t) => capture is null ? t : capture.Record(name, t);
+        var x = Record("first_pool", _firstPool.Forward(Record("first_conv", _firstConv.Forward(input))));
+        for (var i = 0; i < _stages.Length; i++) x = Record($"layer_list.{i}", _stages[i].Forward(x));
+        return Record("relu", _relu.Forward(Record("final_bn", _finalBn.Forward(x))));
     }
 }

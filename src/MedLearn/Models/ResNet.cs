@@ -21,6 +21,7 @@ public enum ResNetBlock
 /// </summary>
 public sealed class ResNet : ImageClassifier, IConvBatchNormFoldable
 {
+    private static readonly string[] s_stemNames = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"];
     private readonly Module<Tensor, Tensor>[] _stem;
     private readonly long _featureDim;
 
@@ -88,11 +89,18 @@ public sealed class ResNet : ImageClassifier, IConvBatchNormFoldable
     /// <inheritdoc/>
     public override long FeatureDim => _featureDim;
 
+    /// <summary>conv1, bn1, relu, maxpool, layer1 .. layer4 (layer4 is the last feature map).</summary>
+    public override IReadOnlyList<string> ActivationNames { get; } = s_stemNames[..^1];
+
     /// <inheritdoc/>
-    public override Tensor ForwardFeatures(Tensor input)
+    protected override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture)
     {
         var x = input;
-        foreach (var m in _stem) x = m.Forward(x);
+        for (var i = 0; i < _stem.Length; i++)
+        {
+            x = _stem[i].Forward(x);
+            if (capture is not null) x = capture.Record(s_stemNames[i], x);
+        }
         return x.Flatten(1);
     }
 

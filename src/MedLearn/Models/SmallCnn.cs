@@ -62,7 +62,10 @@ public sealed class SmallCnn : ImageClassifier
     /// <inheritdoc/>
     public override long FeatureDim => _featureDim;
 
+    /// <summary>features.conv1 .. features.relu3 (features.relu3 is the last feature map).</summary>
+    public override IReadOnlyList<string> ActivationNames => [.. ActivationCapture.Names(_features, "features")];
+
     /// <inheritdoc/>
-    public override Tensor ForwardFeatures(Tensor input) =>
-        Functional.AdaptiveAvgPool2d(_features.Forward(input), [1, 1]).Flatten(1);
+    protected override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture) =>
+        Functional.AdaptiveAvgPool2d(capture is null ? _features.Forward(input) : capture.Run(_features, "features", input), [1, 1]).Flatten(1);
 }

@@ -1,6 +1,7 @@
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Readers;
 using MedLearn.Data.Writers;
+using MedLearn.Explain;
 using MedLearn.Reports;
 using MedLearn.Runs;
 using MedLearn.Torch;
@@ -18,13 +19,16 @@ public static class ClassificationReportBuilder
     /// <summary>Side of the sample thumbnails in pixels.</summary>
     public const int ThumbnailSize = 112;
 
-    /// <summary>Writes report.html of <paramref name="run"/>; returns its path.</summary>
+    /// <summary>
+    /// Writes report.html of <paramref name="run"/>; returns its path. The run's explanations (folder
+    /// <c>explanations/</c>, <see cref="ExplanationReport"/>) come first among the extra sections when present.
+    /// </summary>
     /// <exception cref="RunFileException">A required file (metrics.json, predictions.csv) is missing or malformed.</exception>
     public static string Rebuild(RunDirectory run, int samples = 12, IEnumerable<ReportSection>? extraSections = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples)
-            with { ExtraSections = [.. extraSections ?? []] };
+            with { ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. extraSections ?? []] };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
     }

@@ -1,5 +1,6 @@
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Loading;
+using MedLearn.Explain;
 using MedLearn.Metrics;
 using MedLearn.Models;
 using MedLearn.Runs;
@@ -15,6 +16,9 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
 {
     public ClassificationRun Execute(ImageDataset dataset, bool resume, CancellationToken cancellation)
     {
+        var explainMethod = ExplainMethods.TryParse(options.ExplainMethod)
+            ?? throw new ArgumentException($"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{options.ExplainMethod}')");
+        if (options.ExplainSamples < 0) throw new ArgumentException($"explain-samples: must be >= 0 (got {options.ExplainSamples})");
         phases?.Report(RunPhase.PreparingData);
         if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
         var split = ClassificationSetup.Split(dataset, options, resume ? run.SplitPath : null);
@@ -89,6 +93,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         phases?.Report(RunPhase.WritingReport);
         var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor));
         RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, dataset.Classes);
+        ExplanationReport.Create(run, options.ExplainSamples, new ExplanationSettings { Method = explainMethod }, options.Precision, cancellation);
         ClassificationReportBuilder.Rebuild(run);
         return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
     }

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using MedLearn.Cli.Rendering;
+using MedLearn.Explain;
+using MedLearn.Torch.Amp;
+using Spectre.Console;
+
+namespace MedLearn.Cli.Commands;
+
+/// <summary>
+/// <c>medlearn explain --run RUN IMAGE... --method occlusion|gradcam|gradcam++ --out DIR</c>: heat maps of a trained
+/// run's predictions, written as overlay PNGs plus explanations.json / explanations.csv (with the deletion AUC).
+/// </summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder (holds model.json and model.pt).", Required = true };
+        var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, TIFF, BMP, DICOM, NIfTI).", Arity = ArgumentArity.OneOrMore };
+        var method = new Option<string>("--method") { Description = "occlusion, gradcam or gradcam++.", DefaultValueFactory = _ => "occlusion" };
+        method.AcceptOnlyFromAmong([.. ExplainMethods.Names]);
+        var window = new Option<int>("--window") { Description = "Occlusion window side in input pixels.", DefaultValueFactory = _ => 20 };
+        var stride = new Option<int>("--stride") { Description = "Occlusion stride in input pixels.", DefaultValueFactory = _ => 4 };
+        var fill = new Option<string>("--fill") { Description = "Occlusion / deletion fill: zero, mean or blur.", DefaultValueFactory = _ => "zero" };
+        fill.AcceptOnlyFromAmong("zero", "mean", "blur");
+        var batch = new Option<int>("--batch") { Description = "Occluded copies per forward pass.", DefaultValueFactory = _ => 64 };
+        var layer = new Option<string?>("--layer") { Description = "Grad-CAM layer (default: the last feature map, e.g. layer4)." };
+        var className = new Option<string?>("--class") { Description = "Class to explain (default: the predicted class)." };
+        var steps = new Option<int>("--steps") { Description = "Steps of the deletion curve (0 = skip the faithfulness check).", DefaultValueFactory = _ => 20 };
+        var precision = new Option<string>("--precision") { Description = "Occlusion/deletion forward passes: auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string>("--out") { Description = "Folder for the overlay PNGs and explanations.json/.csv.", Required = true };
+        var command = new Command("explain", "Explain a trained run's predictions with heat maps (occlusion, Grad-CAM, Grad-CAM++) and a deletion test.")
+        {
+            run, images, method, window, stride, fill, batch, layer, className, steps, precision, output,
+        };
+        command.SetAction(parse =>
+        {
+            var console = AnsiConsole.Console;
+            try
+            {
+                if (parse.GetValue(steps) < 0) throw new ArgumentException($"--steps: must be >= 0 (got {parse.GetValue(steps)})");
+                var settings = new ExplanationSettings
+                {
+                    Method = ExplainMethods.Parse(parse.GetValue(method)!),
+                    Occlusion = new OcclusionOptions
+                    {
+                        Window = [parse.GetValue(window)],
+                        Stride = [parse.GetValue(stride)],
+                        Fill = Enum.Parse<OcclusionFill>(parse.GetValue(fill)!, ignoreCase: true),
+                        BatchSize = parse.GetValue(batch),
+                    },
+                    Layer = parse.GetValue(layer),
+                    ClassName = parse.GetValue(className),
+                    DeletionSteps = parse.GetValue(steps),
+                };
+                using var explainer = RunExplainer.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
+                var paths = parse.GetValue(images)!;
+                var results = new List<ImageExplanation>();
+                foreach (var path in paths)
+                {
+                    var progress = new WindowProgress($"{settings.Method.Name()} {Path.GetFileName(path)}");
+                    results.Add(explainer.Explain(path, settings, progress));
+                    progress.Finish();
+                }
+                var written = ExplanationSummary.Write(parse.GetValue(output)!, results);
+
+                var table = new Table().Border(TableBorder.Rounded);
+                foreach (var column in new[] { "image", "predicted", "explained class", "p", "deletion AUC", "overlay", "seconds" }) table.AddColumn(column);
+                foreach (var e in written)
+                    table.AddRow(Markup.Escape(Path.GetFileName(e.Path)), Markup.Escape(e.PredictedClass), Markup.Escape(e.TargetClass),
+                        e.TargetProbability.ToString("F3", CultureInfo.InvariantCulture),
+                        e.DeletionAuc is { } auc ? auc.ToString("F3", CultureInfo.InvariantCulture) : "-",
+                        Markup.Escape(e.Overlay ?? ""), e.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+                console.Write(table);
+                if (written.FirstOrDefault(e => e.Layer is not null) is { } cam) console.MarkupLineInterpolated($"Grad-CAM layer: [bold]{cam.Layer}[/]");
+                console.MarkupLineInterpolated($"written to [bold]{Path.GetFullPath(parse.GetValue(output)!)}[/] ({ExplanationSummary.JsonFileName}, {ExplanationSummary.CsvFileName}, {written.Count} overlays)");
+                return 0;
+            }
+            catch (Exception e) when (CliErrors.IsUserError(e))
+            {
+                return CliErrors.Report(console, "explain", e);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Occlusion windows done, on stderr: an updating line on a terminal, every 25% otherwise.</summary>
+    private sealed class WindowProgress(string label) : IProgress<ExplainProgress>
+    {
+        private readonly bool _interactive = !Console.IsErrorRedirected;
+        private int _lastQuarter = -1;
+        private bool _dirty;
+
+        public void Report(ExplainProgress value)
+        {
+            if (_interactive)
+            {
+                Console.Error.Write($"\r{label}: {value.Done}/{value.Total} windows");
+                _dirty = true;
+                return;
+            }
+            var quarter = value.Done * 4 / Math.Max(value.Total, 1);
+            if (quarter == _lastQuarter) return;
+            _lastQuarter = quarter;
+            Console.Error.WriteLine($"{label}: {value.Done}/{value.Total} windows");
+        }
+
+        public void Finish()
+        {
+            if (_dirty) Console.Error.WriteLine();
+            _dirty = false;
+        }
+    }
+}

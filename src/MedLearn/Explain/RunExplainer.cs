@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using MedLearn.Data.Datasets;
+using MedLearn.Data.Transforms;
+using MedLearn.Methods.Supervised;
+using MedLearn.Models;
+using MedLearn.Torch;
+using MedLearn.Torch.Amp;
+using MedLearn.Torch.Serialization;
+
+namespace MedLearn.Explain;
+
+/// <summary>
+/// Explains the predictions of a trained classification run (model.json + model.pt) on image files: the run's
+/// evaluation preprocessing, a float32 unfolded copy of the network for Grad-CAM (gradients need it), and an
+/// <see cref="InferenceModel"/> copy (folded batch norms, channels-last, bfloat16 weights where the CPU has native
+/// bfloat16 and the precision is auto) for the many forward passes of occlusion and the deletion curve.
+/// </summary>
+public sealed class RunExplainer : IDisposable
+{
+    private readonly ITransform _transform;
+
+    private RunExplainer(ClassifierManifest manifest, ImageClassifier model, InferenceModel inference)
+    {
+        Manifest = manifest;
+        Model = model;
+        Inference = inference;
+        _transform = ClassificationTransforms.Eval(manifest);
+    }
+
+    /// <summary>The run's classes and preprocessing.</summary>
+    public ClassifierManifest Manifest { get; }
+
+    /// <summary>The network in float32, evaluation mode, batch norms not folded (Grad-CAM).</summary>
+    public ImageClassifier Model { get; }
+
+    /// <summary>The network prepared for fast inference (occlusion, deletion curve, predictions).</summary>
+    public InferenceModel Inference { get; }
+
+    /// <summary>Loads the exported model of <paramref name="runDirectory"/> twice (float32 for gradients, prepared for inference).</summary>
+    /// <exception cref="InvalidDataException">The folder holds no exported model, or the files disagree.</exception>
+    public static RunExplainer Load(string runDirectory, Precision precision = Precision.Auto)
+    {
+        var manifest = ClassifierManifest.Read(Path.Combine(runDirectory, ClassifierManifest.FileName));
+        var weights = Path.Combine(runDirectory, ClassifierManifest.WeightsFileName);
+        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
+        ImageClassifier? model = null, copy = null;
+        try
+        {
+            model = Create(manifest, weights);
+            model.Eval();
+            copy = Create(manifest, weights);
+            var inference = InferenceModel.Prepare(copy, PrecisionPlan.Resolve(precision, Device.CPU, 2));
+            return new RunExplainer(manifest, model, inference);
+        }
+        catch
+        {
+            model?.Dispose();
+            copy?.Dispose();
+            throw;
+        }
+    }
+
+    private static ImageClassifier Create(ClassifierManifest manifest, string weights)
+    {
+        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels);
+        try
+        {
+            model.LoadStateDictFromFile(weights);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads and preprocesses one image into the model input [C, H, W] (current dispose scope).</summary>
+    /// <exception cref="IOException">The image cannot be read (the message names it).</exception>
+    public Tensor Preprocess(string path)
+    {
+        var dataset = new ImageDataset([new DatasetItem(path, -1, null)], Manifest.Classes);
+        return dataset.LoadSample(0, _transform, TransformContext.For(Manifest.Seed, 0, 0)).Image;
+    }
+
+    /// <summary>
+    /// Explains one image: prediction, map (<see cref="ExplanationSettings.Method"/>) for the requested or predicted
+    /// class, deletion curve, and the overlay PNG (image | overlay | colour bar).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown class name or layer, or invalid occlusion settings.</exception>
+    /// <exception cref="IOException">The image cannot be read.</exception>
+    public ImageExplanation Explain(string path, ExplanationSettings settings, IProgress<ExplainProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew();
+        using var scope = DisposeScope.Open();
+        var input = Preprocess(path);
+        var probabilities = ClassProbabilities.All(Inference.Forward(input.Unsqueeze(0)));
+        var predicted = ClassProbabilities.Predicted(probabilities);
+        var target = predicted;
+        if (settings.ClassName is { } name)
+        {
+            target = Manifest.Classes.ToList().IndexOf(name);
+            if (target < 0) throw new ArgumentException($"unknown class '{name}'; the run's classes are: {string.Join(", ", Manifest.Classes)}");
+        }
+
+        using var map = settings.Method == ExplainMethod.Occlusion
+            ? OcclusionSensitivity.Compute(Inference.Forward, input, settings.Occlusion with { TargetClass = target }, progress, cancellation)
+            : GradCam.Compute(Model, input, new GradCamOptions
+            {
+                Layer = settings.Layer,
+                TargetClass = target,
+                Method = settings.Method == ExplainMethod.GradCam ? CamMethod.GradCam : CamMethod.GradCamPlusPlus,
+            });
+        cancellation.ThrowIfCancellationRequested();
+        var deletion = settings.DeletionSteps > 0
+            ? Faithfulness.Deletion(Inference.Forward, input, map.Map, target, new DeletionOptions
+            {
+                Steps = settings.DeletionSteps,
+                Fill = settings.Occlusion.Fill,
+                BlurSigma = settings.Occlusion.BlurSigma,
+                BatchSize = Math.Min(settings.Occlusion.BatchSize, settings.DeletionSteps + 1),
+            })
+            : null;
+        var png = SaliencyOverlay.EncodePng(DisplayImage.Denormalise(input, Manifest.Mean, Manifest.Std), map.Map, settings.Overlay);
+        return new ImageExplanation
+        {
+            Path = path,
+            Method = settings.Method.Name(),
+            Layer = map.Layer,
+            PredictedClass = Manifest.Classes[predicted],
+            PredictedProbability = probabilities[predicted],
+            TargetClass = Manifest.Classes[target],
+            TargetProbability = probabilities[target],
+            MapMin = map.Map.Min().ToDouble(),
+            MapMax = map.Map.Max().ToDouble(),
+            AllZero = map.AllZero,
+            Positions = map.Positions,
+            Forwards = map.Forwards,
+            DeletionAuc = deletion?.Auc,
+            DeletionFractions = deletion?.Fractions ?? [],
+            DeletionProbabilities = deletion?.Probabilities ?? [],
+            Seconds = clock.Elapsed.TotalSeconds,
+            OverlayPng = png,
+        };
+    }
+
+    /// <summary>Disposes both networks.</summary>
+    public void Dispose()
+    {
+        Model.Dispose();
+        Inference.Dispose();
+    }
+}
