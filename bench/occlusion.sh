@@ -2,7 +2,7 @@
 # Occlusion benchmark: one occlusion map of a 224x224 image, 20x20 window, stride 4 (52 x 52 = 2704 positions), zero
 # fill, on ResNet-18 (torchvision init, seed 0, 1000 classes), MedLearn (C#) vs PyTorch (Debian python3-torch), same
 # libtorch, same threads, each configuration in a fresh process after one untimed small warm-up map. Run by hand.
-#   bench/occlusion.sh                          # full run: THREADS=2 BATCH=64 SIZE=224 (about 5 minutes when idle)
+#   bench/occlusion.sh                          # full run: THREADS=2 BATCH=16 SIZE=224 (about 8 minutes)
 #   SIZE=112 bench/occlusion.sh                 # smaller smoke run (576 positions)
 # MedLearn: batched      = OcclusionSensitivity.Compute on the Precision.Auto InferenceModel, BATCH copies per forward
 #           batched-fp32 = the same on a float32 InferenceModel (folded, channels-last)
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-2}
-BATCH=${BATCH:-64}
+BATCH=${BATCH:-16}
 SIZE=${SIZE:-224}
 MODEL=${MODEL:-resnet18}
 OUT=${OUT:-bench/results/occlusion.md}

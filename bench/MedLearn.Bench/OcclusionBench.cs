@@ -28,7 +28,7 @@ internal static class OcclusionBench
     {
         var config = options["config"];
         var size = BenchUtil.Int(options, "size", 224);
-        var batch = BenchUtil.Int(options, "batch", 64);
+        var batch = BenchUtil.Int(options, "batch", 16);
         torch.ManualSeed(0);
         var model = BenchUtil.Model(options["model"], 1000);
         using var data = DisposeScope.Open();

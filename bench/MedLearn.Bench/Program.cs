@@ -7,7 +7,7 @@ using MedLearn.Torch;
 //       training step; prints RESULT config=... model=... img_per_s=... best_img_per_s=... step_ms=... peak_rss_mb=... loss=...
 //   dotnet MedLearn.Bench.dll --mode infer --config default|fp32|bf16 --threads N [--model resnet18] [--warmup 10] [--iters 50] [--batch 1] [--size 224]
 //       inference latency; prints RESULT mode=infer config=... mean_ms=... p50_ms=... p95_ms=... peak_rss_mb=... out0=...
-//   dotnet MedLearn.Bench.dll --mode occlusion --config batched|batched-fp32|naive|naive-eager --threads N [--model resnet18] [--batch 64] [--size 224]
+//   dotnet MedLearn.Bench.dll --mode occlusion --config batched|batched-fp32|naive|naive-eager --threads N [--model resnet18] [--batch 16] [--size 224]
 //       one occlusion map (window 20, stride 4); prints RESULT mode=occlusion config=... seconds=... ms_per_position=... (bench/occlusion.sh)
 //   dotnet MedLearn.Bench.dll --names      state-dict keys and shapes of resnet18(num_classes=4)
 

@@ -40,7 +40,7 @@ def main():
     ap.add_argument("--config", choices=["loop-eager", "batched-eager", "loop-same", "batched-same"], required=True)
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--model", choices=["resnet18", "resnet50"], default="resnet18")
-    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--size", type=int, default=224)
     args = ap.parse_args()
 

@@ -23,7 +23,7 @@ internal static class ExplainCommand
         var stride = new Option<int>("--stride") { Description = "Occlusion stride in input pixels.", DefaultValueFactory = _ => 4 };
         var fill = new Option<string>("--fill") { Description = "Occlusion / deletion fill: zero, mean or blur.", DefaultValueFactory = _ => "zero" };
         fill.AcceptOnlyFromAmong("zero", "mean", "blur");
-        var batch = new Option<int>("--batch") { Description = "Occluded copies per forward pass.", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Occluded copies per forward pass.", DefaultValueFactory = _ => 16 };
         var layer = new Option<string?>("--layer") { Description = "Grad-CAM layer (default: the last feature map, e.g. layer4)." };
         var className = new Option<string?>("--class") { Description = "Class to explain (default: the predicted class)." };
         var steps = new Option<int>("--steps") { Description = "Steps of the deletion curve (0 = skip the faithfulness check).", DefaultValueFactory = _ => 20 };

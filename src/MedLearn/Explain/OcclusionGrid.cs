@@ -102,10 +102,13 @@ internal sealed class OcclusionGrid
             var r = torch.Arange(Size[a]).Unsqueeze(1);
             matrices[a] = (r >= s).LogicalAnd(r < s + Window[a]).To(DType.Float64);
         }
+        // The window grid comes first: libtorch contracts einsum operands left to right, so each step contracts one
+        // window axis ([n_0, n_1] x M_0 -> [n_1, H] x M_1 -> [H, W]); two coverage matrices first would build their
+        // outer product [H, n_0, W, n_1] (about 1 GB in float64 for 224 px at stride 4).
         const string pixels = "abc", windows = "ijk";
-        var equation = string.Join(",", Enumerable.Range(0, dims).Select(a => $"{pixels[a]}{windows[a]}")) + $",{windows[..dims]}->{pixels[..dims]}";
-        var sum = torch.Einsum(equation, [.. matrices, grid]);
-        var coverage = torch.Einsum(equation, [.. matrices, torch.OnesLike(grid)]);
+        var equation = windows[..dims] + "," + string.Join(",", Enumerable.Range(0, dims).Select(a => $"{pixels[a]}{windows[a]}")) + $"->{pixels[..dims]}";
+        var sum = torch.Einsum(equation, [grid, .. matrices]);
+        var coverage = torch.Einsum(equation, [torch.OnesLike(grid), .. matrices]);
         var map = torch.Where(coverage > 0, sum / coverage.Clamp(min: 1), 0.0);
         return (scope.MoveToOuter(map.To(DType.Float32)), scope.MoveToOuter(coverage.To(DType.Float32)));
     }

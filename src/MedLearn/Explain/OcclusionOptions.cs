@@ -19,7 +19,7 @@ public sealed record OcclusionOptions
     public int? TargetClass { get; init; }
 
     /// <summary>Occluded copies per forward pass (the cost is about positions / batch forwards).</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = 16;
 
     /// <summary>Restrict the windows to this box; null = the whole input.</summary>
     public RegionOfInterest? Region { get; init; }
