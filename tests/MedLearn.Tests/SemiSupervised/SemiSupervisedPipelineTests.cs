@@ -56,7 +56,7 @@ public sealed class SemiSupervisedPipelineTests : IDisposable
         EvalBatchSize = 8,
         ImageSize = 16,
         LearningRate = 0.01,
-        RampUpEpochs = 2,
+        RampupEpochs = 2,
         Split = [0.5, 0.25, 0.25],
         Workers = 1,
         BootstrapSamples = 20,

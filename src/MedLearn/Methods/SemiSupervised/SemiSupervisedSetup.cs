@@ -109,7 +109,7 @@ public static class SemiSupervisedSetup
             Method = method ?? o.Method,
             ConsistencyWeight = o.ConsistencyWeight,
             RelationWeight = o.RelationWeight,
-            RampUpEpochs = o.RampUpEpochs,
+            RampUpEpochs = o.RampupEpochs,
             ConsistencyStartEpoch = o.ConsistencyStartEpoch,
             Scope = o.ConsistencyScope,
             EmaDecay = o.EmaDecay,

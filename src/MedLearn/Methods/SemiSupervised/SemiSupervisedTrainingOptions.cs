@@ -124,7 +124,7 @@ public sealed record SemiSupervisedTrainingOptions
     public double RelationWeight { get; init; } = 1.0;
 
     /// <summary>Length of the sigmoid ramp-up of λ in epochs (0 = none).</summary>
-    public double RampUpEpochs { get; init; } = 30;
+    public double RampupEpochs { get; init; } = 30;
 
     /// <summary>First 0-based epoch with consistency losses (the reference code starts after epoch 20).</summary>
     public int ConsistencyStartEpoch { get; init; }
