@@ -7,7 +7,7 @@ namespace MedLearn.Experiments;
 /// </summary>
 /// <remarks>
 /// Edge cases: fewer than 2 pairs → t and p NaN (undefined); every difference 0 → t = 0, p = 1 (scipy gives NaN);
-/// all differences equal and non-zero (sd = 0) → t = ±∞, p = 0. Assumes the differences are roughly normal — with
+/// all differences equal and non-zero (sd = 0, or below 1e-12 · |mean| from decimal round-off) → t = ±∞, p = 0. Assumes the differences are roughly normal — with
 /// a handful of seeds that cannot be checked, so the exact rank and sign tests are reported beside it.
 /// </remarks>
 public static class PairedTTest
@@ -21,7 +21,7 @@ public static class PairedTTest
         if (n < 2) return new("paired t", double.NaN, double.NaN, n, 0);
         var mean = d.Average();
         var sd = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (n - 1));
-        if (sd == 0)
+        if (sd <= 1e-12 * Math.Abs(mean))
             return mean == 0 ? new("paired t", 0, 1, n, 0) : new("paired t", mean > 0 ? double.PositiveInfinity : double.NegativeInfinity, 0, n, 0);
         var t = mean / (sd / Math.Sqrt(n));
         var df = n - 1.0;
