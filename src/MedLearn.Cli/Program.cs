@@ -13,6 +13,7 @@ internal static class Program
             DemoCommand.Create(),
             DataCommand.Create(),
             TrainCommand.Create(),
+            ExperimentCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             ReportCommand.Create(),

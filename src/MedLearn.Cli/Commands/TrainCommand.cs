@@ -16,6 +16,7 @@ internal static class TrainCommand
     public static Command Create() => new("train", "Train a model (a new run folder per run, never overwritten).")
     {
         CreateClassify(),
+        SemiCommand.Create(),
     };
 
     private static Command CreateClassify()
@@ -72,7 +73,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static string Quote<T>(T value) => value switch
+    internal static string Quote<T>(T value) => value switch
     {
         string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

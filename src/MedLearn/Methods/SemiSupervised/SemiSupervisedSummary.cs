@@ -1,0 +1,31 @@
+namespace MedLearn.Methods.SemiSupervised;
+
+/// <summary>
+/// What a semi-supervised run trained with (<c>semi.json</c> in its run folder): the method asked for and the one run
+/// (they differ when there were no unlabeled images), the labeled fraction and counts, the batch composition and any
+/// warnings.
+/// </summary>
+/// <param name="RequestedMethod">The configured method (kebab-case: supervised, mean-teacher, src-mt).</param>
+/// <param name="Method">The method that ran.</param>
+/// <param name="LabeledFraction">Configured labeled fraction of the training split.</param>
+/// <param name="Classes">Class names.</param>
+/// <param name="LabeledPerClass">Labeled training images per class.</param>
+/// <param name="UnlabeledPerClass">Unlabeled training images per class (their labels are never used in training).</param>
+/// <param name="LabeledBatchSize">Labeled images per batch.</param>
+/// <param name="UnlabeledBatchSize">Unlabeled images per batch (0 for the supervised method).</param>
+/// <param name="LabeledRepeats">Passes over the labeled images per epoch.</param>
+/// <param name="BatchesPerEpoch">Optimiser steps per epoch.</param>
+/// <param name="Warnings">Warnings raised while setting up (e.g. the fallback to supervised).</param>
+public sealed record SemiSupervisedSummary(string RequestedMethod, string Method, double LabeledFraction, IReadOnlyList<string> Classes,
+    IReadOnlyList<long> LabeledPerClass, IReadOnlyList<long> UnlabeledPerClass, int LabeledBatchSize, int UnlabeledBatchSize, int LabeledRepeats,
+    int BatchesPerEpoch, IReadOnlyList<string> Warnings)
+{
+    /// <summary>File name in a run folder.</summary>
+    public const string FileName = "semi.json";
+
+    /// <summary>Labeled training images.</summary>
+    public long Labeled => LabeledPerClass.Sum();
+
+    /// <summary>Unlabeled training images.</summary>
+    public long Unlabeled => UnlabeledPerClass.Sum();
+}
