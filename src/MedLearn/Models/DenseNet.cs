@@ -90,7 +90,7 @@ public sealed class DenseNet : ImageClassifier
     public override IReadOnlyList<string> ActivationNames => [.. ActivationCapture.Names(_features, "features"), "relu"];
 
     /// <inheritdoc/>
-    protected override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture)
+    protected internal override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture)
     {
         if (capture is null) return Functional.AdaptiveAvgPool2d(Functional.Relu_(_features.Forward(input)), [1, 1]).Flatten(1);
         var x = capture.Record("relu", Functional.Relu_(capture.Run(_features, "features", input)));

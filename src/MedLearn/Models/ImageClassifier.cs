@@ -32,7 +32,7 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
     /// The feature vector of <see cref="ForwardFeatures(Tensor)"/>, passing the intermediate tensors named in
     /// <see cref="ActivationNames"/> through <paramref name="capture"/> when it is not null.
     /// </summary>
-    protected abstract Tensor ForwardFeatures(Tensor input, ActivationCapture? capture);
+    protected internal abstract Tensor ForwardFeatures(Tensor input, ActivationCapture? capture);
 
     /// <summary>Images: 2 spatial dimensions.</summary>
     public int SpatialDims => 2;

@@ -93,7 +93,7 @@ public sealed class ResNet : ImageClassifier, IConvBatchNormFoldable
     public override IReadOnlyList<string> ActivationNames { get; } = s_stemNames[..^1];
 
     /// <inheritdoc/>
-    protected override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture)
+    protected internal override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture)
     {
         var x = input;
         for (var i = 0; i < _stem.Length; i++)

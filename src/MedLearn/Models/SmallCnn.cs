@@ -66,6 +66,6 @@ public sealed class SmallCnn : ImageClassifier
     public override IReadOnlyList<string> ActivationNames => [.. ActivationCapture.Names(_features, "features")];
 
     /// <inheritdoc/>
-    protected override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture) =>
+    protected internal override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture) =>
         Functional.AdaptiveAvgPool2d(capture is null ? _features.Forward(input) : capture.Run(_features, "features", input), [1, 1]).Flatten(1);
 }

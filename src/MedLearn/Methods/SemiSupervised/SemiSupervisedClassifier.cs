@@ -14,7 +14,7 @@ namespace MedLearn.Methods.SemiSupervised;
 /// model computes the same logits at inference).
 /// </summary>
 /// <remarks>
-/// f is the backbone's pooled feature vector (<see cref="ImageClassifier.ForwardFeatures"/>): for DenseNet it is
+/// f is the backbone's pooled feature vector (<see cref="ImageClassifier.ForwardFeatures(Tensor)"/>): for DenseNet it is
 /// ReLU then pooling of the feature maps, exactly the method's definition; ResNet and small-cnn end in a ReLU already,
 /// so the extra ReLU is the identity there. The dropout draws its mask from the default generator (seeded by the run,
 /// saved in checkpoints). Modes are set on this module (<c>Train</c>/<c>Eval</c>), which reaches every layer.
@@ -62,7 +62,10 @@ public sealed class SemiSupervisedClassifier : ImageClassifier
     public override long FeatureDim => _backbone.FeatureDim;
 
     /// <inheritdoc/>
-    public override Tensor ForwardFeatures(Tensor input) => _backbone.ForwardFeatures(input);
+    public override IReadOnlyList<string> ActivationNames => _backbone.ActivationNames;
+
+    /// <inheritdoc/>
+    protected internal override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture) => _backbone.ForwardFeatures(input, capture);
 
     /// <summary>The feature vector f [N, FeatureDim] and the logits [N, C] (dropout on f before the head in training mode).</summary>
     /// <param name="input">Images [N, C, H, W].</param>

@@ -48,7 +48,7 @@ internal static class HeldOutEvaluation
         var latency = s.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, s.LatencyWarmup) : null;
 
         phases?.Report(RunPhase.WritingReport);
-        var plan = PrecisionPlan.Resolve(s.Precision, Torch.Device.CPU);
+        var plan = PrecisionPlan.Resolve(s.Precision, MedLearn.Torch.Device.CPU);
         var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, s.Monitor));
         RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, classes);
         return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
