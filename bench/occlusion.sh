@@ -14,7 +14,7 @@
 #                          channels_last, bf16 weights and input), one per position / BATCH per forward
 # Then PAIRS (default 3) more alternating runs of MedLearn batched and PyTorch batched-same: the median of their ratios is
 # the figure to quote on a busy machine.
-# Writes bench/results/occlusion.md (override with OUT).
+# Writes bench/results/occlusion.md (override with OUT); a "## Notes (hand-written" section already in OUT is kept at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-2}
@@ -25,6 +25,7 @@ PAIRS=${PAIRS:-3}
 OUT=${OUT:-bench/results/occlusion.md}
 NOTE=${NOTE:-}
 PY=/usr/bin/python3
+NOTES=$([ -f "$OUT" ] && sed -n '/^## Notes (hand-written/,$p' "$OUT" || true)
 
 dotnet build bench/MedLearn.Bench -c Release 2>&1 | grep -E " error |warning" | sort -u || true
 CS="dotnet bench/MedLearn.Bench/bin/Release/net10.0/MedLearn.Bench.dll"
@@ -96,6 +97,10 @@ s() { field seconds "${R[$1]}"; }
     done
     echo
     echo "Median ratio: **$(printf '%s\n' "${PAIR_RATIOS[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')x** (target >= 1.0x)."
+  fi
+  if [ -n "$NOTES" ]; then
+    echo
+    printf '%s\n' "$NOTES"
   fi
 } > "$OUT"
 cat "$OUT"
