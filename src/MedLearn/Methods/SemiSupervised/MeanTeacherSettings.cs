@@ -46,8 +46,9 @@ public sealed record MeanTeacherSettings
         Method == SemiSupervisedMethod.Supervised || epoch < ConsistencyStartEpoch ? 0.0 : ConsistencyWeight * SigmoidRampUp.Value(epoch, RampUpEpochs);
 
     /// <summary>Checks the ranges; the message names the configuration key.</summary>
+    /// <param name="classes">Number of classes the per-class weights must match, or null to check only their values.</param>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    public void Validate(int classes)
+    public void Validate(int? classes = null)
     {
         static void Check(bool ok, string message)
         {
@@ -58,9 +59,9 @@ public sealed record MeanTeacherSettings
         Check(RampUpEpochs >= 0 && double.IsFinite(RampUpEpochs), $"rampup-epochs: must be >= 0 (got {RampUpEpochs})");
         Check(ConsistencyStartEpoch >= 0, $"consistency-start-epoch: must be >= 0 (got {ConsistencyStartEpoch})");
         Check(EmaDecay is >= 0 and <= 1, $"ema-decay: must be in [0, 1] (got {EmaDecay})");
-        Check(ConsistencyClassWeights is null || ConsistencyClassWeights.Count == classes && ConsistencyClassWeights.All(w => w >= 0 && double.IsFinite(w)),
-            $"consistency-class-weights: need {classes} finite values >= 0 (one per class)");
-        Check(ClassWeights is null || ClassWeights.Count == classes && ClassWeights.All(w => w >= 0 && double.IsFinite(w)),
-            $"class weights: need {classes} finite values >= 0 (one per class)");
+        Check(ConsistencyClassWeights is null || (classes is null || ConsistencyClassWeights.Count == classes) && ConsistencyClassWeights.All(w => w >= 0 && double.IsFinite(w)),
+            $"consistency-class-weights: need {(classes is int c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : "one per class")} finite values >= 0 (got [{string.Join(", ", ConsistencyClassWeights ?? [])}])");
+        Check(ClassWeights is null || (classes is null || ClassWeights.Count == classes) && ClassWeights.All(w => w >= 0 && double.IsFinite(w)),
+            $"class weights: need one finite value >= 0 per class");
     }
 }

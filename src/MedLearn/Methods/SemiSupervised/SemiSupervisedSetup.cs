@@ -40,7 +40,7 @@ public static class SemiSupervisedSetup
         Check(o.ValidateEvery >= 1, $"validate-every: must be >= 1 (got {o.ValidateEvery})");
         Check(Enum.IsDefined(o.ConsistencyScope), $"consistency-scope: must be whole-batch or unlabeled (got {o.ConsistencyScope})");
         Check(Enum.IsDefined(o.BnBuffers), $"bn-buffers: must be not-averaged, copied or averaged (got {o.BnBuffers})");
-        Settings(o, null).Validate(o.ConsistencyClassWeights?.Count is int n and >= 2 ? n : 2);
+        Settings(o, null).Validate(); // the per-class counts are checked once the classes are known
         ClassificationSetup.Validate(AsClassification(o));
     }
 
