@@ -40,6 +40,8 @@ public class ClassificationSetupTests
     [InlineData("split", "split: needs three fractions")]
     [InlineData("channels", "channels: must be 1 or 3")]
     [InlineData("model", "model: unknown architecture 'vgg'")]
+    [InlineData("explain-method", "explain-method: must be occlusion, gradcam, gradcam++ (got 'lime')")]
+    [InlineData("explain-samples", "explain-samples: must be >= 0 (got -1)")]
     public void InvalidOptionsNameTheirKey(string key, string message)
     {
         var o = new ClassificationTrainingOptions { Data = "x" };
@@ -48,6 +50,8 @@ public class ClassificationSetupTests
             "epochs" => o with { Epochs = 0 },
             "split" => o with { Split = [0.5, 0.5] },
             "channels" => o with { Channels = 2 },
+            "explain-method" => o with { ExplainMethod = "lime" },
+            "explain-samples" => o with { ExplainSamples = -1 },
             _ => o with { Model = "vgg" },
         };
         var e = Assert.Throws<ArgumentException>(() => ClassificationSetup.Validate(o));

@@ -36,6 +36,8 @@ public static class SemiSupervisedSetup
         Check(o.MinBatchesPerEpoch is null or >= 1, $"min-batches-per-epoch: must be >= 1 (got {o.MinBatchesPerEpoch})");
         Check(o.RotationDegrees is >= 0 and <= 180, $"rotation-degrees: must be in [0, 180] (got {o.RotationDegrees})");
         Check(o.Translate is >= 0 and <= 1, $"translate: must be in [0, 1] (got {o.Translate})");
+        Check(o.ColorJitter is >= 0 and <= 1, $"color-jitter: must be in [0, 1] (got {o.ColorJitter})");
+        Check(o.NoiseStd is >= 0 && double.IsFinite(o.NoiseStd), $"noise-std: must be >= 0 (got {o.NoiseStd})");
         Check(o.HeadDropout is >= 0 and < 1, $"head-dropout: must be in [0, 1) (got {o.HeadDropout})");
         Check(o.ValidateEvery >= 1, $"validate-every: must be >= 1 (got {o.ValidateEvery})");
         Check(Enum.IsDefined(o.ConsistencyScope), $"consistency-scope: must be whole-batch or unlabeled (got {o.ConsistencyScope})");
@@ -123,20 +125,27 @@ public static class SemiSupervisedSetup
     /// <summary>
     /// The training augmentation of one view (applied independently to each of the two views): intensities to [0, 1],
     /// the network's channels, Resize(shorter side) + CenterCrop to the input size, RandomAffine(±degrees, translate),
-    /// horizontal flip, normalisation.
+    /// horizontal flip, optional colour jitter, normalisation, optional Gaussian noise.
     /// </summary>
     public static ITransform TrainTransform(ClassifierManifest manifest, SemiSupervisedTrainingOptions o)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(o);
-        return new Compose(
+        var steps = new List<ITransform>
+        {
             new ScaleIntensity(),
             new ToChannels(manifest.InChannels),
             new Resize(manifest.ResizeSize),
             new CenterCrop(manifest.ImageSize, manifest.ImageSize),
             new RandomAffine(o.RotationDegrees, o.Translate > 0 ? [o.Translate, o.Translate] : null),
             new RandomFlip(o.HorizontalFlip),
-            new Normalize([.. manifest.Mean], [.. manifest.Std]));
+        };
+        if (o.ColorJitter > 0)
+            steps.Add(new ColorJitter(o.ColorJitter, o.ColorJitter, o.ColorJitter));
+        steps.Add(new Normalize([.. manifest.Mean], [.. manifest.Std]));
+        if (o.NoiseStd > 0)
+            steps.Add(new GaussianNoise(o.NoiseStd, probability: 1));
+        return new Compose([.. steps]);
     }
 
     /// <summary>

@@ -102,6 +102,14 @@ public sealed record SemiSupervisedTrainingOptions
     /// <summary>Probability of a horizontal flip.</summary>
     public double HorizontalFlip { get; init; } = 0.5;
 
+    /// <summary>Colour jitter strength j of each view (torchvision <c>ColorJitter(brightness=j, contrast=j, saturation=j)</c>,
+    /// after the flip); 0 (default, the method's views) = off. Stronger views give the consistency losses more to agree on.</summary>
+    public double ColorJitter { get; init; }
+
+    /// <summary>Standard deviation of additive Gaussian noise on each normalised view (the mean-teacher paper's input
+    /// noise); 0 (default) = off.</summary>
+    public double NoiseStd { get; init; }
+
     /// <summary>Normalisation mean per channel; null = the model's (ImageNet).</summary>
     public IReadOnlyList<double>? Mean { get; init; }
 

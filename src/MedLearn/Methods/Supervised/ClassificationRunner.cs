@@ -16,9 +16,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
 {
     public ClassificationRun Execute(ImageDataset dataset, bool resume, CancellationToken cancellation)
     {
-        var explainMethod = ExplainMethods.TryParse(options.ExplainMethod)
-            ?? throw new ArgumentException($"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{options.ExplainMethod}')");
-        if (options.ExplainSamples < 0) throw new ArgumentException($"explain-samples: must be >= 0 (got {options.ExplainSamples})");
+        var explainMethod = ExplainMethods.Parse(options.ExplainMethod);
         phases?.Report(RunPhase.PreparingData);
         if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
         var split = ClassificationSetup.Split(dataset, options, resume ? run.SplitPath : null);

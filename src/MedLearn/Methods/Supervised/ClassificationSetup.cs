@@ -1,3 +1,4 @@
+using MedLearn.Explain;
 using MedLearn.Data.Datasets;
 using MedLearn.Models;
 using MedLearn.Torch;
@@ -25,6 +26,8 @@ public static class ClassificationSetup
         Check(!string.IsNullOrWhiteSpace(o.Data), "data: no data given (a folder root/<class>/<image> or a CSV manifest)");
         Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase), $"model: unknown architecture '{o.Model}'; known: {string.Join(", ", ModelRegistry.Names)}");
         Check(o.Epochs >= 1, $"epochs: must be >= 1 (got {o.Epochs})");
+        Check(ExplainMethods.TryParse(o.ExplainMethod) is not null, $"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{o.ExplainMethod}')");
+        Check(o.ExplainSamples >= 0, $"explain-samples: must be >= 0 (got {o.ExplainSamples})");
         Check(o.BatchSize >= 1, $"batch-size: must be >= 1 (got {o.BatchSize})");
         Check(o.EvalBatchSize >= 1, $"eval-batch-size: must be >= 1 (got {o.EvalBatchSize})");
         Check(o.LearningRate > 0 && double.IsFinite(o.LearningRate), $"learning-rate: must be > 0 (got {o.LearningRate})");
