@@ -17,40 +17,12 @@ public sealed class TrainCommandTests : IDisposable
 
     public TrainCommandTests()
     {
-        using var scope = DisposeScope.Open();
-        torch.ManualSeed(5);
-        foreach (var (cls, offset) in new[] { ("a", 0), ("b", 150) })
-        {
-            Directory.CreateDirectory(Path.Combine(Data, cls));
-            for (var i = 0; i < 8; i++)
-                PngWriter.Write((torch.Rand([3, 20, 20]) * 100 + offset).To(DType.UInt8), Path.Combine(Data, cls, $"{cls}{i}.png"));
-        }
+        CliHarness.WriteTwoClassImages(Data, perClass: 8, size: 20, seed: 5);
     }
 
     public void Dispose() => _root.Delete(recursive: true);
 
-    private static (int Code, string Out) Run(params string[] args)
-    {
-        var original = Console.Out;
-        using var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(writer),
-                Interactive = Spectre.Console.InteractionSupport.No,
-                Ansi = Spectre.Console.AnsiSupport.No,
-            });
-            var code = Program.Main(args);
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings());
-        }
-    }
+    private static (int Code, string Out) Run(params string[] args) => CliHarness.Run(args);
 
     [Fact]
     public void SettingsPrecedenceAndTheRunCommands()

@@ -3,6 +3,7 @@ using MedLearn.Cli;
 using MedLearn.Data.Writers;
 using MedLearn.Explain;
 using MedLearn.Methods.Supervised;
+using MedLearn.Tests.Cli;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
 
@@ -20,14 +21,7 @@ public sealed class ExplainCommandTests : IDisposable
 
     public ExplainCommandTests()
     {
-        using var scope = DisposeScope.Open();
-        torch.ManualSeed(40);
-        foreach (var (cls, offset) in new[] { ("a", 0), ("b", 150) })
-        {
-            Directory.CreateDirectory(Path.Combine(Data, cls));
-            for (var i = 0; i < 6; i++)
-                PngWriter.Write((torch.Rand([3, 20, 20]) * 100 + offset).To(DType.UInt8), Path.Combine(Data, cls, $"{cls}{i}.png"));
-        }
+        CliHarness.WriteTwoClassImages(Data, perClass: 6, size: 20, seed: 40);
     }
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -41,25 +35,8 @@ public sealed class ExplainCommandTests : IDisposable
 
     private static (int Code, string Out) Run(params string[] args)
     {
-        var original = Console.Out;
-        using var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(writer),
-                Interactive = Spectre.Console.InteractionSupport.No,
-                Ansi = Spectre.Console.AnsiSupport.No,
-            });
-            var code = Program.Main(args);
-            return (code, System.Text.RegularExpressions.Regex.Replace(writer.ToString(), @"\s+", " "));   // undo the console's line wrapping
-        }
-        finally
-        {
-            Console.SetOut(original);
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings());
-        }
+        var (code, output) = CliHarness.Run(args);
+        return (code, System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));   // undo the console's line wrapping
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using MedLearn.Cli;
 using MedLearn.Data.Writers;
 using MedLearn.Methods.SemiSupervised;
 using MedLearn.Runs;
+using MedLearn.Tests.Cli;
 using MedLearn.Torch;
 
 namespace MedLearn.Tests.SemiSupervised;
@@ -17,39 +18,12 @@ public sealed class SemiCommandTests : IDisposable
 
     public SemiCommandTests()
     {
-        using var scope = DisposeScope.Open();
-        torch.ManualSeed(6);
-        foreach (var (cls, offset) in new[] { ("a", 0), ("b", 150) })
-        {
-            Directory.CreateDirectory(Path.Combine(Data, cls));
-            for (var i = 0; i < 10; i++)
-                PngWriter.Write((torch.Rand([3, 16, 16]) * 100 + offset).To(DType.UInt8), Path.Combine(Data, cls, $"{cls}{i}.png"));
-        }
+        CliHarness.WriteTwoClassImages(Data, perClass: 10, size: 16, seed: 6);
     }
 
     public void Dispose() => _root.Delete(recursive: true);
 
-    private static (int Code, string Out) Run(params string[] args)
-    {
-        var original = Console.Out;
-        using var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(writer),
-                Interactive = Spectre.Console.InteractionSupport.No,
-                Ansi = Spectre.Console.AnsiSupport.No,
-            });
-            return (Program.Main(args), writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings());
-        }
-    }
+    private static (int Code, string Out) Run(params string[] args) => CliHarness.Run(args);
 
     [Fact]
     public void TrainSemiRunsAndItsStudentPredicts()

@@ -1,0 +1,52 @@
+using MedLearn.Cli;
+using MedLearn.Data.Writers;
+using MedLearn.Torch;
+
+namespace MedLearn.Tests.Cli;
+
+/// <summary>Shared pieces of the command-line tests: running <c>medlearn</c> in-process with its output captured, and a tiny two-class image folder.</summary>
+internal static class CliHarness
+{
+    /// <summary>
+    /// Runs <see cref="Program.Main"/> with <paramref name="args"/>; returns the exit code and everything written to the
+    /// console (plain text: no ANSI codes, not interactive). The console is restored afterwards.
+    /// </summary>
+    public static (int Code, string Out) Run(params string[] args)
+    {
+        var original = Console.Out;
+        using var writer = new StringWriter();
+        Console.SetOut(writer);
+        try
+        {
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Out = new Spectre.Console.AnsiConsoleOutput(writer),
+                Interactive = Spectre.Console.InteractionSupport.No,
+                Ansi = Spectre.Console.AnsiSupport.No,
+            });
+            var code = Program.Main(args);
+            return (code, writer.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original);
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings());
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="perClass"/> random RGB PNGs of <paramref name="size"/> px to each of the folders
+    /// <c>data/a</c> (values 0-100) and <c>data/b</c> (150-250): two classes a network separates in one epoch.
+    /// </summary>
+    public static void WriteTwoClassImages(string data, int perClass, int size, ulong seed)
+    {
+        using var scope = DisposeScope.Open();
+        torch.ManualSeed(seed);
+        foreach (var (cls, offset) in new[] { ("a", 0), ("b", 150) })
+        {
+            Directory.CreateDirectory(Path.Combine(data, cls));
+            for (var i = 0; i < perClass; i++)
+                PngWriter.Write((torch.Rand([3, size, size]) * 100 + offset).To(DType.UInt8), Path.Combine(data, cls, $"{cls}{i}.png"));
+        }
+    }
+}
