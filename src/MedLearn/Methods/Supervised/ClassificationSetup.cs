@@ -1,5 +1,5 @@
-using MedLearn.Explain;
 using MedLearn.Data.Datasets;
+using MedLearn.Explain;
 using MedLearn.Models;
 using MedLearn.Torch;
 using MedLearn.Torch.Optim;
