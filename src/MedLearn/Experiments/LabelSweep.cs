@@ -62,14 +62,18 @@ public static class LabelSweep
             var result = RunCell(cell, i, cells.Count, options.Base with { Data = data }, cellDir, callbacks, progress, cancellation);
             if (result is null) { cancelled = true; break; }
             results.Add(result);
-            Write(folder, options, data, results, progress);
+            Write(folder, options, data, WithEarlierCells(folder, results, cells.Skip(i + 1)), progress);
         }
-        // Cells of the grid finished in earlier invocations but not reached now (cancelled early) still belong in the report.
-        foreach (var cell in cells.Skip(results.Count))
-            if (ReadCell(Path.Combine(folder, CellsFolderName, cell.Name)) is { } earlier) results.Add(earlier);
-        var summary = Write(folder, options, data, results, progress);
+        var summary = Write(folder, options, data, WithEarlierCells(folder, results, cells.Skip(results.Count)), progress);
         return new LabelSweepResult(folder, summary, cancelled, Path.Combine(folder, "report.html"));
     }
+
+    /// <summary>
+    /// <paramref name="results"/> plus the cells of <paramref name="notReached"/> finished in earlier invocations: a
+    /// continued sweep's report shows every finished cell from its first rewrite on, and a cancelled one keeps them.
+    /// </summary>
+    private static List<LabelSweepCellResult> WithEarlierCells(string folder, IEnumerable<LabelSweepCellResult> results, IEnumerable<LabelSweepCell> notReached) =>
+        [.. results, .. notReached.Select(cell => ReadCell(Path.Combine(folder, CellsFolderName, cell.Name))).OfType<LabelSweepCellResult>()];
 
     private static void CheckBase(string folder, SemiSupervisedTrainingOptions baseOptions)
     {

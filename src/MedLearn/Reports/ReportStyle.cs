@@ -36,6 +36,8 @@ nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; whi
 nav.toc a:hover { text-decoration: underline; }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 22px 20px; margin-top: 18px; }
 .grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px 24px; align-items: start; }
+/* A wide table scrolls inside its grid cell instead of spilling out of the card. */
+.grid-2 > div { min-width: 0; overflow-x: auto; }
 figure { margin: 0; min-width: 0; }
 figure.chart { text-align: center; }
 svg { max-width: 100%; height: auto; }

@@ -46,11 +46,15 @@ public sealed class LabelSweepTests : IDisposable
         Out = Out,
     };
 
-    private sealed class Events : IProgress<LabelSweepEvent>
+    private sealed class Events(Action<LabelSweepEvent>? onEvent = null) : IProgress<LabelSweepEvent>
     {
         public List<LabelSweepEvent> All { get; } = [];
 
-        public void Report(LabelSweepEvent value) => All.Add(value);
+        public void Report(LabelSweepEvent value)
+        {
+            All.Add(value);
+            onEvent?.Invoke(value);
+        }
 
         public int Count(LabelSweepEventKind kind) => All.Count(e => e.Kind == kind);
     }
@@ -108,6 +112,19 @@ public sealed class LabelSweepTests : IDisposable
         var third = new Events();
         LabelSweep.Run(Options(), progress: third);
         Assert.Equal(4, third.Count(LabelSweepEventKind.CellSkipped));
+
+        // Fourth: a method added to a finished sweep. The first report is rewritten after the first (skipped) cell, before
+        // f0.5-src-mt and the 100% cells are reached, and already lists all four earlier cells (not just the one reached).
+        var csvLinesAtFirstReport = -1;
+        var fourth = new Events(e =>
+        {
+            if (e.Kind == LabelSweepEventKind.ReportWritten && csvLinesAtFirstReport < 0)
+                csvLinesAtFirstReport = File.ReadAllLines(Path.Combine(Out, "sweep.csv")).Length;
+        });
+        var withMeanTeacher = LabelSweep.Run(Options() with { Methods = [SemiSupervisedMethod.Supervised, SemiSupervisedMethod.MeanTeacher, SemiSupervisedMethod.SrcMt] }, progress: fourth);
+        Assert.Equal(2, fourth.Count(LabelSweepEventKind.CellStarting));
+        Assert.Equal(1 + 4, csvLinesAtFirstReport);
+        Assert.Equal(6, withMeanTeacher.CompletedCells);
         var other = Options() with { Base = Options().Base with { Epochs = 3 } };
         var e = Assert.Throws<ArgumentException>(() => LabelSweep.Run(other));
         Assert.Contains("other shared settings", e.Message);
