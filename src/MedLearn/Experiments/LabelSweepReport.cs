@@ -105,7 +105,8 @@ public sealed class LabelSweepReport(LabelSweepSummary summary, string? sharedSe
             series.Add(new LineSeries(m + " − 1 sd", x, [.. aggregates.Select(a => a is null ? double.NaN : a.Mean - a.Std)]) { Colour = colour, Dashed = true });
         }
         var describe = LabelSweepSummary.Describe(metric);
-        h.Append("<div class=\"grid-2\">\n<figure class=\"chart\">")
+        // Chart and table side by side for up to two methods; with more the table is too wide to share the row.
+        h.Append(Summary.Methods.Count > 2 ? "<div>\n<figure class=\"chart\">" : "<div class=\"grid-2\">\n<figure class=\"chart\">")
             .Append(LineChart.Render(series, new LineChartOptions { Title = $"Test {describe}: mean ± sd over seeds", XLabel = "labeled fraction of the training split (%)", YLabel = describe, Markers = true }))
             .Append("</figure>\n<div>");
         MeanTable(h, metric);

@@ -31,7 +31,7 @@ dl.run-meta dd { display: inline; margin: 0; overflow-wrap: anywhere; }
 .tile .name { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
 .tile .value { font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; line-height: 1.2; }
 .tile .ci { color: var(--faint); font-size: 12px; font-variant-numeric: tabular-nums; }
-nav.toc { margin: 14px 2px 0; font-size: 13px; color: var(--muted); }
+nav.toc { margin: 14px 2px 0; font-size: 13px; color: var(--muted); display: flex; flex-wrap: wrap; row-gap: 4px; }
 nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
 nav.toc a:hover { text-decoration: underline; }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 18px 22px 20px; margin-top: 18px; }
