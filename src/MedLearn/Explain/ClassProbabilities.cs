@@ -14,18 +14,38 @@ internal static class ClassProbabilities
         using var scope = DisposeScope.Open();
         var k = CheckLogits(logits);
         if (target < 0 || target >= k) throw new ArgumentException($"the model has {k} classes (0 .. {k - 1})");
-        var p = k == 1 ? logits.To(DType.Float64).Sigmoid() : logits.To(DType.Float64).Softmax(1);
-        return p.Select(1, target).ToArray<double>();
+        return Probabilities(logits, k).Select(1, target).ToArray<double>();
     }
 
     /// <summary>All class probabilities of the first row.</summary>
     public static double[] All(Tensor logits)
     {
         using var scope = DisposeScope.Open();
-        var k = CheckLogits(logits);
-        var p = k == 1 ? logits.To(DType.Float64).Sigmoid() : logits.To(DType.Float64).Softmax(1);
-        return p.Select(0, 0).ToArray<double>();
+        return Probabilities(logits, CheckLogits(logits)).Select(0, 0).ToArray<double>();
     }
+
+    /// <summary>
+    /// The class to explain: <paramref name="requested"/>, or the predicted one (<see cref="Predicted"/>) when null.
+    /// </summary>
+    /// <exception cref="ArgumentException">The requested class is out of range.</exception>
+    public static int Target(double[] probabilities, int? requested)
+    {
+        var target = requested ?? Predicted(probabilities);
+        if (target < 0 || target >= probabilities.Length)
+            throw new ArgumentException($"target class {target} is out of range: the model has {probabilities.Length} classes");
+        return target;
+    }
+
+    /// <summary>Refuses a model in training mode (dropout and batch statistics would make every explanation random).</summary>
+    /// <exception cref="InvalidOperationException">The model is in training mode.</exception>
+    public static void CheckEval(object model)
+    {
+        if (model is Torch.Nn.Module { Training: true } m)
+            throw new InvalidOperationException($"{m.TypeName} is in training mode: call Eval() before explaining it");
+    }
+
+    private static Tensor Probabilities(Tensor logits, long classes) =>
+        classes == 1 ? logits.To(DType.Float64).Sigmoid() : logits.To(DType.Float64).Softmax(1);
 
     /// <summary>The predicted class: the argmax of <paramref name="probabilities"/> (first on ties; always 0 for a single-logit model).</summary>
     public static int Predicted(double[] probabilities)

@@ -73,8 +73,8 @@ public static class ExplanationReport
         var first = explanations[0];
         var method = first.Method switch
         {
-            "occlusion" => "Occlusion sensitivity (drop of the predicted class's probability when a window of the image is hidden)",
-            "gradcam++" => $"Grad-CAM++ at layer {first.Layer}",
+            OcclusionSensitivity.MethodName => "Occlusion sensitivity (drop of the predicted class's probability when a window of the image is hidden)",
+            GradCam.GradCamPlusPlusName => $"Grad-CAM++ at layer {first.Layer}",
             _ => $"Grad-CAM at layer {first.Layer}",
         };
         var h = new StringBuilder();

@@ -37,7 +37,7 @@ public static class ExplanationSummary
         {
             var stem = Path.GetFileNameWithoutExtension(e.Path);
             if (stem.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)) stem = stem[..^4];
-            var tag = e.Method.Replace("++", "pp", StringComparison.Ordinal);
+            var tag = ExplainMethods.Parse(e.Method).FileTag();
             var name = $"{stem}-{tag}.png";
             for (var i = 2; !used.Add(name); i++) name = $"{stem}-{i}-{tag}.png";
             AtomicText.Write(Path.Combine(directory, name), e.OverlayPng);

@@ -62,7 +62,7 @@ public static class Faithfulness
     public static DeletionCurve Deletion(Module<Tensor, Tensor> model, Tensor image, Tensor saliency, int targetClass, DeletionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Training) throw new InvalidOperationException($"{model.TypeName} is in training mode: call Eval() before explaining it");
+        ClassProbabilities.CheckEval(model);
         ClassProbabilities.CheckImage(image, (model as Models.IActivationModel)?.SpatialDims, nameof(image));
         return Deletion(model.Forward, image, saliency, targetClass, options);
     }

@@ -40,8 +40,7 @@ public static class GradCam
         ArgumentNullException.ThrowIfNull(model);
         options ??= new GradCamOptions();
         var dims = ClassProbabilities.CheckImage(image, model.SpatialDims, nameof(image));
-        if (model is Module { Training: true } m)
-            throw new InvalidOperationException($"{m.TypeName} is in training mode: call Eval() before explaining it");
+        ClassProbabilities.CheckEval(model);
         if (GradMode.IsInferenceMode)
             throw new InvalidOperationException("Grad-CAM needs gradients: it cannot run inside an inference-mode scope");
         var layer = options.Layer ?? model.ActivationNames[^1];
@@ -54,9 +53,7 @@ public static class GradCam
         var outputs = model.ForwardWithActivations(input, [layer]);
         var logits = outputs.Output;
         var probabilities = ClassProbabilities.All(logits.Detach());
-        var target = options.TargetClass ?? ClassProbabilities.Predicted(probabilities);
-        if (target < 0 || target >= probabilities.Length)
-            throw new ArgumentException($"target class {target} is out of range: the model has {probabilities.Length} classes");
+        var target = ClassProbabilities.Target(probabilities, options.TargetClass);
         var activation = outputs.Activations[layer];
         if (activation.Dim != dims + 2)
             throw new ArgumentException($"layer '{layer}' gives a tensor of shape [{string.Join(", ", activation.Shape)}], not a {dims}-D feature map");

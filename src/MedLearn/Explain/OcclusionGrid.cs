@@ -67,14 +67,11 @@ internal sealed class OcclusionGrid
     {
         using var scope = DisposeScope.Open();
         var dims = Size.Length;
+        var positions = Enumerable.Range(first, count).Select(Position).ToArray();
         Tensor? mask = null;
         for (var a = 0; a < dims; a++)
         {
-            var starts = new long[count];
-            for (var i = 0; i < count; i++) starts[i] = Position(first + i)[a];
-            var s = torch.FromArray(starts, count).Unsqueeze(1);
-            var r = torch.Arange(Size[a]).Unsqueeze(0);
-            var inside = (r >= s).LogicalAnd(r < s + Window[a]);
+            var inside = Covers([.. positions.Select(p => p[a])], a);
             var shape = Enumerable.Repeat(1L, dims + 2).ToArray();
             shape[0] = count;
             shape[a + 2] = Size[a];
@@ -96,12 +93,7 @@ internal sealed class OcclusionGrid
         var dims = Size.Length;
         var grid = torch.FromArray(values, [.. Starts.Select(s => (long)s.Length)]);
         var matrices = new Tensor[dims];
-        for (var a = 0; a < dims; a++)
-        {
-            var s = torch.FromArray(Starts[a], Starts[a].Length).Unsqueeze(0);
-            var r = torch.Arange(Size[a]).Unsqueeze(1);
-            matrices[a] = (r >= s).LogicalAnd(r < s + Window[a]).To(DType.Float64);
-        }
+        for (var a = 0; a < dims; a++) matrices[a] = Covers(Starts[a], a).Transpose(0, 1).To(DType.Float64);
         // The window grid comes first: libtorch contracts einsum operands left to right, so each step contracts one
         // window axis ([n_0, n_1] x M_0 -> [n_1, H] x M_1 -> [H, W]); two coverage matrices first would build their
         // outer product [H, n_0, W, n_1] (about 1 GB in float64 for 224 px at stride 4).
@@ -111,5 +103,13 @@ internal sealed class OcclusionGrid
         var coverage = torch.Einsum(equation, [torch.OnesLike(grid), .. matrices]);
         var map = torch.Where(coverage > 0, sum / coverage.Clamp(min: 1), 0.0);
         return (scope.MoveToOuter(map.To(DType.Float32)), scope.MoveToOuter(coverage.To(DType.Float32)));
+    }
+
+    /// <summary>[starts, Size[axis]] bool: row i is true on the pixels of axis <paramref name="axis"/> that the window starting at starts[i] covers.</summary>
+    private Tensor Covers(long[] starts, int axis)
+    {
+        var s = torch.FromArray(starts, starts.Length).Unsqueeze(1);
+        var r = torch.Arange(Size[axis]).Unsqueeze(0);
+        return (r >= s).LogicalAnd(r < s + Window[axis]);
     }
 }

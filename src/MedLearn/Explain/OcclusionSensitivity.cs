@@ -39,7 +39,7 @@ public static class OcclusionSensitivity
         IProgress<ExplainProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.Training) throw new InvalidOperationException($"{model.TypeName} is in training mode: call Eval() before explaining it");
+        ClassProbabilities.CheckEval(model);
         ClassProbabilities.CheckImage(image, (model as Models.IActivationModel)?.SpatialDims, nameof(image));
         return Compute(model.Forward, image, options, progress, cancellation);
     }
@@ -75,9 +75,7 @@ public static class OcclusionSensitivity
         using var noGrad = GradMode.NoGrad();
         var x = image.Unsqueeze(0);
         var baseProbabilities = ClassProbabilities.All(ClassProbabilities.Forward(logits, x));
-        var target = options.TargetClass ?? ClassProbabilities.Predicted(baseProbabilities);
-        if (target < 0 || target >= baseProbabilities.Length)
-            throw new ArgumentException($"target class {target} is out of range: the model has {baseProbabilities.Length} classes");
+        var target = ClassProbabilities.Target(baseProbabilities, options.TargetClass);
         var p0 = baseProbabilities[target];
         var fill = FillImage.For(image, options.Fill, FillImage.Sigma(options.BlurSigma, Math.Max(0.5, window.Max() / 4.0))).Unsqueeze(0);
 

@@ -86,15 +86,18 @@ public static class SaliencyOverlay
     public static void WritePng(string path, Tensor image, Tensor map, OverlayOptions? options = null)
     {
         using var scope = DisposeScope.Open();
-        PngWriter.Write(image.Dim == 4 ? RenderVolume(image, map, options) : Render(image, map, options), path);
+        PngWriter.Write(RenderEither(image, map, options), path);
     }
 
     /// <summary>The PNG bytes of <see cref="WritePng"/>.</summary>
     public static byte[] EncodePng(Tensor image, Tensor map, OverlayOptions? options = null)
     {
         using var scope = DisposeScope.Open();
-        return PngWriter.Encode(image.Dim == 4 ? RenderVolume(image, map, options) : Render(image, map, options));
+        return PngWriter.Encode(RenderEither(image, map, options));
     }
+
+    private static Tensor RenderEither(Tensor image, Tensor map, OverlayOptions? options) =>
+        image.Dim == 4 ? RenderVolume(image, map, options) : Render(image, map, options);
 
     private static int AutoScale(long side) => (int)Math.Clamp((160 + side - 1) / Math.Max(side, 1), 1, 8);
 
