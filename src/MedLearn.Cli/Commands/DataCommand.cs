@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using MedLearn.Cli.Rendering;
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Synthetic;
 using MedLearn.Torch.Vision;
@@ -79,7 +80,7 @@ internal static class DataCommand
             return 2;
         }
         var clock = Stopwatch.StartNew();
-        var progress = new ConsoleProgress($"synth {kind}");
+        var progress = new StderrCountProgress<SynthProgress>($"synth {kind}", 10, "", p => (p.Done, p.Total));
         try
         {
             switch (kind)
@@ -169,34 +170,6 @@ internal static class DataCommand
         {
             Console.Error.WriteLine($"data split: {e.Message}");
             return 2;
-        }
-    }
-
-    /// <summary>Renders <see cref="SynthProgress"/> on stderr: an updating line on a terminal, every 10% otherwise.</summary>
-    private sealed class ConsoleProgress(string label) : IProgress<SynthProgress>
-    {
-        private readonly bool _interactive = !Console.IsErrorRedirected;
-        private int _lastDecile = -1;
-        private bool _dirty;
-
-        public void Report(SynthProgress value)
-        {
-            if (_interactive)
-            {
-                Console.Error.Write($"\r{label}: {value.Done}/{value.Total}");
-                _dirty = true;
-                return;
-            }
-            var decile = value.Done * 10 / value.Total;
-            if (decile == _lastDecile) return;
-            _lastDecile = decile;
-            Console.Error.WriteLine($"{label}: {value.Done}/{value.Total}");
-        }
-
-        public void Finish()
-        {
-            if (_dirty) Console.Error.WriteLine();
-            _dirty = false;
         }
     }
 }

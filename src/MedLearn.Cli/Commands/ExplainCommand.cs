@@ -58,7 +58,7 @@ internal static class ExplainCommand
                 var results = new List<ImageExplanation>();
                 foreach (var path in paths)
                 {
-                    var progress = new WindowProgress($"{settings.Method.Name()} {Path.GetFileName(path)}");
+                    var progress = new StderrCountProgress<ExplainProgress>($"{settings.Method.Name()} {Path.GetFileName(path)}", 4, " windows", p => (p.Done, p.Total));
                     results.Add(explainer.Explain(path, settings, progress));
                     progress.Finish();
                 }
@@ -82,33 +82,5 @@ internal static class ExplainCommand
             }
         });
         return command;
-    }
-
-    /// <summary>Occlusion windows done, on stderr: an updating line on a terminal, every 25% otherwise.</summary>
-    private sealed class WindowProgress(string label) : IProgress<ExplainProgress>
-    {
-        private readonly bool _interactive = !Console.IsErrorRedirected;
-        private int _lastQuarter = -1;
-        private bool _dirty;
-
-        public void Report(ExplainProgress value)
-        {
-            if (_interactive)
-            {
-                Console.Error.Write($"\r{label}: {value.Done}/{value.Total} windows");
-                _dirty = true;
-                return;
-            }
-            var quarter = value.Done * 4 / Math.Max(value.Total, 1);
-            if (quarter == _lastQuarter) return;
-            _lastQuarter = quarter;
-            Console.Error.WriteLine($"{label}: {value.Done}/{value.Total} windows");
-        }
-
-        public void Finish()
-        {
-            if (_dirty) Console.Error.WriteLine();
-            _dirty = false;
-        }
     }
 }
