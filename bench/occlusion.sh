@@ -27,11 +27,7 @@ NOTE=${NOTE:-}
 PY=/usr/bin/python3
 NOTES=$([ -f "$OUT" ] && sed -n '/^## Notes (hand-written/,$p' "$OUT" || true)
 
-dotnet build bench/MedLearn.Bench -c Release 2>&1 | grep -E " error |warning" | sort -u || true
-CS="dotnet bench/MedLearn.Bench/bin/Release/net10.0/MedLearn.Bench.dll"
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-run() { local r; r=$("$@" | grep '^RESULT'); echo "$r" >&2; echo "$r"; }
+source bench/lib.sh
 declare -A R
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date +%s)

@@ -16,16 +16,10 @@ Prints: RESULT mode=occlusion config=... seconds=... positions=... ms_per_positi
 import argparse
 import time
 
+from peak_memory import peak_rss_mb
+
 WINDOW = 20
 STRIDE = 4
-
-
-def peak_rss_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def starts(length, stride):

@@ -11,13 +11,7 @@ Prints one line: RESULT config=... model=... threads=... img_per_s=... best_img_
 import argparse
 import time
 
-
-def peak_rss_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
+from peak_memory import peak_rss_mb
 
 
 def main():
