@@ -19,6 +19,10 @@ internal static class Program
             ReportCommand.Create(),
             ExplainCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        var code = parsed.Invoke();
+        // One convention for every command (README "Exit codes"): a usage error (unknown flag, missing or malformed
+        // value) is 2, like a data error, not System.CommandLine's default 1.
+        return parsed.Errors.Count > 0 ? ExitCodes.UsageOrData : code;
     }
 }

@@ -101,6 +101,22 @@ public static class LabelSweep
     private static SemiSupervisedTrainingOptions Normalise(SemiSupervisedTrainingOptions o) =>
         o with { Out = CellsFolderName, Name = null, Seed = 0, LabeledFraction = 1, Method = SemiSupervisedMethod.Supervised };
 
+    /// <summary>True when <paramref name="folder"/> is a label-sweep folder (sweep.json and base.yaml, no run.json).</summary>
+    public static bool IsSweepFolder(string folder) =>
+        Directory.Exists(folder) && !File.Exists(Path.Combine(folder, RunDirectory.MarkerFileName))
+        && File.Exists(Path.Combine(folder, LabelSweepSummary.FileName)) && File.Exists(Path.Combine(folder, BaseConfigFileName));
+
+    /// <summary>Rewrites report.html of a sweep folder from its sweep.json and base.yaml; returns its path.</summary>
+    /// <exception cref="RunFileException">sweep.json is malformed.</exception>
+    public static string Report(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        var summary = MetricsFile.Read<LabelSweepSummary>(Path.Combine(full, LabelSweepSummary.FileName));
+        var report = Path.Combine(full, "report.html");
+        new LabelSweepReport(summary, File.ReadAllText(Path.Combine(full, BaseConfigFileName))).Write(report);
+        return report;
+    }
+
     private static LabelSweepCellResult? RunCell(LabelSweepCell cell, int index, int count, SemiSupervisedTrainingOptions baseOptions, string cellDir,
         Func<LabelSweepCell, IEnumerable<ITrainingCallback>>? callbacks, IProgress<LabelSweepEvent>? progress, CancellationToken cancellation)
     {
@@ -156,7 +172,11 @@ public static class LabelSweep
         }
         var result = new LabelSweepCellResult(cell.Fraction, SemiSupervisedTraining.MethodName(cell.Method), cell.Seed,
             training.Status == TrainingStatus.Diverged ? "diverged" : "completed", run.Semi.Method, run.Classification.Directory.Path,
-            run.Semi.Labeled, run.Semi.Unlabeled, metrics, clock.Elapsed.TotalSeconds, training.Message);
+            run.Semi.Labeled, run.Semi.Unlabeled, metrics, clock.Elapsed.TotalSeconds, training.Message)
+        {
+            ConsistencyWeight = run.Semi.ConsistencyWeight,
+            ConsistencyWeightReached = run.Semi.Method == "supervised" ? null : run.Semi.ConsistencyWeightReached,
+        };
         MetricsFile.Write(Path.Combine(cellDir, CellFileName), result);
         progress?.Report(new(LabelSweepEventKind.CellFinished, cell, index, count,
             string.Create(CultureInfo.InvariantCulture, $"{cell.Name}: {result.Status}, accuracy {result.Get("accuracy"):0.000}, quadratic kappa {result.Get("kappa_quadratic"):0.000} ({result.Seconds:0} s)"), result));

@@ -177,13 +177,15 @@ public sealed class LabelSweepReport(LabelSweepSummary summary, string? sharedSe
 
     private void Cells(StringBuilder h)
     {
-        h.Append("<table><thead><tr><th>cell</th><th>status</th><th>ran as</th><th>labeled</th><th>unlabeled</th><th>accuracy</th><th>quadratic kappa</th><th>seconds</th></tr></thead><tbody>\n");
+        h.Append("<table><thead><tr><th>cell</th><th>status</th><th>ran as</th><th>labeled</th><th>unlabeled</th><th>accuracy</th><th>quadratic kappa</th><th>λ reached</th><th>seconds</th></tr></thead><tbody>\n");
         foreach (var c in Summary.Cells.OrderBy(c => c.Fraction).ThenBy(c => c.Seed).ThenBy(c => c.Method, StringComparer.Ordinal))
         {
             h.Append("<tr><td>").Append(E(string.Create(CultureInfo.InvariantCulture, $"{Pct(c.Fraction)} · {c.Method} · seed {c.Seed}"))).Append("<br><code class=\"num-muted\">")
                 .Append(E(c.RunPath)).Append("</code></td><td>").Append(E(c.Status)).Append(c.Status is "completed" ? "" : "<br><span class=\"num-muted\">" + E(c.Message) + "</span>")
                 .Append("</td><td>").Append(E(c.RanMethod ?? "")).Append("</td><td>").Append(c.Labeled).Append("</td><td>").Append(c.Unlabeled).Append("</td><td>")
                 .Append(Markup.Fixed(c.Get("accuracy"), 3)).Append("</td><td>").Append(Markup.Fixed(c.Get("kappa_quadratic"), 3)).Append("</td><td>")
+                .Append(c.ConsistencyWeightReached is double r ? Markup.Fixed(r, 3) + (c.ConsistencyWeight > 0 && r < c.ConsistencyWeight * (1 - 1e-9)
+                    ? $" <span class=\"num-muted\">({Markup.Percent(r / c.ConsistencyWeight, 0)} of w)</span>" : "") : "—").Append("</td><td>")
                 .Append(Markup.Fixed(c.Seconds, 0)).Append("</td></tr>\n");
         }
         h.Append("</tbody></table>\n");

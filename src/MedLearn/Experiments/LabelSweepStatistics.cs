@@ -112,7 +112,7 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
                         comparisons.Add(c with { Verdict = Verdict(c) });
                     }
                 }
-        return new LabelSweepSummary(data, fractions, methods, seeds, cells, aggregates, comparisons, Conclude(comparisons, seeds.Count));
+        return new LabelSweepSummary(data, fractions, methods, seeds, cells, aggregates, comparisons, Conclude(comparisons, seeds.Count, cells));
     }
 
     private static string Verdict(LabelSweepComparison c)
@@ -128,7 +128,7 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
         return $"At {pct}% labels the unlabeled data did not help {what}: {c.Method} − {c.Baseline} = {diff} on average ({record}).";
     }
 
-    private static List<string> Conclude(List<LabelSweepComparison> comparisons, int seeds)
+    private static List<string> Conclude(List<LabelSweepComparison> comparisons, int seeds, IReadOnlyList<LabelSweepCellResult>? cells = null)
     {
         var lines = new List<string>();
         foreach (var group in comparisons.Where(c => c.Metric is "accuracy" or "kappa_quadratic" && c.Seeds.Count > 0 && !c.FellBack).GroupBy(c => c.Method))
@@ -143,6 +143,16 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
             if (neither.Count > 0) lines.Add($"The unlabeled data did not help {group.Key} at {Fractions(neither)} labels: it was not better than supervised-only on accuracy or on quadratic kappa.");
             var mixed = accuracy.Where(a => !both.Contains(a) && !neither.Contains(a)).ToList();
             if (mixed.Count > 0) lines.Add($"At {Fractions(mixed)} labels {group.Key} improved one of accuracy and quadratic kappa but not the other.");
+        }
+        if (cells is not null)
+        {
+            var unfinished = cells.Where(c => c.Status == "completed" && c.ConsistencyWeightReached is double r && c.ConsistencyWeight > 0 && r < c.ConsistencyWeight * (1 - 1e-9)).ToList();
+            if (unfinished.Count > 0)
+            {
+                var lowest = unfinished.Min(c => c.ConsistencyWeightReached!.Value / c.ConsistencyWeight);
+                lines.Add($"In {unfinished.Count} cell{(unfinished.Count == 1 ? "" : "s")} the consistency ramp-up was longer than training: the consistency weight reached only " +
+                    $"{Reports.Markup.Percent(lowest, 1)} of its full value (lowest cell), so the unlabeled data was barely used there; train longer or shorten rampup-epochs before concluding that it did not help.");
+            }
         }
         if (comparisons.Count > 0)
             lines.Add($"With {seeds} seed{(seeds == 1 ? "" : "s")} per cell the paired tests have little power: the exact Wilcoxon and sign tests cannot go below " +

@@ -91,7 +91,12 @@ public static class SemiSupervisedReport
         if (semi.UnlabeledBatchSize > 0) h.Append(" + ").Append(semi.UnlabeledBatchSize).Append(" unlabeled");
         h.Append(" images, ").Append(semi.BatchesPerEpoch).Append(" steps per epoch");
         if (semi.LabeledRepeats > 1) h.Append(" (").Append(semi.LabeledRepeats).Append(" passes over the labeled images per epoch)");
-        h.Append(".</p>\n");
+        h.Append('.');
+        if (semi.Method != "supervised" && semi.ConsistencyWeightReached is double reached)
+            h.Append(" The consistency weight reached λ = ").Append(Markup.Fixed(reached, 3)).Append(" in the last epoch (configured full weight w = ")
+                .Append(Markup.Number(semi.ConsistencyWeight, 3)).Append(semi.ConsistencyWeight > 0 && reached < semi.ConsistencyWeight * (1 - 1e-9)
+                    ? $", {Markup.Percent(reached / semi.ConsistencyWeight, 1)} of it: the ramp-up did not finish)" : ")").Append('.');
+        h.Append("</p>\n");
         h.Append("<table><thead><tr><th>class</th><th>labeled</th><th>unlabeled</th></tr></thead><tbody>\n");
         for (var c = 0; c < semi.Classes.Count; c++)
             h.Append("<tr><td>").Append(Markup.Escape(semi.Classes[c])).Append("</td><td>").Append(semi.LabeledPerClass[c]).Append("</td><td>")

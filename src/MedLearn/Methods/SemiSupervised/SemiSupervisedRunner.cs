@@ -37,6 +37,9 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var classWeights = options.ClassWeights == "balanced" ? ClassBalance.Weights(train) : null;
         var settings = SemiSupervisedSetup.Settings(options, classWeights, method);
         settings.Validate(dataset.Classes.Count);
+        var reached = settings.ConsistencyWeightAt(options.Epochs - 1);
+        if (method != SemiSupervisedMethod.Supervised && options.ConsistencyWeight > 0 && (options.RampupEpochs > options.Epochs || options.ConsistencyStartEpoch >= options.Epochs))
+            notes.Add(RampUpWarning(options, reached));
         var manifest = ClassificationSetup.Manifest(co, dataset.Classes);
         var batches = SemiSupervisedSetup.TrainLoader(train, SemiSupervisedSetup.TrainTransform(manifest, options), options, method);
 
@@ -44,17 +47,35 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var all = ClassBalance.Counts(train, labeledOnly: false);
         var summary = new SemiSupervisedSummary(SemiSupervisedTraining.MethodName(options.Method), SemiSupervisedTraining.MethodName(method), options.LabeledFraction,
             dataset.Classes, labeled, [.. all.Zip(labeled, (a, l) => a - l)], options.LabeledBatchSize,
-            method == SemiSupervisedMethod.Supervised ? 0 : options.UnlabeledBatchSize, batches.LabeledRepeats, batches.Loader.BatchesPerEpoch, notes);
+            method == SemiSupervisedMethod.Supervised ? 0 : options.UnlabeledBatchSize, batches.LabeledRepeats, batches.Loader.BatchesPerEpoch, notes)
+        {
+            ConsistencyWeight = method == SemiSupervisedMethod.Supervised ? 0 : options.ConsistencyWeight,
+            ConsistencyWeightReached = reached,
+        };
         foreach (var n in notes) warnings?.Report(n);
         return new Prepared(split, manifest, settings, batches, summary);
     }
+
+    /// <summary>
+    /// The warning for a consistency ramp-up that does not finish within the run: λ(e) = w · sigmoid_rampup(e, L) reaches
+    /// w only at epoch L, so with fewer epochs the unlabeled data is barely used (5 epochs of the default L = 30 end at
+    /// λ = 0.023 w) and a comparison with supervised training says little about it.
+    /// </summary>
+    internal static string RampUpWarning(SemiSupervisedTrainingOptions o, double reached) =>
+        o.ConsistencyStartEpoch >= o.Epochs
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"consistency-start-epoch {o.ConsistencyStartEpoch} is not before the end of training ({o.Epochs} epochs): the consistency losses are never used")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the consistency ramp-up (rampup-epochs {o.RampupEpochs:0.##}) is longer than training ({o.Epochs} epochs): the consistency weight only reaches " +
+                $"λ = {reached:0.###} of consistency-weight {o.ConsistencyWeight:0.###} in the last epoch ({reached / o.ConsistencyWeight:0.#%} of it), so the unlabeled images count less than configured; " +
+                $"use --set rampup-epochs={Math.Max(0, o.Epochs - 1)} or more epochs");
 
     public SemiSupervisedRun Execute(RunDirectory run, Prepared p, bool resume, CancellationToken cancellation)
     {
         var classes = p.Manifest.Classes;
         if (!resume)
         {
-            ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
+            ConfigWriter.Write(run.ConfigPath, SemiSupervisedSetup.Resolve(options, run.Label), RunProvenance.Comment(options.Seed));
             SplitFile.Write(run.SplitPath, p.Split);
             SemiSupervisedSetup.WriteLabeledFile(Path.Combine(run.Path, SemiSupervisedSetup.LabeledFileName), p.Split.Train);
         }

@@ -95,6 +95,17 @@ public static class SemiSupervisedSetup
         };
     }
 
+    /// <summary>
+    /// <paramref name="o"/> with every setting whose null means "derived" replaced by the value the run uses (name,
+    /// image-size, resize-size, mean, std): what config.resolved.yaml holds.
+    /// </summary>
+    public static SemiSupervisedTrainingOptions Resolve(SemiSupervisedTrainingOptions o, string defaultName)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var m = ClassificationSetup.Manifest(AsClassification(o), []);
+        return o with { Name = o.Name ?? defaultName, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std };
+    }
+
     // The registry name for lookups; an unknown name is reported by ClassificationSetup.Validate.
     private static string ModelName(SemiSupervisedTrainingOptions o) =>
         Models.ModelRegistry.Names.FirstOrDefault(n => string.Equals(n, o.Model, StringComparison.OrdinalIgnoreCase)) ?? Models.ModelRegistry.Names[0];

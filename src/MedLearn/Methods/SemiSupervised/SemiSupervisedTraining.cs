@@ -29,7 +29,7 @@ public static class SemiSupervisedTraining
         var dataset = ClassificationSetup.LoadDataset(options.Data);
         var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
         var prepared = runner.Prepare(dataset, null);
-        var run = RunDirectory.Create(options.Out, options.Name ?? DefaultName(options));
+        var run = RunDirectory.Create(options.Out, options.Name ?? DefaultName(options), kind: RunKinds.Semi);
         return runner.Execute(run, prepared, resume: false, cancellation);
     }
 

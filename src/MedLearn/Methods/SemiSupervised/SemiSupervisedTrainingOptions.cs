@@ -63,6 +63,7 @@ public sealed record SemiSupervisedTrainingOptions
     public string Optimizer { get; init; } = "adam";
 
     /// <summary>Learning rate.</summary>
+    [Runs.ConfigAlias("lr")]
     public double LearningRate { get; init; } = 1e-4;
 
     /// <summary>SGD momentum (sgd only).</summary>
@@ -117,7 +118,7 @@ public sealed record SemiSupervisedTrainingOptions
     public IReadOnlyList<double>? Std { get; init; }
 
     /// <summary>Fractions of the stratified train / validation / test split (sum 1); the labeled fraction applies to the train part.</summary>
-    public IReadOnlyList<double> Split { get; init; } = [0.7, 0.15, 0.15];
+    public IReadOnlyList<double> Split { get; init; } = MedLearn.Data.Datasets.DatasetSplitter.DefaultFractions;
 
     /// <summary>An existing split.csv to reuse instead of splitting.</summary>
     public string? SplitFile { get; init; }

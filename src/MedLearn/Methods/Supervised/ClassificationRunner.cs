@@ -18,7 +18,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
     {
         var explainMethod = ExplainMethods.Parse(options.ExplainMethod);
         phases?.Report(RunPhase.PreparingData);
-        if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
+        if (!resume) ConfigWriter.Write(run.ConfigPath, ClassificationSetup.Resolve(options), RunProvenance.Comment(options.Seed));
         var split = ClassificationSetup.Split(dataset, options, resume ? run.SplitPath : null);
         if (!resume) SplitFile.Write(run.SplitPath, split);
         var manifest = ClassificationSetup.Manifest(options, dataset.Classes);

@@ -99,6 +99,18 @@ public static class ClassificationSetup
         return split;
     }
 
+    /// <summary>
+    /// <paramref name="o"/> with every setting whose null means "derived" replaced by the value the run uses: name (the
+    /// model), image-size and resize-size, mean and std (the model's, see <see cref="Manifest"/>). What
+    /// config.resolved.yaml holds; running it again gives the same run.
+    /// </summary>
+    public static ClassificationTrainingOptions Resolve(ClassificationTrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var m = Manifest(o, []);
+        return o with { Name = o.Name ?? o.Model, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std };
+    }
+
     /// <summary>The manifest of the model the options describe (input size, resize, normalisation defaults from the registry).</summary>
     public static ClassifierManifest Manifest(ClassificationTrainingOptions o, IReadOnlyList<string> classes)
     {

@@ -23,7 +23,7 @@ public static class ClassificationTraining
         ArgumentNullException.ThrowIfNull(options);
         ClassificationSetup.Validate(options);
         var dataset = ClassificationSetup.LoadDataset(options.Data);
-        var run = RunDirectory.Create(options.Out, options.Name ?? options.Model);
+        var run = RunDirectory.Create(options.Out, options.Name ?? options.Model, kind: RunKinds.Classify);
         return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
     }
 
@@ -50,7 +50,10 @@ public static class ClassificationTraining
         IProgress<int>? progress = null, CancellationToken cancellation = default) =>
         ClassificationEvaluator.Evaluate(runDirectory, data, options ?? new ClassificationEvaluateOptions(), progress, cancellation);
 
-    /// <summary>Rewrites report.html of a finished run from the files in its folder.</summary>
+    /// <summary>
+    /// Rewrites report.html of a finished classification run from the files in its folder. For any kind of run
+    /// (semi-supervised, evaluation, label sweep) use <see cref="RunReports.Rebuild"/>, which dispatches on the kind.
+    /// </summary>
     public static string Report(string runDirectory) => ClassificationReportBuilder.Rebuild(RunDirectory.Open(runDirectory));
 }
 
@@ -101,9 +104,19 @@ public sealed record ClassificationEvaluateOptions
 
     /// <summary>Inference precision.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
+
+    /// <summary>Images timed one by one for the per-image latency (after the warm-up); 0 = not measured.</summary>
+    public int LatencyImages { get; init; } = 20;
+
+    /// <summary>Untimed warm-up forwards before the latency measurement.</summary>
+    public int LatencyWarmup { get; init; } = 3;
 }
 
 /// <summary>The outcome of <see cref="ClassificationTraining.Evaluate"/>.</summary>
 /// <param name="Folder">Where metrics.json, predictions.csv and report.html were written.</param>
 /// <param name="Metrics">The metrics.</param>
-public sealed record ClassificationEvaluationRun(string Folder, Metrics.ClassificationMetrics Metrics);
+public sealed record ClassificationEvaluationRun(string Folder, Metrics.ClassificationMetrics Metrics)
+{
+    /// <summary>Per-image inference latency on the evaluated images, or null when not measured.</summary>
+    public Metrics.LatencyStatistics? Latency { get; init; }
+}

@@ -43,6 +43,7 @@ public sealed record ClassificationTrainingOptions
     public string Optimizer { get; init; } = "sgd";
 
     /// <summary>Learning rate (of the backbone when <see cref="HeadLearningRateMultiplier"/> is not 1).</summary>
+    [Runs.ConfigAlias("lr")]
     public double LearningRate { get; init; } = 0.001;
 
     /// <summary>SGD momentum.</summary>
@@ -97,7 +98,7 @@ public sealed record ClassificationTrainingOptions
     public IReadOnlyList<double>? Std { get; init; }
 
     /// <summary>Fractions of the stratified train / validation / test split (sum 1). The test part gives the reported metrics; 0 = report on validation.</summary>
-    public IReadOnlyList<double> Split { get; init; } = [0.7, 0.15, 0.15];
+    public IReadOnlyList<double> Split { get; init; } = MedLearn.Data.Datasets.DatasetSplitter.DefaultFractions;
 
     /// <summary>An existing split.csv to reuse instead of splitting (same paths as the data).</summary>
     public string? SplitFile { get; init; }
