@@ -112,6 +112,8 @@ internal static class DataCommand
         }
         progress.Finish();
         Console.WriteLine($"wrote {count} {kind} samples to {Path.GetFullPath(outDir)} in {clock.Elapsed.TotalSeconds:F1} s");
+        if (kind == "rop")
+            Console.WriteLine($"ordinal staging settings (ordinal, class order normal < stage1 < stage2 < stage3): --config {Path.Combine(Path.GetFullPath(outDir), SyntheticDatasetWriter.RopTaskFileName)}");
         return 0;
     }
 

@@ -35,7 +35,7 @@ internal static class EvaluateCommand
                     Precision = PrecisionPlan.ParsePrecision(parse.GetValue(precision)!),
                 };
                 var result = ClassificationTraining.Evaluate(parse.GetValue(run)!, parse.GetValue(data)!, options);
-                console.Write(MetricsTable.Create(result.Metrics, null, parse.GetValue(data)!));
+                console.Write(MetricsTable.Create(result.Metrics, result.Latency, parse.GetValue(data)!, ClassifierManifest.IsOrdinal(result.Folder)));
                 console.MarkupLineInterpolated($"written to [bold]{result.Folder}[/]");
                 return 0;
             }

@@ -10,7 +10,7 @@ namespace MedLearn.Cli.Rendering;
 /// </summary>
 internal sealed class TrainingProgressDisplay : ITrainingCallback
 {
-    private static readonly string[] s_shown = ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "val_auc", "val_kappa_quadratic"];
+    private static readonly string[] s_shown = ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "val_macro_f1", "val_auc"];
     private readonly ProgressContext? _context;
     private readonly IAnsiConsole _console;
     private ProgressTask? _task;

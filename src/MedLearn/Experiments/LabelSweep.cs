@@ -179,7 +179,11 @@ public static class LabelSweep
         };
         MetricsFile.Write(Path.Combine(cellDir, CellFileName), result);
         progress?.Report(new(LabelSweepEventKind.CellFinished, cell, index, count,
-            string.Create(CultureInfo.InvariantCulture, $"{cell.Name}: {result.Status}, accuracy {result.Get("accuracy"):0.000}, quadratic kappa {result.Get("kappa_quadratic"):0.000} ({result.Seconds:0} s)"), result));
+            string.Create(CultureInfo.InvariantCulture, $"{cell.Name}: {result.Status}, accuracy {result.Get("accuracy"):0.000}, ") +
+                (baseOptions.Ordinal ? string.Create(CultureInfo.InvariantCulture, $"quadratic kappa {result.Get("kappa_quadratic"):0.000}")
+                    : string.Create(CultureInfo.InvariantCulture, $"macro F1 {result.Get("macro_f1"):0.000}")) +
+                (result.ConsistencyWeightReached is double reached ? string.Create(CultureInfo.InvariantCulture, $", consistency weight reached {reached:0.###}") : "") +
+                string.Create(CultureInfo.InvariantCulture, $" ({result.Seconds:0} s)"), result));
         return result;
     }
 
@@ -191,7 +195,8 @@ public static class LabelSweep
 
     private static LabelSweepSummary Write(string folder, LabelSweepOptions options, string data, IReadOnlyList<LabelSweepCellResult> results, IProgress<LabelSweepEvent>? progress)
     {
-        var summary = LabelSweepSummary.Build(data, options.Fractions, [.. options.Methods.Select(SemiSupervisedTraining.MethodName)], options.SeedList, results);
+        var summary = LabelSweepSummary.Build(data, options.Fractions, [.. options.Methods.Select(SemiSupervisedTraining.MethodName)], options.SeedList, results,
+            options.Base.Ordinal);
         MetricsFile.Write(Path.Combine(folder, LabelSweepSummary.FileName), summary);
         AtomicText.Write(Path.Combine(folder, "sweep.csv"), Csv(results));
         var report = Path.Combine(folder, "report.html");

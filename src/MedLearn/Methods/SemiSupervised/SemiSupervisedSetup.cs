@@ -92,6 +92,8 @@ public static class SemiSupervisedSetup
             LatencyImages = o.LatencyImages,
             LatencyWarmup = o.LatencyWarmup,
             ReportSamples = o.ReportSamples,
+            Ordinal = o.Ordinal,
+            ClassOrder = o.ClassOrder,
         };
     }
 

@@ -58,6 +58,9 @@ public static class ClassificationSetup
         Check(o.BootstrapSamples >= 0, $"bootstrap-samples: must be >= 0 (got {o.BootstrapSamples})");
         Check(o.LatencyImages >= 0 && o.LatencyWarmup >= 0, "latency-images and latency-warmup: must be >= 0");
         Check(o.ReportSamples >= 0, $"report-samples: must be >= 0 (got {o.ReportSamples})");
+        Check(o.ClassOrder is null || o.ClassOrder.Count >= 2 && o.ClassOrder.Distinct(StringComparer.Ordinal).Count() == o.ClassOrder.Count,
+            "class-order: needs at least two distinct class names");
+        Check(!o.Monitor.Contains("kappa", StringComparison.Ordinal) || o.Ordinal, $"monitor: {o.Monitor} (weighted kappa) is for ordinal classes; set ordinal: true with class-order, or monitor val_accuracy / val_macro_f1");
     }
 
     /// <summary>The metrics <see cref="ClassificationTrainingOptions.Monitor"/> accepts.</summary>
@@ -84,6 +87,25 @@ public static class ClassificationSetup
         var empty = dataset.Classes.Where((c, i) => counts[i] == 0).ToArray();
         if (empty.Length > 0) throw new DatasetException($"{data}: class{(empty.Length > 1 ? "es" : "")} {string.Join(", ", empty.Select(e => $"'{e}'"))} ha{(empty.Length > 1 ? "ve" : "s")} no images");
         return dataset;
+    }
+
+    /// <summary>
+    /// <paramref name="dataset"/> with its classes in <paramref name="classOrder"/> (labels renumbered), or unchanged when
+    /// the order is null. The order must name every class of the data exactly once.
+    /// </summary>
+    /// <exception cref="DatasetException">The order misses a class of the data or names one it does not have.</exception>
+    public static ImageDataset OrderClasses(ImageDataset dataset, IReadOnlyList<string>? classOrder, string data)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (classOrder is null) return dataset;
+        var missing = dataset.Classes.Where(c => !classOrder.Contains(c)).ToArray();
+        var unknown = classOrder.Where(c => !dataset.Classes.Contains(c)).ToArray();
+        if (missing.Length > 0 || unknown.Length > 0)
+            throw new DatasetException($"class-order [{string.Join(", ", classOrder)}] does not match the classes of {data} ({string.Join(", ", dataset.Classes)})" +
+                (missing.Length > 0 ? $"; missing: {string.Join(", ", missing)}" : "") + (unknown.Length > 0 ? $"; not in the data: {string.Join(", ", unknown)}" : ""));
+        var order = classOrder.ToList();
+        var items = dataset.Items.Select(i => i.Label < 0 ? i : i with { Label = order.IndexOf(dataset.Classes[(int)i.Label]) }).ToList();
+        return new ImageDataset(items, order);
     }
 
     /// <summary>The stratified split (or the one of <see cref="ClassificationTrainingOptions.SplitFile"/>), checked for usable parts.</summary>
@@ -120,7 +142,7 @@ public static class ClassificationSetup
         // A 1-channel network sees luminance: one mean/std, the average of the RGB ones.
         IReadOnlyList<double> mean = o.Mean ?? (o.Channels == 3 ? info.Mean : [info.Mean.Average()]);
         IReadOnlyList<double> std = o.Std ?? (o.Channels == 3 ? info.Std : [info.Std.Average()]);
-        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed);
+        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed) { Ordinal = o.Ordinal };
     }
 
     /// <summary>The optimiser over the trainable parameters (head in its own group when its multiplier is not 1).</summary>

@@ -22,7 +22,7 @@ public static class ClassificationTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         ClassificationSetup.Validate(options);
-        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         var run = RunDirectory.Create(options.Out, options.Name ?? options.Model, kind: RunKinds.Classify);
         return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
     }
@@ -37,7 +37,7 @@ public static class ClassificationTraining
         var run = RunDirectory.Open(runDirectory);
         var options = ConfigBinder.Load<ClassificationTrainingOptions>(run.ConfigPath);
         ClassificationSetup.Validate(options);
-        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: true, cancellation);
     }
 

@@ -97,6 +97,20 @@ public sealed record ClassificationTrainingOptions
     /// <summary>Normalisation standard deviation per channel; null = the model's.</summary>
     public IReadOnlyList<double>? Std { get; init; }
 
+    /// <summary>
+    /// The classes are ordered grades or stages (e.g. ROP stages, tumour grades): reports, tiles and sweeps then lead with
+    /// the weighted kappas (linear, quadratic) and describe the order; otherwise they lead with accuracy, macro F1 and
+    /// AUC and show no weighted kappa (it means nothing for unordered classes). Set <see cref="ClassOrder"/> with it.
+    /// </summary>
+    public bool Ordinal { get; init; }
+
+    /// <summary>
+    /// Class names in output order, lowest stage first (e.g. [normal, stage1, stage2, stage3]); must name every class of
+    /// the data exactly once. Null = the data's order (class folders sorted by name, numerically when all are numbers;
+    /// a manifest's labels likewise) — alphabetical, which is rarely an ordinal order by design.
+    /// </summary>
+    public IReadOnlyList<string>? ClassOrder { get; init; }
+
     /// <summary>Fractions of the stratified train / validation / test split (sum 1). The test part gives the reported metrics; 0 = report on validation.</summary>
     public IReadOnlyList<double> Split { get; init; } = MedLearn.Data.Datasets.DatasetSplitter.DefaultFractions;
 
