@@ -83,11 +83,11 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
 
         phases?.Report(RunPhase.BuildingModel);
         torch.ManualSeed(options.Seed);
-        var backbone = ModelRegistry.Create(options.Model, classes.Count, options.Channels);
+        var backbone = ModelRegistry.Create(options.Model, classes.Count, options.Channels, options.ModelOptions);
         // Weights go into the plain registry model before wrapping (a re-initialised head must be the one the wrapper uses).
         if (options.Weights is { } weights && !resume) PretrainedWeights.Load(backbone, weights);
         using var student = new SemiSupervisedClassifier(backbone, options.HeadDropout);
-        using var teacher = p.Settings.Method == SemiSupervisedMethod.Supervised ? null : MeanTeacherTask.CreateTeacher(student, options.Model);
+        using var teacher = p.Settings.Method == SemiSupervisedMethod.Supervised ? null : MeanTeacherTask.CreateTeacher(student, options.Model, options.ModelOptions);
         var co = SemiSupervisedSetup.AsClassification(options);
         using var optimizer = ClassificationSetup.Optimizer(student, co);
         var schedule = ClassificationSetup.Schedule(optimizer, co);
@@ -120,7 +120,7 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
             return new SemiSupervisedRun(new ClassificationRun(run, result, null, "", null, plan.Reason), p.Summary);
 
         // The student of the best validation epoch is exported into a plain registry model (same state-dict names).
-        using var exported = ModelRegistry.Create(options.Model, classes.Count, options.Channels);
+        using var exported = ModelRegistry.Create(options.Model, classes.Count, options.Channels, options.ModelOptions);
         using (DisposeScope.Open())
             exported.LoadStateDict(result.BestCheckpoint is { } best ? Checkpoint.Load(best).Model : student.StateDict());
         var outcome = HeldOutEvaluation.Run(run, exported, p.Manifest, p.Split, classes, result,

@@ -93,6 +93,7 @@ public static class SemiSupervisedSetup
             LatencyWarmup = o.LatencyWarmup,
             ReportSamples = o.ReportSamples,
             Ordinal = o.Ordinal,
+            ModelOptions = o.ModelOptions,
             ClassOrder = o.ClassOrder,
         };
     }
@@ -105,7 +106,11 @@ public static class SemiSupervisedSetup
     {
         ArgumentNullException.ThrowIfNull(o);
         var m = ClassificationSetup.Manifest(AsClassification(o), []);
-        return o with { Name = o.Name ?? defaultName, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std };
+        return o with
+        {
+            Name = o.Name ?? defaultName, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std,
+            ModelOptions = m.ModelOptions ?? o.ModelOptions,
+        };
     }
 
     // The registry name for lookups; an unknown name is reported by ClassificationSetup.Validate.

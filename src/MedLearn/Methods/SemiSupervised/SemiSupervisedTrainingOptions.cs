@@ -27,6 +27,9 @@ public sealed record SemiSupervisedTrainingOptions
     /// <summary>Backbone from the model registry: densenet121 (default), resnet18, resnet50, resnet34 or small-cnn.</summary>
     public string Model { get; init; } = "densenet121";
 
+    /// <summary>Architecture options (<c>model-options.width</c>, <c>.depth</c>, <c>.dropout</c>; small-cnn only); null values = the architecture's defaults.</summary>
+    public Models.ModelOptions ModelOptions { get; init; } = new();
+
     /// <summary>A torchvision/PyTorch state_dict (e.g. ImageNet weights) loaded into student and teacher; null = random init.</summary>
     public string? Weights { get; init; }
 

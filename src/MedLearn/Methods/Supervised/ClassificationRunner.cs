@@ -25,7 +25,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
 
         phases?.Report(RunPhase.BuildingModel);
         torch.ManualSeed(options.Seed);
-        using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels);
+        using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels, options.ModelOptions);
         if (options.Weights is { } weights && !resume)
             PretrainedWeights.Load(model, weights);
         foreach (var pattern in options.Freeze) model.Freeze(pattern);

@@ -26,6 +26,7 @@ public static class ClassificationSetup
         Check(!string.IsNullOrWhiteSpace(o.Data), "data: no data given (a folder root/<class>/<image> or a CSV manifest)");
         Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase), $"model: unknown architecture '{o.Model}'; known: {string.Join(", ", ModelRegistry.Names)}");
         Check(o.Epochs >= 1, $"epochs: must be >= 1 (got {o.Epochs})");
+        if (ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase)) ModelRegistry.CheckOptions(o.Model, o.ModelOptions);
         Check(ExplainMethods.TryParse(o.ExplainMethod) is not null, $"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{o.ExplainMethod}')");
         Check(o.ExplainSamples >= 0, $"explain-samples: must be >= 0 (got {o.ExplainSamples})");
         Check(o.BatchSize >= 1, $"batch-size: must be >= 1 (got {o.BatchSize})");
@@ -130,7 +131,11 @@ public static class ClassificationSetup
     {
         ArgumentNullException.ThrowIfNull(o);
         var m = Manifest(o, []);
-        return o with { Name = o.Name ?? o.Model, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std };
+        return o with
+        {
+            Name = o.Name ?? o.Model, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std,
+            ModelOptions = m.ModelOptions ?? o.ModelOptions,
+        };
     }
 
     /// <summary>The manifest of the model the options describe (input size, resize, normalisation defaults from the registry).</summary>
@@ -142,7 +147,11 @@ public static class ClassificationSetup
         // A 1-channel network sees luminance: one mean/std, the average of the RGB ones.
         IReadOnlyList<double> mean = o.Mean ?? (o.Channels == 3 ? info.Mean : [info.Mean.Average()]);
         IReadOnlyList<double> std = o.Std ?? (o.Channels == 3 ? info.Std : [info.Std.Average()]);
-        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed) { Ordinal = o.Ordinal };
+        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed)
+        {
+            Ordinal = o.Ordinal,
+            ModelOptions = ModelRegistry.Resolve(info.Name, o.ModelOptions is { IsDefault: true } ? null : o.ModelOptions),
+        };
     }
 
     /// <summary>The optimiser over the trainable parameters (head in its own group when its multiplier is not 1).</summary>

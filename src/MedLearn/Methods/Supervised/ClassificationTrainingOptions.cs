@@ -18,6 +18,9 @@ public sealed record ClassificationTrainingOptions
     /// <summary>Architecture from the model registry (resnet18/34/50, densenet121, small-cnn).</summary>
     public string Model { get; init; } = "resnet50";
 
+    /// <summary>Architecture options (<c>model-options.width</c>, <c>.depth</c>, <c>.dropout</c>; small-cnn only); null values = the architecture's defaults.</summary>
+    public Models.ModelOptions ModelOptions { get; init; } = new();
+
     /// <summary>A torchvision/PyTorch state_dict (.pth, zip format) to start from (ImageNet weights), or null for random init.</summary>
     public string? Weights { get; init; }
 

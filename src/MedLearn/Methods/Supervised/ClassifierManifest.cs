@@ -21,6 +21,9 @@ public sealed record ClassifierManifest(string Architecture, IReadOnlyList<strin
     /// <summary>The classes are ordered stages (<c>ordinal</c> setting), in <see cref="Classes"/> order, lowest first; false in older files.</summary>
     public bool Ordinal { get; init; }
 
+    /// <summary>Architecture options the network was built with (small-cnn width, depth, dropout), or null for the defaults (older files).</summary>
+    public Models.ModelOptions? ModelOptions { get; init; }
+
     /// <summary>Whether the run or evaluation folder <paramref name="folder"/> (or, for an evaluation folder, its run) holds an ordinal model.</summary>
     public static bool IsOrdinal(string folder)
     {

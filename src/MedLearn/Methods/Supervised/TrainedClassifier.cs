@@ -48,7 +48,7 @@ public sealed class TrainedClassifier : IDisposable
         var manifest = ClassifierManifest.Read(Path.Combine(runDirectory, ClassifierManifest.FileName));
         var weights = Path.Combine(runDirectory, ClassifierManifest.WeightsFileName);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
-        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels);
+        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
         try
         {
             model.LoadStateDictFromFile(weights);
