@@ -1,11 +1,19 @@
 using System.CommandLine;
 using MedLearn.Cli.Commands;
+using MedLearn.Cli.Rendering;
 
 namespace MedLearn.Cli;
 
 internal static class Program
 {
     internal static int Main(string[] args)
+    {
+        Spectre.Console.AnsiConsole.Console = ConsoleSetup.ForProcess();
+        return Run(args);
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/> on the current <see cref="Spectre.Console.AnsiConsole.Console"/> (tests set their own).</summary>
+    internal static int Run(string[] args)
     {
         var root = new RootCommand("MedLearn: label-efficient medical image deep learning on libtorch.")
         {

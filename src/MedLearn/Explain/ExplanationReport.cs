@@ -22,8 +22,14 @@ public static class ExplanationReport
     /// wrong (<see cref="PredictionSampling"/>; the predicted class is explained) and writes them to <see cref="FolderName"/>.
     /// Unreadable images are left out. Returns the explanations written.
     /// </summary>
+    /// <param name="run">The run folder.</param>
+    /// <param name="samples">Images to explain at most.</param>
+    /// <param name="settings">Method and its settings.</param>
+    /// <param name="precision">Inference precision.</param>
+    /// <param name="cancellation">Stops between images.</param>
+    /// <param name="progress">Images done so far (0 first), out of the number chosen.</param>
     public static IReadOnlyList<ImageExplanation> Create(RunDirectory run, int samples, ExplanationSettings settings, Precision precision = Precision.Auto,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Func<int, IProgress<int>?>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(settings);
@@ -33,8 +39,13 @@ public static class ExplanationReport
         if (chosen.Count == 0) return [];
         using var explainer = RunExplainer.Load(run.Path, precision);
         var results = new List<ImageExplanation>();
+        var report = progress?.Invoke(chosen.Count);
+        report?.Report(0);
+        var done = 0;
         foreach (var row in chosen)
         {
+            if (done > 0) report?.Report(done);
+            done++;
             cancellation.ThrowIfCancellationRequested();
             try
             {
@@ -45,6 +56,7 @@ public static class ExplanationReport
                 // an image that cannot be read any more is simply not shown
             }
         }
+        report?.Report(done);
         return ExplanationSummary.Write(Path.Combine(run.Path, FolderName), results);
     }
 

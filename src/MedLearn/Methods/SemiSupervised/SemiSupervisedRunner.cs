@@ -125,7 +125,7 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
             exported.LoadStateDict(result.BestCheckpoint is { } best ? Checkpoint.Load(best).Model : student.StateDict());
         var outcome = HeldOutEvaluation.Run(run, exported, p.Manifest, p.Split, classes, result,
             new HeldOutEvaluation.Settings(options.EvalBatchSize, options.Workers, options.OnError, options.Precision, options.BootstrapSamples, options.Seed,
-                options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation);
+                options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation, callbacks);
         SemiSupervisedReport.Rebuild(run, options.ReportSamples);
         return new SemiSupervisedRun(outcome, p.Summary);
     }

@@ -2,6 +2,7 @@ using MedLearn.Data.Datasets;
 using MedLearn.Metrics;
 using MedLearn.Reports;
 using MedLearn.Runs;
+using MedLearn.Training;
 
 namespace MedLearn.Methods.Supervised;
 
@@ -9,16 +10,20 @@ namespace MedLearn.Methods.Supervised;
 internal static class ClassificationEvaluator
 {
     public static ClassificationEvaluationRun Evaluate(string runDirectory, string data, ClassificationEvaluateOptions options,
-        IProgress<int>? progress, CancellationToken cancellation)
+        IProgress<int>? progress, CancellationToken cancellation, IProgress<PhaseProgress>? phases = null)
     {
         var run = RunDirectory.Open(runDirectory);
         using var classifier = TrainedClassifier.Load(run.Path, options.Precision);
         var dataset = MapToRunClasses(LoadLabeled(data), classifier.Manifest.Classes, data, run.Path);
-        var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError, progress, cancellation);
+        IProgress<int>? Phase(string name, int total, string unit, IProgress<int>? also = null) =>
+            phases is null && also is null ? null : new CountProgress(n => { also?.Report(n); phases?.Report(new PhaseProgress(name, n, total, unit)); });
+        var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError,
+            Phase(ProgressPhases.Evaluation, dataset.Count, "images", progress), cancellation);
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, classifier.Manifest.Classes,
             new ClassificationEvaluationOptions { BootstrapSamples = options.BootstrapSamples, BootstrapSeed = (int)(classifier.Manifest.Seed % int.MaxValue) });
         // Latency on images that were read (the same measurement as at the end of training).
-        var times = classifier.MeasureLatency(outputs.Paths, options.LatencyImages, options.LatencyWarmup);
+        var times = classifier.MeasureLatency(outputs.Paths, options.LatencyImages, options.LatencyWarmup,
+            Phase(ProgressPhases.Latency, options.LatencyImages + options.LatencyWarmup, "passes"));
         var latency = options.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, options.LatencyWarmup) : null;
         var folder = RunDirectory.Create(Path.Combine(run.Path, RunKinds.EvaluationsFolderName), options.Label, kind: RunKinds.Evaluation);
         var training = File.Exists(run.MetricsPath)
@@ -59,6 +64,11 @@ internal static class ClassificationEvaluator
         }
         new ClassificationReportPage(content).Write(folder.ReportPath);
         return folder.ReportPath;
+    }
+
+    private sealed class CountProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     private static ImageDataset LoadLabeled(string data)

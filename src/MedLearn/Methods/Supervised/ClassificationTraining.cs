@@ -46,9 +46,15 @@ public static class ClassificationTraining
     /// CSV whose class names must be the run's), writing metrics.json, predictions.csv and report.html into a new
     /// <c>evaluations/&lt;time&gt;-&lt;label&gt;</c> folder of the run.
     /// </summary>
+    /// <param name="runDirectory">The run folder (model.json, model.pt).</param>
+    /// <param name="data">Folder or CSV manifest with the run's class names.</param>
+    /// <param name="options">Batch size, loader threads, error policy, precision, latency timing.</param>
+    /// <param name="progress">Images evaluated so far.</param>
+    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="phases">Progress with totals: the evaluation (images) and the latency timing (passes).</param>
     public static ClassificationEvaluationRun Evaluate(string runDirectory, string data, ClassificationEvaluateOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellation = default) =>
-        ClassificationEvaluator.Evaluate(runDirectory, data, options ?? new ClassificationEvaluateOptions(), progress, cancellation);
+        IProgress<int>? progress = null, CancellationToken cancellation = default, IProgress<PhaseProgress>? phases = null) =>
+        ClassificationEvaluator.Evaluate(runDirectory, data, options ?? new ClassificationEvaluateOptions(), progress, cancellation, phases);
 
     /// <summary>
     /// Rewrites report.html of a finished classification run from the files in its folder. For any kind of run
