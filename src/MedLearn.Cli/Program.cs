@@ -27,10 +27,21 @@ internal static class Program
             ReportCommand.Create(),
             ExplainCommand.Create(),
         };
+        // --version prints MedLearnInfo.Version (the one version source), not the entry assembly's version.
+        foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
         var parsed = root.Parse(args);
         var code = parsed.Invoke();
         // One convention for every command (README "Exit codes"): a usage error (unknown flag, missing or malformed
         // value) is 2, like a data error, not System.CommandLine's default 1.
         return parsed.Errors.Count > 0 ? ExitCodes.UsageOrData : code;
+    }
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(MedLearnInfo.Version);
+            return ExitCodes.Success;
+        }
     }
 }
