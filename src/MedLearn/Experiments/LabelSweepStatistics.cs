@@ -146,7 +146,7 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
     {
         var lines = new List<string>();
         var second = headline[1];
-        var secondName = Describe(second);
+        var secondName = second == "kappa_quadratic" ? "quadratic kappa" : Describe(second);
         foreach (var group in comparisons.Where(c => (c.Metric == "accuracy" || c.Metric == second) && c.Seeds.Count > 0 && !c.FellBack).GroupBy(c => c.Method))
         {
             var accuracy = group.Where(c => c.Metric == "accuracy").ToList();

@@ -125,10 +125,10 @@ public sealed partial class HistoryFile
         ArgumentNullException.ThrowIfNull(row);
         if (_rows.Count > 0 && row.Epoch <= _rows[^1].Epoch)
             throw new ArgumentException($"epoch {row.Epoch} does not follow the last epoch {_rows[^1].Epoch} of {Path}", nameof(row));
-        var unknown = row.Train.Keys.Where(k => !TrainMetrics.Contains(k)).Select(k => "train_" + k)
-            .Concat(row.Val.Keys.Where(k => !ValMetrics.Contains(k)).Select(k => "val_" + k)).Distinct().ToList();
+        var unknown = row.Train.Keys.Where(k => !TrainMetrics.Contains(k)).Select(k => $"'{k}' (train)")
+            .Concat(row.Val.Keys.Where(k => !ValMetrics.Contains(k)).Select(k => $"'{k}' (val)")).Distinct().ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"{Path}: unknown metric {string.Join(", ", unknown.Select(u => $"'{u}'"))} (the history has {string.Join(", ", Columns.Skip(3).SkipLast(2))})", nameof(row));
+            throw new ArgumentException($"{Path}: unknown metric {string.Join(", ", unknown)} (the history has {string.Join(", ", Columns.Skip(3).SkipLast(2))})", nameof(row));
         _rows.Add(row with
         {
             Train = TrainMetrics.ToDictionary(m => m, m => row.Train.TryGetValue(m, out var v) ? v : double.NaN),

@@ -159,7 +159,7 @@ public sealed record ClassificationTrainingOptions
     /// <summary>Sample predictions (with thumbnails) shown in the report.</summary>
     public int ReportSamples { get; init; } = 12;
 
-    /// <summary>Evaluated images explained with heat maps in the report's "Explanations" section (misclassified first; 0 = none).</summary>
+    /// <summary>Evaluated images explained with heat maps in the report's "Explanations" section (stratified by class and by correct / wrong; 0 = none).</summary>
     public int ExplainSamples { get; init; } = 4;
 
     /// <summary>Method of the report's explanations: gradcam, gradcam++ or occlusion (see docs/explain.md).</summary>
