@@ -222,3 +222,40 @@ public sealed class UxJourneyTests : IDisposable
         return dir ?? throw new InvalidOperationException("MedLearn.sln not found above the test binaries");
     }
 }
+
+/// <summary>Warnings of a semi-supervised setup that need no training.</summary>
+public sealed class SemiSetupWarningTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("medlearn-ux-semi-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void OrdinalWithoutClassOrderAndShortRampUpAreWarnedBeforeTraining()
+    {
+        var data = Path.Combine(_root.FullName, "data");
+        CliHarness.WriteTwoClassImages(data, perClass: 10, size: 8, seed: 3);
+        var warnings = new List<string>();
+        var options = new SemiSupervisedTrainingOptions
+        {
+            Data = data, Model = "small-cnn", ImageSize = 8, Epochs = 5, LabeledFraction = 0.5, LabeledBatchSize = 2, UnlabeledBatchSize = 2,
+            Workers = 0, Ordinal = true,
+        };
+        var dataset = ClassificationSetup.LoadDataset(data);
+        var prepared = new SemiSupervisedRunner(options, null, null, new Collect(warnings)).Prepare(dataset, null);
+        Assert.Contains(warnings, w => w.StartsWith("ordinal: true without class-order: the stages are taken in the data's order (a < b)", StringComparison.Ordinal));
+        // 5 epochs of the default 30-epoch ramp-up end at λ = exp(−5 (26/30)²) = 0.0234 (the example).
+        Assert.Equal(Math.Exp(-5 * Math.Pow(26.0 / 30, 2)), prepared.Summary.ConsistencyWeightReached!.Value, 12);
+        Assert.Contains(warnings, w => w.Contains("only reaches λ = 0.023 of consistency-weight 1", StringComparison.Ordinal));
+
+        warnings.Clear();
+        var fine = new SemiSupervisedRunner(options with { ClassOrder = ["a", "b"], RampupEpochs = 4 }, null, null, new Collect(warnings)).Prepare(dataset, null);
+        Assert.Empty(warnings);
+        Assert.Equal(1.0, fine.Summary.ConsistencyWeightReached);
+    }
+
+    private sealed class Collect(List<string> into) : IProgress<string>
+    {
+        public void Report(string value) => into.Add(value);
+    }
+}

@@ -37,6 +37,9 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var classWeights = options.ClassWeights == "balanced" ? ClassBalance.Weights(train) : null;
         var settings = SemiSupervisedSetup.Settings(options, classWeights, method);
         settings.Validate(dataset.Classes.Count);
+        if (options.Ordinal && options.ClassOrder is null)
+            notes.Add($"ordinal: true without class-order: the stages are taken in the data's order ({string.Join(" < ", dataset.Classes)}); " +
+                "set class-order (lowest stage first) if that is not their order");
         var reached = settings.ConsistencyWeightAt(options.Epochs - 1);
         if (method != SemiSupervisedMethod.Supervised && options.ConsistencyWeight > 0 && (options.RampupEpochs > options.Epochs || options.ConsistencyStartEpoch >= options.Epochs))
             notes.Add(RampUpWarning(options, reached));
