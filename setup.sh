@@ -25,4 +25,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
+command -v dotnet >/dev/null || {
+    echo "setup: the .NET 10 SDK is required (dotnet not on PATH). Install it, e.g.:" >&2
+    echo "  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0 && export PATH=\"\$HOME/.dotnet:\$PATH\"" >&2
+    echo "  (or apt-get install dotnet-sdk-10.0 from Microsoft's package feed; see README.md, Quick start)" >&2
+    exit 1
+}

@@ -1,11 +1,19 @@
 using System.CommandLine;
 using MedLearn.Cli.Commands;
+using MedLearn.Cli.Rendering;
 
 namespace MedLearn.Cli;
 
 internal static class Program
 {
     internal static int Main(string[] args)
+    {
+        Spectre.Console.AnsiConsole.Console = ConsoleSetup.ForProcess();
+        return Run(args);
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/> on the current <see cref="Spectre.Console.AnsiConsole.Console"/> (tests set their own).</summary>
+    internal static int Run(string[] args)
     {
         var root = new RootCommand("MedLearn: label-efficient medical image deep learning on libtorch.")
         {
@@ -19,6 +27,21 @@ internal static class Program
             ReportCommand.Create(),
             ExplainCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        // --version prints MedLearnInfo.Version (the one version source), not the entry assembly's version.
+        foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
+        var parsed = root.Parse(args);
+        var code = parsed.Invoke();
+        // One convention for every command (README "Exit codes"): a usage error (unknown flag, missing or malformed
+        // value) is 2, like a data error, not System.CommandLine's default 1.
+        return parsed.Errors.Count > 0 ? ExitCodes.UsageOrData : code;
+    }
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(MedLearnInfo.Version);
+            return ExitCodes.Success;
+        }
     }
 }

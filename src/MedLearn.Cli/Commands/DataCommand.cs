@@ -112,6 +112,8 @@ internal static class DataCommand
         }
         progress.Finish();
         Console.WriteLine($"wrote {count} {kind} samples to {Path.GetFullPath(outDir)} in {clock.Elapsed.TotalSeconds:F1} s");
+        if (kind == "rop")
+            Console.WriteLine($"ordinal staging settings (ordinal, class order normal < stage1 < stage2 < stage3): --config {Path.Combine(Path.GetFullPath(outDir), SyntheticDatasetWriter.RopTaskFileName)}");
         return 0;
     }
 
@@ -143,8 +145,9 @@ internal static class DataCommand
     {
         var path = new Argument<string>("path") { Description = "Dataset folder or manifest CSV (as for inspect)." };
         var output = new Option<string>("--out") { Description = "Split file to write (CSV: path,split,label).", Required = true };
-        var val = new Option<double>("--val") { Description = "Validation fraction per class.", DefaultValueFactory = _ => 0.2 };
-        var test = new Option<double>("--test") { Description = "Test fraction per class.", DefaultValueFactory = _ => 0.0 };
+        // The defaults of training (split: [0.7, 0.15, 0.15]): a split written here is the one training makes itself.
+        var val = new Option<double>("--val") { Description = "Validation fraction per class (default 0.15, as in training).", DefaultValueFactory = _ => DatasetSplitter.DefaultFractions[1] };
+        var test = new Option<double>("--test") { Description = "Test fraction per class (default 0.15, as in training).", DefaultValueFactory = _ => DatasetSplitter.DefaultFractions[2] };
         var seed = new Option<ulong>("--seed") { Description = "Split seed.", DefaultValueFactory = _ => 0 };
         var command = new Command("split", "Write a stratified, seeded train/val/test split file.") { path, output, val, test, seed };
         command.SetAction(parse => RunSplit(parse.GetValue(path)!, parse.GetValue(output)!, parse.GetValue(val), parse.GetValue(test), parse.GetValue(seed)));
@@ -164,7 +167,7 @@ internal static class DataCommand
         catch (DatasetException e)
         {
             Console.Error.WriteLine($"data split: {e.Message}");
-            return 1;
+            return ExitCodes.UsageOrData;
         }
         catch (ArgumentException e)
         {

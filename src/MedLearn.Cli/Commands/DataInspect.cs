@@ -52,7 +52,7 @@ internal static class DataInspect
         catch (DatasetException e)
         {
             Console.Error.WriteLine($"data inspect: {e.Message}");
-            return 1;
+            return ExitCodes.UsageOrData;
         }
         var items = maxFiles > 0 ? dataset.Items.Take(maxFiles).ToList() : [.. dataset.Items];
         var sizes = new SortedDictionary<string, int>(StringComparer.Ordinal);

@@ -32,6 +32,9 @@ internal static class DemoCommand
         ResizeSize = 128,
         CropScale = [0.5, 1.0],
         Precision = precision,
+        // ROP stages are ordered: weighted kappas and the ordinal wording, in stage order (not alphabetical by accident).
+        Ordinal = true,
+        ClassOrder = RopPhantomGenerator.ClassNames,
     };
 
     public static Command Create()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using MedLearn.Cli.Rendering;
 using MedLearn.Methods.Supervised;
 using MedLearn.Torch.Amp;
+using MedLearn.Training;
 using Spectre.Console;
 
 namespace MedLearn.Cli.Commands;
@@ -34,8 +35,29 @@ internal static class EvaluateCommand
                     OnError = parse.GetValue(onError) == "skip" ? Data.Loading.ErrorPolicy.Skip : Data.Loading.ErrorPolicy.Fail,
                     Precision = PrecisionPlan.ParsePrecision(parse.GetValue(precision)!),
                 };
-                var result = ClassificationTraining.Evaluate(parse.GetValue(run)!, parse.GetValue(data)!, options);
-                console.Write(MetricsTable.Create(result.Metrics, null, parse.GetValue(data)!));
+                // Evaluation and latency progress on stderr (an updating line on a terminal, a line per 10% in a log).
+                var evaluation = new StderrCountProgress<PhaseProgress>("evaluating", 10, " images", p => (p.Done, p.Total));
+                var latency = new StderrCountProgress<PhaseProgress>("timing latency", 4, " passes", p => (p.Done, p.Total));
+                var phases = new SynchronousProgress<PhaseProgress>(p =>
+                {
+                    if (p.Phase == ProgressPhases.Evaluation) evaluation.Report(p);
+                    else
+                    {
+                        evaluation.Finish();
+                        latency.Report(p);
+                    }
+                });
+                ClassificationEvaluationRun result;
+                try
+                {
+                    result = ClassificationTraining.Evaluate(parse.GetValue(run)!, parse.GetValue(data)!, options, phases: phases);
+                }
+                finally
+                {
+                    evaluation.Finish();
+                    latency.Finish();
+                }
+                console.Write(MetricsTable.Create(result.Metrics, result.Latency, parse.GetValue(data)!, ClassifierManifest.IsOrdinal(result.Folder)));
                 console.MarkupLineInterpolated($"written to [bold]{result.Folder}[/]");
                 return 0;
             }

@@ -135,7 +135,7 @@ internal static class ExperimentCommand
     private static void Summarise(IAnsiConsole console, LabelSweepResult result)
     {
         var s = result.Summary;
-        foreach (var metric in LabelSweepSummary.MetricNames.Take(2))
+        foreach (var metric in s.HeadlineMetrics)
         {
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]test {LabelSweepSummary.Describe(metric)}[/] (mean ± sd over seeds)");
             table.AddColumn("labeled");

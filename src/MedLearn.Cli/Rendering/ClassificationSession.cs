@@ -73,7 +73,7 @@ internal static class ClassificationSession
                 return 1;
         }
         if (run.Evaluation is { } metrics)
-            console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split"));
+            console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split", ClassifierManifest.IsOrdinal(run.Directory.Path)));
         console.MarkupLineInterpolated($"report: [bold]{run.Directory.ReportPath}[/]");
         return 0;
     }

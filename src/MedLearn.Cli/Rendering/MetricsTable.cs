@@ -4,10 +4,14 @@ using Spectre.Console;
 
 namespace MedLearn.Cli.Rendering;
 
-/// <summary>The end-of-run summary: headline metrics with 95% intervals, then per-class rows and latency.</summary>
+/// <summary>The end-of-run summary: headline metrics with 95% intervals (weighted kappas for ordinal tasks only), then per-class rows and latency.</summary>
 internal static class MetricsTable
 {
-    public static Table Create(ClassificationMetrics m, LatencyStatistics? latency, string title)
+    /// <param name="m">The metrics.</param>
+    /// <param name="latency">Per-image latency, or null.</param>
+    /// <param name="title">Table title.</param>
+    /// <param name="ordinal">The classes are ordered stages: show the weighted kappas (only then meaningful).</param>
+    public static Table Create(ClassificationMetrics m, LatencyStatistics? latency, string title, bool ordinal = false)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(title)}[/] ({m.SampleCount} images)");
         table.AddColumn("metric");
@@ -20,8 +24,11 @@ internal static class MetricsTable
         Row("balanced accuracy", m.BalancedAccuracy, b?.BalancedAccuracy);
         Row("macro F1", m.MacroF1, b?.MacroF1);
         Row("macro ROC AUC", m.MacroAuc, b?.MacroAuc);
-        Row("kappa (quadratic)", m.KappaQuadratic, b?.KappaQuadratic);
-        Row("kappa (linear)", m.KappaLinear);
+        if (ordinal)
+        {
+            Row("kappa (quadratic)", m.KappaQuadratic, b?.KappaQuadratic);
+            Row("kappa (linear)", m.KappaLinear);
+        }
         Row("log loss", m.LogLoss);
         Row("expected calibration error", m.Ece);
         if (m.WeightedError is double we) Row("weighted error (penalty matrix)", we);

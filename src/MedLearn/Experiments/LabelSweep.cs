@@ -101,6 +101,22 @@ public static class LabelSweep
     private static SemiSupervisedTrainingOptions Normalise(SemiSupervisedTrainingOptions o) =>
         o with { Out = CellsFolderName, Name = null, Seed = 0, LabeledFraction = 1, Method = SemiSupervisedMethod.Supervised };
 
+    /// <summary>True when <paramref name="folder"/> is a label-sweep folder (sweep.json and base.yaml, no run.json).</summary>
+    public static bool IsSweepFolder(string folder) =>
+        Directory.Exists(folder) && !File.Exists(Path.Combine(folder, RunDirectory.MarkerFileName))
+        && File.Exists(Path.Combine(folder, LabelSweepSummary.FileName)) && File.Exists(Path.Combine(folder, BaseConfigFileName));
+
+    /// <summary>Rewrites report.html of a sweep folder from its sweep.json and base.yaml; returns its path.</summary>
+    /// <exception cref="RunFileException">sweep.json is malformed.</exception>
+    public static string Report(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        var summary = MetricsFile.Read<LabelSweepSummary>(Path.Combine(full, LabelSweepSummary.FileName));
+        var report = Path.Combine(full, "report.html");
+        new LabelSweepReport(summary, File.ReadAllText(Path.Combine(full, BaseConfigFileName))).Write(report);
+        return report;
+    }
+
     private static LabelSweepCellResult? RunCell(LabelSweepCell cell, int index, int count, SemiSupervisedTrainingOptions baseOptions, string cellDir,
         Func<LabelSweepCell, IEnumerable<ITrainingCallback>>? callbacks, IProgress<LabelSweepEvent>? progress, CancellationToken cancellation)
     {
@@ -156,10 +172,18 @@ public static class LabelSweep
         }
         var result = new LabelSweepCellResult(cell.Fraction, SemiSupervisedTraining.MethodName(cell.Method), cell.Seed,
             training.Status == TrainingStatus.Diverged ? "diverged" : "completed", run.Semi.Method, run.Classification.Directory.Path,
-            run.Semi.Labeled, run.Semi.Unlabeled, metrics, clock.Elapsed.TotalSeconds, training.Message);
+            run.Semi.Labeled, run.Semi.Unlabeled, metrics, clock.Elapsed.TotalSeconds, training.Message)
+        {
+            ConsistencyWeight = run.Semi.ConsistencyWeight,
+            ConsistencyWeightReached = run.Semi.Method == "supervised" ? null : run.Semi.ConsistencyWeightReached,
+        };
         MetricsFile.Write(Path.Combine(cellDir, CellFileName), result);
         progress?.Report(new(LabelSweepEventKind.CellFinished, cell, index, count,
-            string.Create(CultureInfo.InvariantCulture, $"{cell.Name}: {result.Status}, accuracy {result.Get("accuracy"):0.000}, quadratic kappa {result.Get("kappa_quadratic"):0.000} ({result.Seconds:0} s)"), result));
+            string.Create(CultureInfo.InvariantCulture, $"{cell.Name}: {result.Status}, accuracy {result.Get("accuracy"):0.000}, ") +
+                (baseOptions.Ordinal ? string.Create(CultureInfo.InvariantCulture, $"quadratic kappa {result.Get("kappa_quadratic"):0.000}")
+                    : string.Create(CultureInfo.InvariantCulture, $"macro F1 {result.Get("macro_f1"):0.000}")) +
+                (result.ConsistencyWeightReached is double reached ? string.Create(CultureInfo.InvariantCulture, $", consistency weight reached {reached:0.###}") : "") +
+                string.Create(CultureInfo.InvariantCulture, $" ({result.Seconds:0} s)"), result));
         return result;
     }
 
@@ -171,7 +195,8 @@ public static class LabelSweep
 
     private static LabelSweepSummary Write(string folder, LabelSweepOptions options, string data, IReadOnlyList<LabelSweepCellResult> results, IProgress<LabelSweepEvent>? progress)
     {
-        var summary = LabelSweepSummary.Build(data, options.Fractions, [.. options.Methods.Select(SemiSupervisedTraining.MethodName)], options.SeedList, results);
+        var summary = LabelSweepSummary.Build(data, options.Fractions, [.. options.Methods.Select(SemiSupervisedTraining.MethodName)], options.SeedList, results,
+            options.Base.Ordinal);
         MetricsFile.Write(Path.Combine(folder, LabelSweepSummary.FileName), summary);
         AtomicText.Write(Path.Combine(folder, "sweep.csv"), Csv(results));
         var report = Path.Combine(folder, "report.html");

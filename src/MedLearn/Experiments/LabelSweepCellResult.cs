@@ -16,6 +16,12 @@ namespace MedLearn.Experiments;
 public sealed record LabelSweepCellResult(double Fraction, string Method, ulong Seed, string Status, string? RanMethod, string RunPath,
     long Labeled, long Unlabeled, IReadOnlyDictionary<string, double> Metrics, double Seconds, string Message)
 {
+    /// <summary>The consistency weight λ of the cell's last epoch (semi.json), or null (supervised, or recorded before it was kept).</summary>
+    public double? ConsistencyWeightReached { get; init; }
+
+    /// <summary>The full consistency weight w configured for the cell (0 for supervised).</summary>
+    public double ConsistencyWeight { get; init; }
+
     /// <summary>The value of <paramref name="metric"/>, NaN when absent.</summary>
     public double Get(string metric) => Metrics.TryGetValue(metric, out var v) ? v : double.NaN;
 }

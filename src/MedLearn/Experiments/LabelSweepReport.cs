@@ -9,7 +9,7 @@ namespace MedLearn.Experiments;
 /// <summary>
 /// The comparison report of a label sweep as one self-contained HTML page (inline CSS from <see cref="ReportStyle"/>,
 /// inline SVG charts, no scripts or external files): the conclusions in plain words (including where the unlabeled data
-/// did not help), per headline metric (accuracy, quadratic kappa) a chart of mean ± standard deviation over seeds against
+/// did not help), per headline metric (accuracy and macro F1; accuracy and quadratic kappa for ordinal tasks) a chart of mean ± standard deviation over seeds against
 /// the labeled fraction per method and a table, the other metrics, the paired comparisons against supervised-only per
 /// fraction (per-seed differences, wins/ties/losses, paired t-test, exact Wilcoxon signed-rank and sign tests, with the
 /// power caveat), every cell with its run folder, and the shared settings. Deterministic for the same summary.
@@ -47,7 +47,7 @@ public sealed class LabelSweepReport(LabelSweepSummary summary, string? sharedSe
         {
             ("conclusions", "Conclusions", Conclusions),
         };
-        foreach (var metric in LabelSweepSummary.MetricNames.Take(2))
+        foreach (var metric in Summary.HeadlineMetrics)
             sections.Add((metric, Capitalise(LabelSweepSummary.Describe(metric)) + " vs labeled fraction", b => MetricSection(b, metric)));
         sections.Add(("other-metrics", "Other metrics", OtherMetrics));
         sections.Add(("paired", "Paired comparisons with supervised-only", Paired));
@@ -133,7 +133,7 @@ public sealed class LabelSweepReport(LabelSweepSummary summary, string? sharedSe
 
     private void OtherMetrics(StringBuilder h)
     {
-        foreach (var metric in LabelSweepSummary.MetricNames.Skip(2))
+        foreach (var metric in Summary.ShownMetrics.Skip(2))
         {
             h.Append("<h3>").Append(E(Capitalise(LabelSweepSummary.Describe(metric)))).Append("</h3>\n");
             MeanTable(h, metric);
@@ -153,10 +153,10 @@ public sealed class LabelSweepReport(LabelSweepSummary summary, string? sharedSe
             .Append("distribution over the sign flips of the ranks, ties averaged) and the exact sign test. With ").Append(n).Append(" seed").Append(n == 1 ? "" : "s")
             .Append(" the power is low: the exact tests cannot go below p = ").Append(Markup.Fixed(Math.Min(1, 2 / Math.Pow(2, n)), 3))
             .Append(" however large the effect, so a non-significant p here is not evidence of no effect, and the verdicts are descriptive (mean difference and wins).</p>\n");
-        foreach (var metric in LabelSweepSummary.MetricNames)
+        foreach (var metric in Summary.ShownMetrics)
         {
             var rows = Summary.Comparisons.Where(c => c.Metric == metric).ToList();
-            var open = metric is "accuracy" or "kappa_quadratic";
+            var open = Summary.HeadlineMetrics.Contains(metric);
             h.Append(open ? "<h3>" : "<details><summary>").Append(E(Capitalise(LabelSweepSummary.Describe(metric)))).Append(open ? "</h3>\n" : "</summary>\n");
             h.Append("<table><thead><tr><th>labeled</th><th>method</th><th>d per seed</th><th>mean d</th><th>W/T/L</th><th>t</th><th>p (t)</th><th>p (Wilcoxon)</th><th>p (sign)</th></tr></thead><tbody>\n");
             foreach (var c in rows)
@@ -177,13 +177,15 @@ public sealed class LabelSweepReport(LabelSweepSummary summary, string? sharedSe
 
     private void Cells(StringBuilder h)
     {
-        h.Append("<table><thead><tr><th>cell</th><th>status</th><th>ran as</th><th>labeled</th><th>unlabeled</th><th>accuracy</th><th>quadratic kappa</th><th>seconds</th></tr></thead><tbody>\n");
+        h.Append("<table><thead><tr><th>cell</th><th>status</th><th>ran as</th><th>labeled</th><th>unlabeled</th><th>accuracy</th><th>").Append(E(LabelSweepSummary.Describe(Summary.HeadlineMetrics[1]))).Append("</th><th>λ reached</th><th>seconds</th></tr></thead><tbody>\n");
         foreach (var c in Summary.Cells.OrderBy(c => c.Fraction).ThenBy(c => c.Seed).ThenBy(c => c.Method, StringComparer.Ordinal))
         {
             h.Append("<tr><td>").Append(E(string.Create(CultureInfo.InvariantCulture, $"{Pct(c.Fraction)} · {c.Method} · seed {c.Seed}"))).Append("<br><code class=\"num-muted\">")
                 .Append(E(c.RunPath)).Append("</code></td><td>").Append(E(c.Status)).Append(c.Status is "completed" ? "" : "<br><span class=\"num-muted\">" + E(c.Message) + "</span>")
                 .Append("</td><td>").Append(E(c.RanMethod ?? "")).Append("</td><td>").Append(c.Labeled).Append("</td><td>").Append(c.Unlabeled).Append("</td><td>")
-                .Append(Markup.Fixed(c.Get("accuracy"), 3)).Append("</td><td>").Append(Markup.Fixed(c.Get("kappa_quadratic"), 3)).Append("</td><td>")
+                .Append(Markup.Fixed(c.Get("accuracy"), 3)).Append("</td><td>").Append(Markup.Fixed(c.Get(Summary.HeadlineMetrics[1]), 3)).Append("</td><td>")
+                .Append(c.ConsistencyWeightReached is double r ? Markup.Fixed(r, 3) + (c.ConsistencyWeight > 0 && r < c.ConsistencyWeight * (1 - 1e-9)
+                    ? $" <span class=\"num-muted\">({Markup.Percent(r / c.ConsistencyWeight, 0)} of w)</span>" : "") : "—").Append("</td><td>")
                 .Append(Markup.Fixed(c.Seconds, 0)).Append("</td></tr>\n");
         }
         h.Append("</tbody></table>\n");

@@ -50,8 +50,19 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
     /// <summary>File name in the sweep folder.</summary>
     public const string FileName = "sweep.json";
 
-    /// <summary>The metrics aggregated, in report order (the first two are the headline: accuracy and quadratic kappa).</summary>
+    /// <summary>The metrics aggregated (every one is in sweep.json and sweep.csv).</summary>
     public static IReadOnlyList<string> MetricNames { get; } = ["accuracy", "kappa_quadratic", "kappa_linear", "macro_f1", "macro_auc", "balanced_accuracy"];
+
+    /// <summary>The classes are ordered stages (the sweep's <c>ordinal</c> setting): weighted kappas are shown and lead.</summary>
+    public bool Ordinal { get; init; }
+
+    /// <summary>The two headline metrics: accuracy and quadratic kappa for ordinal tasks, accuracy and macro F1 otherwise.</summary>
+    public IReadOnlyList<string> HeadlineMetrics => HeadlineOf(Ordinal);
+
+    /// <summary>The metrics shown, in report order: the headline first; weighted kappas only for ordinal tasks.</summary>
+    public IReadOnlyList<string> ShownMetrics => [.. HeadlineMetrics, .. MetricNames.Where(m => !HeadlineMetrics.Contains(m) && (Ordinal || !m.StartsWith("kappa", StringComparison.Ordinal)))];
+
+    private static IReadOnlyList<string> HeadlineOf(bool ordinal) => ordinal ? ["accuracy", "kappa_quadratic"] : ["accuracy", "macro_f1"];
 
     /// <summary>Readable metric names.</summary>
     public static string Describe(string metric) => metric switch
@@ -71,7 +82,7 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
 
     /// <summary>Computes aggregates, paired comparisons against the first "supervised" method, and the conclusions.</summary>
     public static LabelSweepSummary Build(string data, IReadOnlyList<double> fractions, IReadOnlyList<string> methods, IReadOnlyList<ulong> seeds,
-        IReadOnlyList<LabelSweepCellResult> cells)
+        IReadOnlyList<LabelSweepCellResult> cells, bool ordinal = false)
     {
         ArgumentNullException.ThrowIfNull(cells);
         var completed = cells.Where(c => c.Status == "completed").ToList();
@@ -112,7 +123,10 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
                         comparisons.Add(c with { Verdict = Verdict(c) });
                     }
                 }
-        return new LabelSweepSummary(data, fractions, methods, seeds, cells, aggregates, comparisons, Conclude(comparisons, seeds.Count));
+        return new LabelSweepSummary(data, fractions, methods, seeds, cells, aggregates, comparisons, Conclude(comparisons, seeds.Count, cells, HeadlineOf(ordinal)))
+        {
+            Ordinal = ordinal,
+        };
     }
 
     private static string Verdict(LabelSweepComparison c)
@@ -128,21 +142,32 @@ public sealed record LabelSweepSummary(string Data, IReadOnlyList<double> Fracti
         return $"At {pct}% labels the unlabeled data did not help {what}: {c.Method} − {c.Baseline} = {diff} on average ({record}).";
     }
 
-    private static List<string> Conclude(List<LabelSweepComparison> comparisons, int seeds)
+    private static List<string> Conclude(List<LabelSweepComparison> comparisons, int seeds, IReadOnlyList<LabelSweepCellResult> cells, IReadOnlyList<string> headline)
     {
         var lines = new List<string>();
-        foreach (var group in comparisons.Where(c => c.Metric is "accuracy" or "kappa_quadratic" && c.Seeds.Count > 0 && !c.FellBack).GroupBy(c => c.Method))
+        var second = headline[1];
+        var secondName = second == "kappa_quadratic" ? "quadratic kappa" : Describe(second);
+        foreach (var group in comparisons.Where(c => (c.Metric == "accuracy" || c.Metric == second) && c.Seeds.Count > 0 && !c.FellBack).GroupBy(c => c.Method))
         {
             var accuracy = group.Where(c => c.Metric == "accuracy").ToList();
-            var kappa = group.Where(c => c.Metric == "kappa_quadratic").ToList();
+            var kappa = group.Where(c => c.Metric == second).ToList();
             string Fractions(IEnumerable<LabelSweepComparison> cs) =>
                 string.Join(", ", cs.Select(c => Math.Round(c.Fraction * 100, 2).ToString(System.Globalization.CultureInfo.InvariantCulture) + "%"));
             var both = accuracy.Where(a => a.Helped && kappa.Any(k => k.Fraction == a.Fraction && k.Helped)).ToList();
             var neither = accuracy.Where(a => !a.Helped && kappa.Any(k => k.Fraction == a.Fraction && !k.Helped)).ToList();
-            if (both.Count > 0) lines.Add($"{group.Key} beat supervised-only on both accuracy and quadratic kappa (mean over seeds) at {Fractions(both)} labels.");
-            if (neither.Count > 0) lines.Add($"The unlabeled data did not help {group.Key} at {Fractions(neither)} labels: it was not better than supervised-only on accuracy or on quadratic kappa.");
+            if (both.Count > 0) lines.Add($"{group.Key} beat supervised-only on both accuracy and {secondName} (mean over seeds) at {Fractions(both)} labels.");
+            if (neither.Count > 0) lines.Add($"The unlabeled data did not help {group.Key} at {Fractions(neither)} labels: it was not better than supervised-only on accuracy or on {secondName}.");
             var mixed = accuracy.Where(a => !both.Contains(a) && !neither.Contains(a)).ToList();
-            if (mixed.Count > 0) lines.Add($"At {Fractions(mixed)} labels {group.Key} improved one of accuracy and quadratic kappa but not the other.");
+            if (mixed.Count > 0) lines.Add($"At {Fractions(mixed)} labels {group.Key} improved one of accuracy and {secondName} but not the other.");
+        }
+        {
+            var unfinished = cells.Where(c => c.Status == "completed" && c.ConsistencyWeightReached is double r && c.ConsistencyWeight > 0 && r < c.ConsistencyWeight * (1 - 1e-9)).ToList();
+            if (unfinished.Count > 0)
+            {
+                var lowest = unfinished.Min(c => c.ConsistencyWeightReached!.Value / c.ConsistencyWeight);
+                lines.Add($"In {unfinished.Count} cell{(unfinished.Count == 1 ? "" : "s")} the consistency ramp-up was longer than training: the consistency weight reached only " +
+                    $"{Reports.Markup.Percent(lowest, 1)} of its full value (lowest cell), so the unlabeled data was barely used there; train longer or shorten rampup-epochs before concluding that it did not help.");
+            }
         }
         if (comparisons.Count > 0)
             lines.Add($"With {seeds} seed{(seeds == 1 ? "" : "s")} per cell the paired tests have little power: the exact Wilcoxon and sign tests cannot go below " +

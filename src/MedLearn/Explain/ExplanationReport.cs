@@ -7,8 +7,8 @@ using MedLearn.Torch.Amp;
 namespace MedLearn.Explain;
 
 /// <summary>
-/// The "Explanations" section of a classification run's report: heat maps of a few evaluated images (misclassified
-/// ones first, then correct ones), stored in the run folder's <c>explanations/</c> (overlay PNGs +
+/// The "Explanations" section of a classification run's report: heat maps of a few evaluated images (stratified by
+/// class and by correct / wrong), stored in the run folder's <c>explanations/</c> (overlay PNGs +
 /// <see cref="ExplanationSummary"/> files) and embedded in report.html as data: URIs, so the page stays self-contained
 /// and <c>medlearn report</c> rebuilds it from the folder.
 /// </summary>
@@ -18,25 +18,34 @@ public static class ExplanationReport
     public const string FolderName = "explanations";
 
     /// <summary>
-    /// Explains up to <paramref name="samples"/> images of the run's predictions.csv (half of them misclassified when
-    /// there are enough, in file order; the predicted class is explained) and writes them to <see cref="FolderName"/>.
+    /// Explains up to <paramref name="samples"/> images of the run's predictions.csv, stratified by class and by correct /
+    /// wrong (<see cref="PredictionSampling"/>; the predicted class is explained) and writes them to <see cref="FolderName"/>.
     /// Unreadable images are left out. Returns the explanations written.
     /// </summary>
+    /// <param name="run">The run folder.</param>
+    /// <param name="samples">Images to explain at most.</param>
+    /// <param name="settings">Method and its settings.</param>
+    /// <param name="precision">Inference precision.</param>
+    /// <param name="cancellation">Stops between images.</param>
+    /// <param name="progress">Images done so far (0 first), out of the number chosen.</param>
     public static IReadOnlyList<ImageExplanation> Create(RunDirectory run, int samples, ExplanationSettings settings, Precision precision = Precision.Auto,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Func<int, IProgress<int>?>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(settings);
         if (samples <= 0) return [];
         var predictions = PredictionsFile.Read(run.PredictionsPath);
-        var labeled = predictions.Rows.Where(r => r.TrueLabel is not null).ToList();
-        var wrong = labeled.Where(r => r.TrueLabel != r.PredictedLabel).Take(samples / 2).ToList();
-        var chosen = wrong.Concat(labeled.Where(r => r.TrueLabel == r.PredictedLabel).Take(samples - wrong.Count)).ToList();
+        var chosen = PredictionSampling.Stratified(predictions, samples);
         if (chosen.Count == 0) return [];
         using var explainer = RunExplainer.Load(run.Path, precision);
         var results = new List<ImageExplanation>();
+        var report = progress?.Invoke(chosen.Count);
+        report?.Report(0);
+        var done = 0;
         foreach (var row in chosen)
         {
+            if (done > 0) report?.Report(done);
+            done++;
             cancellation.ThrowIfCancellationRequested();
             try
             {
@@ -47,6 +56,7 @@ public static class ExplanationReport
                 // an image that cannot be read any more is simply not shown
             }
         }
+        report?.Report(done);
         return ExplanationSummary.Write(Path.Combine(run.Path, FolderName), results);
     }
 
@@ -79,7 +89,7 @@ public static class ExplanationReport
         };
         var h = new StringBuilder();
         h.Append("<p class=\"lead\">").Append(E(method)).Append(" for ").Append(explanations.Count)
-            .Append(" evaluated images, misclassified ones first. Each picture shows the image, the image with the heat map of the ")
+            .Append(" evaluated images, chosen across the classes and across correct and wrong predictions. Each picture shows the image, the image with the heat map of the ")
             .Append("predicted class (red = strongest evidence, blue = none) and the colour scale. The deletion AUC is the area under ")
             .Append("the predicted-class probability as the most salient pixels are removed (0 to 100%): lower means the map points ")
             .Append("at what the model actually uses.</p>\n");

@@ -62,7 +62,7 @@ public sealed class RunExplainer : IDisposable
 
     private static ImageClassifier Create(ClassifierManifest manifest, string weights)
     {
-        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels);
+        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
         try
         {
             model.LoadStateDictFromFile(weights);

@@ -124,13 +124,21 @@ public static class SaliencyOverlay
         return torch.Cat([rgb, torch.Ones([3, rgb.Size(1), Gap]), overlay], 2);
     }
 
-    /// <summary>Appends the colour bar and its labels, converts to uint8.</summary>
+    /// <summary>
+    /// Appends the colour bar and its labels, converts to uint8. The labels keep a margin of one glyph pixel from the top,
+    /// bottom and right edges (they are never cut by the picture's border), and a picture too low for both labels is
+    /// padded with white rows below, so the two labels never overlap.
+    /// </summary>
     private static Tensor WithLegend(Tensor panels, double min, double max)
     {
+        var glyph = Math.Max(1, Math.Min(3, (int)panels.Size(1) / 60));
+        var margin = glyph;
+        var needed = 2 * (BitmapFont.Height * glyph + margin) + 2 * glyph; // two labels, their margins and a gap between them
+        if (panels.Size(1) < needed)
+            panels = torch.Cat([panels, torch.Ones([3, needed - panels.Size(1), panels.Size(2)])], 1);
         var height = (int)panels.Size(1);
-        var glyph = Math.Max(1, Math.Min(3, height / 60));
         string top = Label(max), bottom = Label(min);
-        var width = BarWidth + 3 + Math.Max(BitmapFont.TextWidth(top, glyph), BitmapFont.TextWidth(bottom, glyph)) + 2;
+        var width = BarWidth + 3 + Math.Max(BitmapFont.TextWidth(top, glyph), BitmapFont.TextWidth(bottom, glyph)) + 2 + 2 * margin;
         var legend = new byte[3 * height * width];
         Array.Fill(legend, (byte)255);
         for (var y = 0; y < height; y++)
@@ -143,12 +151,14 @@ public static class SaliencyOverlay
                 legend[2 * height * width + y * width + x] = c.B;
             }
         }
-        (byte, byte, byte) ink = (31, 41, 51);
-        BitmapFont.Draw(legend, height, width, top, 0, BarWidth + 3, glyph, ink);
-        BitmapFont.Draw(legend, height, width, bottom, height - BitmapFont.Height * glyph, BarWidth + 3, glyph, ink);
+        BitmapFont.Draw(legend, height, width, top, margin, BarWidth + 3, glyph, LabelInk);
+        BitmapFont.Draw(legend, height, width, bottom, height - margin - BitmapFont.Height * glyph, BarWidth + 3, glyph, LabelInk);
         var bytes = (panels * 255).Round().Clamp(0, 255).To(DType.UInt8);
         return torch.Cat([bytes, torch.Full([3, height, Gap], 255, DType.UInt8), torch.FromArray(legend, 3, height, width)], 2);
     }
+
+    /// <summary>Colour of the legend's numbers.</summary>
+    internal static readonly (byte R, byte G, byte B) LabelInk = (31, 41, 51);
 
     /// <summary>At most 3 significant digits, invariant culture, exponent form for very small or large magnitudes.</summary>
     internal static string Label(double v)

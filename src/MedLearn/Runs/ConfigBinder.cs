@@ -169,7 +169,7 @@ public static class ConfigBinder
                     continue;
                 }
                 var childPath = path.Length == 0 ? key : $"{path}.{key}";
-                var prop = props.FirstOrDefault(p => ConfigNaming.Matches(key, p.Key));
+                var prop = props.FirstOrDefault(p => p.Accepts(key));
                 if (prop is null)
                 {
                     var closest = ConfigNaming.Closest(key, props.Select(p => p.Key));
@@ -204,7 +204,7 @@ public static class ConfigBinder
                     foreach (var prop in ConfigModel.Properties(t).Where(x => ConfigModel.KindOf(x.Info.PropertyType) == ConfigKind.Object))
                     {
                         var childPath = p.Length == 0 ? prop.Key : $"{p}.{prop.Key}";
-                        var inner = ConfigModel.Properties(prop.Info.PropertyType).FirstOrDefault(x => ConfigNaming.Matches(key, x.Key));
+                        var inner = ConfigModel.Properties(prop.Info.PropertyType).FirstOrDefault(x => x.Accepts(key));
                         if (inner is not null) return $"{childPath}.{inner.Key}";
                         next.Add((prop.Info.PropertyType, childPath));
                     }

@@ -16,7 +16,14 @@ internal enum ConfigKind
 }
 
 /// <summary>A bindable property: public getter, public set or init accessor, not an indexer.</summary>
-internal sealed record ConfigProperty(PropertyInfo Info, string Key, NullabilityInfo Nullability);
+internal sealed record ConfigProperty(PropertyInfo Info, string Key, NullabilityInfo Nullability)
+{
+    /// <summary>Other accepted keys (<see cref="ConfigAliasAttribute"/>).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>True when <paramref name="key"/> names this property by its key or an alias.</summary>
+    public bool Accepts(string key) => ConfigNaming.Matches(key, Key) || Aliases.Any(a => ConfigNaming.Matches(key, a));
+}
 
 /// <summary>
 /// Reflection over configuration types (cached per type): their bindable properties in a stable order (base class
@@ -107,7 +114,11 @@ internal static class ConfigModel
                 NullabilityInfo nullability;
                 lock (NullabilityLock) nullability = NullabilityContext.Create(p);
                 KindOf(p.PropertyType); // fail early on unsupported types
-                result.Add(new ConfigProperty(p, key, nullability));
+                var aliases = p.GetCustomAttribute<ConfigAliasAttribute>()?.Aliases ?? [];
+                foreach (var alias in aliases)
+                    if (!keys.TryAdd(alias, p.Name))
+                        throw new NotSupportedException($"{type}: alias '{alias}' of {p.Name} is also the key of {keys[alias]}");
+                result.Add(new ConfigProperty(p, key, nullability) { Aliases = aliases });
             }
         }
         return result;

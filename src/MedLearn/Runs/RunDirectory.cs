@@ -10,7 +10,7 @@ namespace MedLearn.Runs;
 /// The folder of one training run and the well-known paths inside it:
 /// <code>
 /// &lt;root&gt;/&lt;yyyyMMdd-HHmmss&gt;-&lt;label&gt;[-N]/
-///   run.json               marker: format, label, creation time (UTC), host, MedLearn version
+///   run.json               marker: format, label, creation time (UTC), host, MedLearn version, kind (RunKinds)
 ///   config.resolved.yaml   the options the run used, every key (ConfigWriter)
 ///   split.csv              the data split (SplitFile)
 ///   history.csv            one row per epoch (HistoryFile)
@@ -50,12 +50,19 @@ public sealed class RunDirectory
     private const int FormatVersion = 1;
     private const int MaxSuffix = 10_000;
 
-    private RunDirectory(string path, string label, DateTimeOffset createdUtc)
+    private RunDirectory(string path, string label, DateTimeOffset createdUtc, string? kind = null)
     {
         Path = path;
         Label = label;
         CreatedUtc = createdUtc;
+        Kind = kind;
     }
+
+    /// <summary>
+    /// What made the run (<see cref="RunKinds"/>: classify, semi, evaluation), as recorded in run.json; null for
+    /// folders created without one (runs of earlier versions: <see cref="RunKinds.Detect"/> infers it from the files).
+    /// </summary>
+    public string? Kind { get; }
 
     /// <summary>Absolute path of the run folder.</summary>
     public string Path { get; }
@@ -110,9 +117,10 @@ public sealed class RunDirectory
     /// <param name="root">Folder holding the runs.</param>
     /// <param name="label">Run label: letters, digits, '.', '_' and '-' are kept, other characters become '-'.</param>
     /// <param name="clock">Time source (default: the system clock).</param>
+    /// <param name="kind">What makes the run (<see cref="RunKinds"/>), recorded in run.json so its report is rebuilt by the same kind; null = not recorded.</param>
     /// <exception cref="ArgumentException">The label has no usable character.</exception>
     /// <exception cref="IOException">The root cannot be created or written, or 10000 names are taken.</exception>
-    public static RunDirectory Create(string root, string label, TimeProvider? clock = null)
+    public static RunDirectory Create(string root, string label, TimeProvider? clock = null, string? kind = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         var clean = SanitizeLabel(label);
@@ -136,6 +144,7 @@ public sealed class RunDirectory
                 ["host"] = Environment.MachineName,
                 ["medlearn"] = MedLearnInfo.Version,
             };
+            if (kind is not null) marker["kind"] = kind;
             var bytes = Encoding.UTF8.GetBytes(marker.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             AtomicFile.Write(System.IO.Path.Combine(temp, MarkerFileName), s => s.Write(bytes));
             for (var n = 1; n <= MaxSuffix; n++)
@@ -150,7 +159,7 @@ public sealed class RunDirectory
                 {
                     continue; // another creator took the name between the check and the rename
                 }
-                return new RunDirectory(target, clean, now);
+                return new RunDirectory(target, clean, now, kind);
             }
             throw new IOException($"{rootFull}: {MaxSuffix} runs named {baseName}[-N] exist already");
         }
@@ -190,7 +199,7 @@ public sealed class RunDirectory
         var label = (string?)o["label"] ?? "";
         var created = DateTimeOffset.TryParse((string?)o["created_utc"], CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var c) ? c : default;
-        return new RunDirectory(full, label, created);
+        return new RunDirectory(full, label, created, o["kind"]?.GetValueKind() == JsonValueKind.String ? (string?)o["kind"] : null);
     }
 
     /// <summary>True when <paramref name="path"/> is a folder with a MedLearn run marker.</summary>

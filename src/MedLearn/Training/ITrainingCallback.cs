@@ -20,6 +20,53 @@ public interface ITrainingCallback
 
     /// <summary>Training ended (any status).</summary>
     void OnTrainingEnd(TrainingResult result) { }
+
+    /// <summary>
+    /// Progress of a phase other than the training steps: validation after an epoch, the held-out evaluation, the
+    /// latency timing, the report's explanations. Reported after each unit of work (batch, image); quick handlers only.
+    /// </summary>
+    void OnPhaseProgress(PhaseProgress progress) { }
+}
+
+/// <summary>Names of the phases <see cref="ITrainingCallback.OnPhaseProgress"/> reports.</summary>
+public static class ProgressPhases
+{
+    /// <summary>The validation pass after an epoch (unit: batches).</summary>
+    public const string Validation = "validation";
+
+    /// <summary>The held-out evaluation of the exported model (unit: images).</summary>
+    public const string Evaluation = "evaluation";
+
+    /// <summary>The per-image latency timing (unit: forward passes, warm-up included).</summary>
+    public const string Latency = "latency";
+
+    /// <summary>The report's explanations (unit: images).</summary>
+    public const string Explanations = "explanations";
+}
+
+/// <summary>Reported by <see cref="ITrainingCallback.OnPhaseProgress"/>.</summary>
+/// <param name="Phase">One of <see cref="ProgressPhases"/>.</param>
+/// <param name="Done">Units done so far (0 when the phase starts).</param>
+/// <param name="Total">Units in the phase.</param>
+/// <param name="Unit">What a unit is ("batches", "images", "passes").</param>
+public sealed record PhaseProgress(string Phase, int Done, int Total, string Unit)
+{
+    /// <summary>An <see cref="IProgress{T}"/> of done counts that forwards to <paramref name="callbacks"/> as <see cref="PhaseProgress"/> (null when there are none).</summary>
+    public static IProgress<int>? To(IEnumerable<ITrainingCallback>? callbacks, string phase, int total, string unit)
+    {
+        var list = callbacks?.ToList();
+        if (list is null || list.Count == 0) return null;
+        return new Forwarder(list, phase, total, unit);
+    }
+
+    private sealed class Forwarder(List<ITrainingCallback> callbacks, string phase, int total, string unit) : IProgress<int>
+    {
+        public void Report(int value)
+        {
+            var p = new PhaseProgress(phase, value, total, unit);
+            foreach (var c in callbacks) c.OnPhaseProgress(p);
+        }
+    }
 }
 
 /// <summary>Announced by <see cref="ITrainingCallback.OnTrainingStart"/>.</summary>

@@ -52,9 +52,15 @@ public sealed class RunHistoryRecorder : ITrainingCallback, IDisposable
             .Select(k => k.StartsWith("train_", StringComparison.Ordinal) ? k["train_".Length..] : k.StartsWith("val_", StringComparison.Ordinal) ? k["val_".Length..] : k)
             .Where(k => k != "loss").Distinct()];
 
+    /// <summary>The metric names measured on one side (prefix "train_" or "val_"), prefix removed, loss excluded, in first-seen order.</summary>
+    public static IReadOnlyList<string> MetricNames(IEnumerable<EpochRecord> epochs, string prefix) =>
+        [.. epochs.SelectMany(e => e.Metrics.Keys).Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k[prefix.Length..])
+            .Where(k => k != "loss").Distinct()];
+
     private void WriteHistory()
     {
-        var file = HistoryFile.Create(_run.HistoryPath, MetricNames(_epochs));
+        // A metric gets a column only on the side it is measured on (no train_auc or val_consistency full of NaN).
+        var file = HistoryFile.Create(_run.HistoryPath, MetricNames(_epochs, "train_"), MetricNames(_epochs, "val_"));
         foreach (var e in _epochs)
         {
             var train = new Dictionary<string, double>();

@@ -179,6 +179,9 @@ public sealed class Trainer
         try
         {
             var accumulator = _task.BeginValidation();
+            var total = loader.BatchesPerEpoch;
+            var done = 0;
+            Notify(c => c.OnPhaseProgress(new PhaseProgress(ProgressPhases.Validation, 0, total, "batches")));
             foreach (var batch in loader.Epoch(0))
             {
                 using (batch)
@@ -186,6 +189,8 @@ public sealed class Trainer
                 using (GradMode.InferenceMode())
                 using (plan.Autocast())
                     accumulator.Add(batch);
+                done++;
+                Notify(c => c.OnPhaseProgress(new PhaseProgress(ProgressPhases.Validation, done, total, "batches")));
             }
             return accumulator.Complete();
         }

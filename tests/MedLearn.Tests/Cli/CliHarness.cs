@@ -1,4 +1,5 @@
 using MedLearn.Cli;
+using MedLearn.Cli.Rendering;
 using MedLearn.Data.Writers;
 using MedLearn.Torch;
 
@@ -8,8 +9,9 @@ namespace MedLearn.Tests.Cli;
 internal static class CliHarness
 {
     /// <summary>
-    /// Runs <see cref="Program.Main"/> with <paramref name="args"/>; returns the exit code and everything written to the
-    /// console (plain text: no ANSI codes, not interactive). The console is restored afterwards.
+    /// Runs <see cref="Program.Run"/> with <paramref name="args"/> on the console of a redirected stdout; returns the exit
+    /// code and everything written to the console (plain text: no ANSI codes, not interactive, not wrapped). The console
+    /// is restored afterwards.
     /// </summary>
     public static (int Code, string Out) Run(params string[] args)
     {
@@ -18,13 +20,9 @@ internal static class CliHarness
         Console.SetOut(writer);
         try
         {
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(writer),
-                Interactive = Spectre.Console.InteractionSupport.No,
-                Ansi = Spectre.Console.AnsiSupport.No,
-            });
-            var code = Program.Main(args);
+            // The console of a redirected stdout (a log file), as Program.Main sets it up.
+            Spectre.Console.AnsiConsole.Console = ConsoleSetup.Create(writer, redirected: true, columns: null);
+            var code = Program.Run(args);
             return (code, writer.ToString());
         }
         finally

@@ -25,7 +25,7 @@ public sealed class LabelSweepSummaryTests
             // 100%: no unlabeled images, src-mt ran as supervised.
             Cell(1.0, "supervised", 0, 0.9, 0.8), Cell(1.0, "src-mt", 0, 0.9, 0.8, "supervised"),
         ];
-        var s = LabelSweepSummary.Build("/data", [0.1, 0.2, 1.0], ["supervised", "src-mt"], [0, 1, 2], cells);
+        var s = LabelSweepSummary.Build("/data", [0.1, 0.2, 1.0], ["supervised", "src-mt"], [0, 1, 2], cells, ordinal: true); // ROP-like stages: kappa is a headline metric
 
         var a = s.Aggregate(0.1, "supervised", "accuracy")!;
         Assert.Equal(0.45, a.Mean, 12);

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using MedLearn.Cli.Commands;
 using MedLearn.Data.Datasets;
+using MedLearn.Data.Synthetic;
+using MedLearn.Runs;
 using MedLearn.Torch;
 using MedLearn.Torch.Vision;
 
@@ -25,7 +27,11 @@ public sealed class SynthCommandTests : IDisposable
         Assert.Equal(0, DataCommand.RunSynth("rop", root, 10, 5, "32", "png", 95));
         Assert.Equal(["normal", "stage1", "stage2", "stage3"], Directory.GetDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal([3, 3, 2, 2], new[] { "normal", "stage1", "stage2", "stage3" }.Select(c => Directory.GetFiles(Path.Combine(root, c), "*.png").Length));
-        Assert.Equal(10, Files(root).Length);  // no temporary files left behind
+        Assert.Equal(11, Files(root).Length);  // the images and task.yaml: no temporary files left behind
+        // task.yaml: the ordinal task in stage order, bound by the training settings.
+        var task = ConfigBinder.Load<MedLearn.Methods.Supervised.ClassificationTrainingOptions>(Path.Combine(root, SyntheticDatasetWriter.RopTaskFileName));
+        Assert.True(task.Ordinal);
+        Assert.Equal(["normal", "stage1", "stage2", "stage3"], task.ClassOrder);
         var dataset = FolderDataset.Load(root);
         Assert.Equal(10, dataset.Count);
         using var scope = DisposeScope.Open();
@@ -44,7 +50,7 @@ public sealed class SynthCommandTests : IDisposable
         Assert.Equal(0, DataCommand.RunSynth("rop", b, 4, 2, "24", "png", 95));
         Assert.Equal(Files(a).Select(File.ReadAllBytes), Files(b).Select(File.ReadAllBytes));
         Assert.Equal(0, DataCommand.RunSynth("rop", jpg, 4, 2, "24", "jpg", 90));
-        Assert.All(Files(jpg), f => Assert.EndsWith(".jpg", f));
+        Assert.All(Files(jpg).Where(f => Path.GetFileName(f) != SyntheticDatasetWriter.RopTaskFileName), f => Assert.EndsWith(".jpg", f));
     }
 
     [Fact]

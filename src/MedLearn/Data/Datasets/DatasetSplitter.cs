@@ -20,6 +20,12 @@ public static class DatasetSplitter
     private const ulong SplitTag = 0x5350_4C49_54UL;   // "SPLIT"
     private const ulong LabeledTag = 0x4C41_4245_4CUL; // "LABEL"
 
+    /// <summary>
+    /// The default train / validation / test fractions of training (<c>split</c> setting) and of
+    /// <c>medlearn data split</c>: 0.7 / 0.15 / 0.15.
+    /// </summary>
+    public static IReadOnlyList<double> DefaultFractions { get; } = Array.AsReadOnly(new[] { 0.7, 0.15, 0.15 });
+
     /// <summary>Round half away from zero for non-negative x: floor(x + 0.5).</summary>
     public static int RoundHalfUp(double x) => (int)Math.Floor(x + 0.5);
 

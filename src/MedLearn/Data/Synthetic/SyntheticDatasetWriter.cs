@@ -21,9 +21,20 @@ public readonly record struct SynthProgress(int Done, int Total, string LastPath
 /// </summary>
 public static class SyntheticDatasetWriter
 {
+    /// <summary>File of a synthetic ROP folder holding its task settings (ordinal, class order).</summary>
+    public const string RopTaskFileName = "task.yaml";
+
+    /// <summary>The task settings of ROP staging: ordered stages, lowest first.</summary>
+    public static string RopTaskYaml { get; } =
+        "# ROP staging: the classes are ordered stages (use with --config; flags and --set override)\n" +
+        "ordinal: true\n" +
+        $"class-order: [{string.Join(", ", RopPhantomGenerator.ClassNames)}]\n";
+
     /// <summary>
     /// ROP classification data: <c>dir/&lt;class&gt;/rop_NNNNN.png</c> with class folders normal, stage1, stage2,
-    /// stage3 (balanced: sample i has stage i mod 4). <paramref name="format"/> PNG (lossless) or JPEG.
+    /// stage3 (balanced: sample i has stage i mod 4). <paramref name="format"/> PNG (lossless) or JPEG. Also writes
+    /// <c>dir/task.yaml</c> (<see cref="RopTaskFileName"/>): the training settings of an ordinal task in stage order
+    /// (<c>ordinal: true</c>, <c>class-order: [normal, stage1, stage2, stage3]</c>) for <c>--config</c>.
     /// </summary>
     /// <returns>The image paths, in index order.</returns>
     public static IReadOnlyList<string> WriteRop(string dir, int count, RopPhantomOptions options,
@@ -32,6 +43,7 @@ public static class SyntheticDatasetWriter
     {
         CheckCount(count);
         var generator = new RopPhantomGenerator(options);
+        WriteAtomic(Path.Combine(dir, RopTaskFileName), Encoding.UTF8.GetBytes(RopTaskYaml));
         foreach (var name in RopPhantomGenerator.ClassNames) Directory.CreateDirectory(Path.Combine(dir, name));
         var ext = format switch
         {

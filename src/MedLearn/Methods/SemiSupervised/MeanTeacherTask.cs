@@ -61,10 +61,10 @@ public sealed class MeanTeacherTask : ITrainingTask
     }
 
     /// <summary>A teacher for <paramref name="student"/>: the same architecture with a copy of its current weights and buffers, parameters frozen.</summary>
-    public static SemiSupervisedClassifier CreateTeacher(SemiSupervisedClassifier student, string architecture)
+    public static SemiSupervisedClassifier CreateTeacher(SemiSupervisedClassifier student, string architecture, Models.ModelOptions? modelOptions = null)
     {
         ArgumentNullException.ThrowIfNull(student);
-        var teacher = SemiSupervisedClassifier.Create(architecture, student.NumClasses, student.InChannels, student.Dropout);
+        var teacher = SemiSupervisedClassifier.Create(architecture, student.NumClasses, student.InChannels, student.Dropout, modelOptions);
         using (DisposeScope.Open()) teacher.LoadStateDict(student.StateDict());
         teacher.Freeze("*");
         teacher.Train(student.Training);

@@ -40,8 +40,8 @@ public sealed class SemiSupervisedClassifier : ImageClassifier
     }
 
     /// <summary>Creates the registry architecture <paramref name="architecture"/> and wraps it.</summary>
-    public static SemiSupervisedClassifier Create(string architecture, long classes, long inChannels = 3, double dropout = 0.2) =>
-        new(ModelRegistry.Create(architecture, classes, inChannels), dropout);
+    public static SemiSupervisedClassifier Create(string architecture, long classes, long inChannels = 3, double dropout = 0.2, ModelOptions? modelOptions = null) =>
+        new(ModelRegistry.Create(architecture, classes, inChannels, modelOptions), dropout);
 
     /// <summary>The wrapped registry classifier (its layers are this module's).</summary>
     public ImageClassifier Backbone => _backbone;

@@ -8,15 +8,16 @@ namespace MedLearn.Methods.SemiSupervised;
 
 /// <summary>
 /// report.html of a semi-supervised run: the classification report of the exported student (held-out metrics with
-/// intervals, confusion matrix, ROC curves, per-class table, samples, latency) with the ordinal-staging agreement in
-/// front — the header tiles are accuracy, quadratic and linear weighted kappa and macro F1 — plus two sections:
-/// "Ordinal staging" (the three kappas and how far off the wrong predictions are, from the confusion matrix) and
-/// "Semi-supervised training" (method, labeled/unlabeled images per class, batch composition, warnings, and the
+/// intervals, confusion matrix, ROC curves, per-class table, samples, latency). Header tiles: accuracy, macro F1, macro
+/// ROC AUC and balanced accuracy; for ordinal tasks (<c>ordinal: true</c>) accuracy, quadratic and linear weighted kappa
+/// and macro F1, plus the section "Ordinal staging" (the three kappas and how far off the wrong predictions are, from
+/// the confusion matrix). Always the section "Semi-supervised training" (method, labeled/unlabeled images per class, batch composition, warnings, and the
 /// per-epoch cross-entropy, consistency losses and consistency weight λ). Built from the run folder's files alone.
 /// </summary>
 public static class SemiSupervisedReport
 {
-    private static readonly string[] s_front = ["Accuracy", "Cohen's kappa (quadratic)", "Cohen's kappa (linear)", "Macro F1"];
+    private static readonly string[] s_ordinalFront = ["Accuracy", "Cohen's kappa (quadratic)", "Cohen's kappa (linear)", "Macro F1"];
+    private static readonly string[] s_front = ["Accuracy", "Macro F1", "Macro ROC AUC", "Balanced accuracy"];
 
     /// <summary>Writes report.html of <paramref name="run"/>; returns its path.</summary>
     /// <exception cref="RunFileException">metrics.json is missing or malformed.</exception>
@@ -28,48 +29,19 @@ public static class SemiSupervisedReport
         var summary = MetricsFile.Read<RunSummary>(run.MetricsPath);
         var semiPath = Path.Combine(run.Path, SemiSupervisedSummary.FileName);
         var semi = File.Exists(semiPath) ? MetricsFile.Read<SemiSupervisedSummary>(semiPath) : null;
-        var metrics = s_front.Select(n => content.Metrics.FirstOrDefault(m => m.Name == n)).OfType<MetricValue>()
-            .Concat(content.Metrics.Where(m => !s_front.Contains(m.Name))).ToList();
+        var ordinal = Supervised.ClassifierManifest.IsOrdinal(run.Path);
+        var front = ordinal ? s_ordinalFront : s_front;
+        var metrics = front.Select(n => content.Metrics.FirstOrDefault(m => m.Name == n)).OfType<MetricValue>()
+            .Concat(content.Metrics.Where(m => !front.Contains(m.Name))).ToList();
         var history = File.Exists(run.HistoryPath) ? HistoryFile.Read(run.HistoryPath).Rows : [];
         content = content with
         {
             Title = semi is null ? $"Semi-supervised run {run.Name}" : $"Semi-supervised run {run.Name} ({semi.Method}, {Markup.Percent(semi.LabeledFraction, 0)} labeled)",
             Metrics = metrics,
-            ExtraSections = [Ordinal(summary), Training(semi, history)],
+            ExtraSections = ordinal ? [ClassificationReportBuilder.OrdinalSection(summary), Training(semi, history)] : [Training(semi, history)],
         };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
-    }
-
-    private static ReportSection Ordinal(RunSummary summary)
-    {
-        var m = summary.Metrics;
-        var cm = m.ConfusionMatrix;
-        long total = 0, exact = 0, offByOne = 0, further = 0;
-        for (var t = 0; t < cm.Length; t++)
-            for (var p = 0; p < cm[t].Length; p++)
-            {
-                total += cm[t][p];
-                var d = Math.Abs(t - p);
-                if (d == 0) exact += cm[t][p];
-                else if (d == 1) offByOne += cm[t][p];
-                else further += cm[t][p];
-            }
-        string Kappa(double? k) => k is double v ? Markup.Fixed(v, 3) : "n/a";
-        string Share(long n) => total > 0 ? $"{n} ({Markup.Percent((double)n / total)})" : "n/a";
-        var h = new StringBuilder();
-        h.Append("<p class=\"lead\">The classes are ordered stages (").Append(Markup.Escape(string.Join(" < ", m.ClassNames)))
-            .Append("). Weighted kappas give partial credit for near misses: linear weights penalise a prediction |i − j| stages away by |i − j|, ")
-            .Append("quadratic weights by (i − j)². Rows of the confusion matrix above are true stages, columns predicted.</p>\n");
-        h.Append("<table><thead><tr><th>Agreement on the ").Append(Markup.Escape(summary.Split)).Append(" split</th><th>value</th></tr></thead><tbody>\n");
-        h.Append("<tr><td>Cohen's kappa (unweighted)</td><td>").Append(Kappa(m.KappaUnweighted)).Append("</td></tr>\n");
-        h.Append("<tr><td>Cohen's kappa (linear weights)</td><td>").Append(Kappa(m.KappaLinear)).Append("</td></tr>\n");
-        h.Append("<tr><td>Cohen's kappa (quadratic weights)</td><td>").Append(Kappa(m.KappaQuadratic)).Append("</td></tr>\n");
-        h.Append("<tr><td>Exact stage</td><td>").Append(Share(exact)).Append("</td></tr>\n");
-        h.Append("<tr><td>Off by one stage</td><td>").Append(Share(offByOne)).Append("</td></tr>\n");
-        h.Append("<tr><td>Off by two or more stages</td><td>").Append(Share(further)).Append("</td></tr>\n");
-        h.Append("</tbody></table>\n");
-        return new ReportSection("Ordinal staging", h.ToString());
     }
 
     private static ReportSection Training(SemiSupervisedSummary? semi, IReadOnlyList<HistoryRow> history)
@@ -91,7 +63,12 @@ public static class SemiSupervisedReport
         if (semi.UnlabeledBatchSize > 0) h.Append(" + ").Append(semi.UnlabeledBatchSize).Append(" unlabeled");
         h.Append(" images, ").Append(semi.BatchesPerEpoch).Append(" steps per epoch");
         if (semi.LabeledRepeats > 1) h.Append(" (").Append(semi.LabeledRepeats).Append(" passes over the labeled images per epoch)");
-        h.Append(".</p>\n");
+        h.Append('.');
+        if (semi.Method != "supervised" && semi.ConsistencyWeightReached is double reached)
+            h.Append(" The consistency weight reached λ = ").Append(Markup.Fixed(reached, 3)).Append(" in the last epoch (configured full weight w = ")
+                .Append(Markup.Number(semi.ConsistencyWeight, 3)).Append(semi.ConsistencyWeight > 0 && reached < semi.ConsistencyWeight * (1 - 1e-9)
+                    ? $", {Markup.Percent(reached / semi.ConsistencyWeight, 1)} of it: the ramp-up did not finish)" : ")").Append('.');
+        h.Append("</p>\n");
         h.Append("<table><thead><tr><th>class</th><th>labeled</th><th>unlabeled</th></tr></thead><tbody>\n");
         for (var c = 0; c < semi.Classes.Count; c++)
             h.Append("<tr><td>").Append(Markup.Escape(semi.Classes[c])).Append("</td><td>").Append(semi.LabeledPerClass[c]).Append("</td><td>")

@@ -37,6 +37,12 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var classWeights = options.ClassWeights == "balanced" ? ClassBalance.Weights(train) : null;
         var settings = SemiSupervisedSetup.Settings(options, classWeights, method);
         settings.Validate(dataset.Classes.Count);
+        if (options.Ordinal && options.ClassOrder is null)
+            notes.Add($"ordinal: true without class-order: the stages are taken in the data's order ({string.Join(" < ", dataset.Classes)}); " +
+                "set class-order (lowest stage first) if that is not their order");
+        var reached = settings.ConsistencyWeightAt(options.Epochs - 1);
+        if (method != SemiSupervisedMethod.Supervised && options.ConsistencyWeight > 0 && (options.RampupEpochs > options.Epochs || options.ConsistencyStartEpoch >= options.Epochs))
+            notes.Add(RampUpWarning(options, reached));
         var manifest = ClassificationSetup.Manifest(co, dataset.Classes);
         var batches = SemiSupervisedSetup.TrainLoader(train, SemiSupervisedSetup.TrainTransform(manifest, options), options, method);
 
@@ -44,17 +50,35 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var all = ClassBalance.Counts(train, labeledOnly: false);
         var summary = new SemiSupervisedSummary(SemiSupervisedTraining.MethodName(options.Method), SemiSupervisedTraining.MethodName(method), options.LabeledFraction,
             dataset.Classes, labeled, [.. all.Zip(labeled, (a, l) => a - l)], options.LabeledBatchSize,
-            method == SemiSupervisedMethod.Supervised ? 0 : options.UnlabeledBatchSize, batches.LabeledRepeats, batches.Loader.BatchesPerEpoch, notes);
+            method == SemiSupervisedMethod.Supervised ? 0 : options.UnlabeledBatchSize, batches.LabeledRepeats, batches.Loader.BatchesPerEpoch, notes)
+        {
+            ConsistencyWeight = method == SemiSupervisedMethod.Supervised ? 0 : options.ConsistencyWeight,
+            ConsistencyWeightReached = reached,
+        };
         foreach (var n in notes) warnings?.Report(n);
         return new Prepared(split, manifest, settings, batches, summary);
     }
+
+    /// <summary>
+    /// The warning for a consistency ramp-up that does not finish within the run: λ(e) = w · sigmoid_rampup(e, L) reaches
+    /// w only at epoch L, so with fewer epochs the unlabeled data is barely used (5 epochs of the default L = 30 end at
+    /// λ = 0.023 w) and a comparison with supervised training says little about it.
+    /// </summary>
+    internal static string RampUpWarning(SemiSupervisedTrainingOptions o, double reached) =>
+        o.ConsistencyStartEpoch >= o.Epochs
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"consistency-start-epoch {o.ConsistencyStartEpoch} is not before the end of training ({o.Epochs} epochs): the consistency losses are never used")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the consistency ramp-up (rampup-epochs {o.RampupEpochs:0.##}) is longer than training ({o.Epochs} epochs): the consistency weight only reaches " +
+                $"λ = {reached:0.###} of consistency-weight {o.ConsistencyWeight:0.###} in the last epoch ({reached / o.ConsistencyWeight:0.#%} of it), so the unlabeled images count less than configured; " +
+                $"use --set rampup-epochs={Math.Max(0, o.Epochs - 1)} or more epochs");
 
     public SemiSupervisedRun Execute(RunDirectory run, Prepared p, bool resume, CancellationToken cancellation)
     {
         var classes = p.Manifest.Classes;
         if (!resume)
         {
-            ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
+            ConfigWriter.Write(run.ConfigPath, SemiSupervisedSetup.Resolve(options, run.Label), RunProvenance.Comment(options.Seed));
             SplitFile.Write(run.SplitPath, p.Split);
             SemiSupervisedSetup.WriteLabeledFile(Path.Combine(run.Path, SemiSupervisedSetup.LabeledFileName), p.Split.Train);
         }
@@ -62,11 +86,11 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
 
         phases?.Report(RunPhase.BuildingModel);
         torch.ManualSeed(options.Seed);
-        var backbone = ModelRegistry.Create(options.Model, classes.Count, options.Channels);
+        var backbone = ModelRegistry.Create(options.Model, classes.Count, options.Channels, options.ModelOptions);
         // Weights go into the plain registry model before wrapping (a re-initialised head must be the one the wrapper uses).
         if (options.Weights is { } weights && !resume) PretrainedWeights.Load(backbone, weights);
         using var student = new SemiSupervisedClassifier(backbone, options.HeadDropout);
-        using var teacher = p.Settings.Method == SemiSupervisedMethod.Supervised ? null : MeanTeacherTask.CreateTeacher(student, options.Model);
+        using var teacher = p.Settings.Method == SemiSupervisedMethod.Supervised ? null : MeanTeacherTask.CreateTeacher(student, options.Model, options.ModelOptions);
         var co = SemiSupervisedSetup.AsClassification(options);
         using var optimizer = ClassificationSetup.Optimizer(student, co);
         var schedule = ClassificationSetup.Schedule(optimizer, co);
@@ -99,12 +123,12 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
             return new SemiSupervisedRun(new ClassificationRun(run, result, null, "", null, plan.Reason), p.Summary);
 
         // The student of the best validation epoch is exported into a plain registry model (same state-dict names).
-        using var exported = ModelRegistry.Create(options.Model, classes.Count, options.Channels);
+        using var exported = ModelRegistry.Create(options.Model, classes.Count, options.Channels, options.ModelOptions);
         using (DisposeScope.Open())
             exported.LoadStateDict(result.BestCheckpoint is { } best ? Checkpoint.Load(best).Model : student.StateDict());
         var outcome = HeldOutEvaluation.Run(run, exported, p.Manifest, p.Split, classes, result,
             new HeldOutEvaluation.Settings(options.EvalBatchSize, options.Workers, options.OnError, options.Precision, options.BootstrapSamples, options.Seed,
-                options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation);
+                options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation, callbacks);
         SemiSupervisedReport.Rebuild(run, options.ReportSamples);
         return new SemiSupervisedRun(outcome, p.Summary);
     }

@@ -92,6 +92,24 @@ public static class SemiSupervisedSetup
             LatencyImages = o.LatencyImages,
             LatencyWarmup = o.LatencyWarmup,
             ReportSamples = o.ReportSamples,
+            Ordinal = o.Ordinal,
+            ModelOptions = o.ModelOptions,
+            ClassOrder = o.ClassOrder,
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="o"/> with every setting whose null means "derived" replaced by the value the run uses (name,
+    /// image-size, resize-size, mean, std): what config.resolved.yaml holds.
+    /// </summary>
+    public static SemiSupervisedTrainingOptions Resolve(SemiSupervisedTrainingOptions o, string defaultName)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var m = ClassificationSetup.Manifest(AsClassification(o), []);
+        return o with
+        {
+            Name = o.Name ?? defaultName, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std,
+            ModelOptions = m.ModelOptions ?? o.ModelOptions,
         };
     }
 

@@ -23,6 +23,16 @@ public sealed record SemiSupervisedSummary(string RequestedMethod, string Method
     /// <summary>File name in a run folder.</summary>
     public const string FileName = "semi.json";
 
+    /// <summary>w: the configured full consistency weight (0 when the method that ran is supervised).</summary>
+    public double ConsistencyWeight { get; init; }
+
+    /// <summary>
+    /// λ of the last epoch, w · sigmoid_rampup(epochs − 1, rampup-epochs) (0 before consistency-start-epoch): the weight
+    /// the consistency losses actually reached. Below <see cref="ConsistencyWeight"/> when the ramp-up is longer than
+    /// training (then <see cref="Warnings"/> says so). Null in semi.json files written before it was recorded.
+    /// </summary>
+    public double? ConsistencyWeightReached { get; init; }
+
     /// <summary>Labeled training images.</summary>
     public long Labeled => LabeledPerClass.Sum();
 

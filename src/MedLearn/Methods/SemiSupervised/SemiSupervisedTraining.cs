@@ -26,10 +26,10 @@ public static class SemiSupervisedTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         SemiSupervisedSetup.Validate(options);
-        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
         var prepared = runner.Prepare(dataset, null);
-        var run = RunDirectory.Create(options.Out, options.Name ?? DefaultName(options));
+        var run = RunDirectory.Create(options.Out, options.Name ?? DefaultName(options), kind: RunKinds.Semi);
         return runner.Execute(run, prepared, resume: false, cancellation);
     }
 
@@ -40,7 +40,7 @@ public static class SemiSupervisedTraining
         var run = RunDirectory.Open(runDirectory);
         var options = ConfigBinder.Load<SemiSupervisedTrainingOptions>(run.ConfigPath);
         SemiSupervisedSetup.Validate(options);
-        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
         var prepared = runner.Prepare(dataset, run);
         return runner.Execute(run, prepared, resume: true, cancellation);

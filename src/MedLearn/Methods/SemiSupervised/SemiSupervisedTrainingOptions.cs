@@ -27,6 +27,9 @@ public sealed record SemiSupervisedTrainingOptions
     /// <summary>Backbone from the model registry: densenet121 (default), resnet18, resnet50, resnet34 or small-cnn.</summary>
     public string Model { get; init; } = "densenet121";
 
+    /// <summary>Architecture options (<c>model-options.width</c>, <c>.depth</c>, <c>.dropout</c>; small-cnn only); null values = the architecture's defaults.</summary>
+    public Models.ModelOptions ModelOptions { get; init; } = new();
+
     /// <summary>A torchvision/PyTorch state_dict (e.g. ImageNet weights) loaded into student and teacher; null = random init.</summary>
     public string? Weights { get; init; }
 
@@ -63,6 +66,7 @@ public sealed record SemiSupervisedTrainingOptions
     public string Optimizer { get; init; } = "adam";
 
     /// <summary>Learning rate.</summary>
+    [Runs.ConfigAlias("lr")]
     public double LearningRate { get; init; } = 1e-4;
 
     /// <summary>SGD momentum (sgd only).</summary>
@@ -116,8 +120,22 @@ public sealed record SemiSupervisedTrainingOptions
     /// <summary>Normalisation standard deviation per channel; null = the model's.</summary>
     public IReadOnlyList<double>? Std { get; init; }
 
+    /// <summary>
+    /// The classes are ordered grades or stages (e.g. ROP stages, tumour grades): reports, tiles and sweeps then lead with
+    /// the weighted kappas (linear, quadratic) and describe the order; otherwise they lead with accuracy, macro F1 and
+    /// AUC and show no weighted kappa (it means nothing for unordered classes). Set <see cref="ClassOrder"/> with it.
+    /// </summary>
+    public bool Ordinal { get; init; }
+
+    /// <summary>
+    /// Class names in output order, lowest stage first (e.g. [normal, stage1, stage2, stage3]); must name every class of
+    /// the data exactly once. Null = the data's order (class folders sorted by name, numerically when all are numbers;
+    /// a manifest's labels likewise) — alphabetical, which is rarely an ordinal order by design.
+    /// </summary>
+    public IReadOnlyList<string>? ClassOrder { get; init; }
+
     /// <summary>Fractions of the stratified train / validation / test split (sum 1); the labeled fraction applies to the train part.</summary>
-    public IReadOnlyList<double> Split { get; init; } = [0.7, 0.15, 0.15];
+    public IReadOnlyList<double> Split { get; init; } = MedLearn.Data.Datasets.DatasetSplitter.DefaultFractions;
 
     /// <summary>An existing split.csv to reuse instead of splitting.</summary>
     public string? SplitFile { get; init; }

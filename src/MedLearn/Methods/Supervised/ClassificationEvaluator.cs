@@ -2,6 +2,7 @@ using MedLearn.Data.Datasets;
 using MedLearn.Metrics;
 using MedLearn.Reports;
 using MedLearn.Runs;
+using MedLearn.Training;
 
 namespace MedLearn.Methods.Supervised;
 
@@ -9,24 +10,65 @@ namespace MedLearn.Methods.Supervised;
 internal static class ClassificationEvaluator
 {
     public static ClassificationEvaluationRun Evaluate(string runDirectory, string data, ClassificationEvaluateOptions options,
-        IProgress<int>? progress, CancellationToken cancellation)
+        IProgress<int>? progress, CancellationToken cancellation, IProgress<PhaseProgress>? phases = null)
     {
         var run = RunDirectory.Open(runDirectory);
         using var classifier = TrainedClassifier.Load(run.Path, options.Precision);
         var dataset = MapToRunClasses(LoadLabeled(data), classifier.Manifest.Classes, data, run.Path);
-        var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError, progress, cancellation);
+        IProgress<int>? Phase(string name, int total, string unit, IProgress<int>? also = null) =>
+            phases is null && also is null ? null : new CountProgress(n => { also?.Report(n); phases?.Report(new PhaseProgress(name, n, total, unit)); });
+        var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError,
+            Phase(ProgressPhases.Evaluation, dataset.Count, "images", progress), cancellation);
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, classifier.Manifest.Classes,
             new ClassificationEvaluationOptions { BootstrapSamples = options.BootstrapSamples, BootstrapSeed = (int)(classifier.Manifest.Seed % int.MaxValue) });
-        var folder = RunDirectory.Create(Path.Combine(run.Path, "evaluations"), options.Label);
+        // Latency on images that were read (the same measurement as at the end of training).
+        var times = classifier.MeasureLatency(outputs.Paths, options.LatencyImages, options.LatencyWarmup,
+            Phase(ProgressPhases.Latency, options.LatencyImages + options.LatencyWarmup, "passes"));
+        var latency = options.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, options.LatencyWarmup) : null;
+        var folder = RunDirectory.Create(Path.Combine(run.Path, RunKinds.EvaluationsFolderName), options.Label, kind: RunKinds.Evaluation);
         var training = File.Exists(run.MetricsPath)
             ? MetricsFile.Read<RunSummary>(run.MetricsPath).Training
             : new TrainingSummary("unknown", 0, null, "", null, "the run has no metrics.json");
-        var summary = new RunSummary(Path.GetFullPath(data), outputs.Count, metrics, null, classifier.Plan.Reason, training);
+        var summary = new RunSummary(Path.GetFullPath(data), outputs.Count, metrics, latency, classifier.Plan.Reason, training);
         RunArtifacts.Write(folder.MetricsPath, folder.PredictionsPath, summary, outputs, classifier.Manifest.Classes);
-        var content = ClassificationReportBuilder.Content(folder.Path, $"{run.Name} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(data))}", folder.CreatedUtc,
-            run.ConfigPath, null, run.HistoryPath, folder.MetricsPath, folder.PredictionsPath, 12);
+        Report(folder);
+        return new ClassificationEvaluationRun(folder.Path, metrics) { Latency = latency };
+    }
+
+    /// <summary>
+    /// Writes report.html of an evaluation folder (RUN/evaluations/&lt;time&gt;-&lt;label&gt;) from its files and its run's
+    /// configuration and history: metrics, the evaluated data (images per class, the data's path), latency, samples.
+    /// </summary>
+    public static string Report(RunDirectory folder)
+    {
+        var run = Path.GetDirectoryName(Path.GetDirectoryName(folder.Path))!;
+        var summary = MetricsFile.Read<RunSummary>(folder.MetricsPath);
+        var content = ClassificationReportBuilder.Content(folder.Path, $"{Path.GetFileName(run)} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(summary.Split))}",
+            folder.CreatedUtc, Path.Combine(run, RunDirectory.ConfigFileName), null, Path.Combine(run, RunDirectory.HistoryFileName), folder.MetricsPath,
+            folder.PredictionsPath, 12);
+        if (content.Dataset is null && File.Exists(folder.PredictionsPath))
+        {
+            var predictions = PredictionsFile.Read(folder.PredictionsPath);
+            var classes = summary.Metrics.ClassNames;
+            var perClass = new long[classes.Count];
+            foreach (var r in predictions.Rows)
+                if (r.TrueLabel is { } t && classes.ToList().IndexOf(t) is var i and >= 0) perClass[i]++;
+            content = content with
+            {
+                Dataset = new DatasetSummary(classes, [new SplitCounts("evaluated", perClass)])
+                {
+                    Description = $"{summary.Images} images of {summary.Split}, evaluated with the exported model of run {Path.GetFileName(run)} " +
+                        $"(trained: {summary.Training.Message})",
+                },
+            };
+        }
         new ClassificationReportPage(content).Write(folder.ReportPath);
-        return new ClassificationEvaluationRun(folder.Path, metrics);
+        return folder.ReportPath;
+    }
+
+    private sealed class CountProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     private static ImageDataset LoadLabeled(string data)

@@ -1,3 +1,4 @@
+using System.Text;
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Readers;
 using MedLearn.Data.Writers;
@@ -27,10 +28,49 @@ public static class ClassificationReportBuilder
     public static string Rebuild(RunDirectory run, int samples = 12, IEnumerable<ReportSection>? extraSections = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples)
-            with { ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. extraSections ?? []] };
+        var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples);
+        var ordinal = ClassifierManifest.IsOrdinal(run.Path) ? [OrdinalSection(MetricsFile.Read<RunSummary>(run.MetricsPath))] : Array.Empty<ReportSection>();
+        content = content with
+        {
+            ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. ordinal, .. extraSections ?? []],
+        };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
+    }
+
+    /// <summary>
+    /// The "Ordinal staging" section of an ordinal task's report: the class order, the unweighted, linear and quadratic
+    /// kappas, and how many predictions are exact, one stage off, or further off (from the confusion matrix).
+    /// </summary>
+    public static ReportSection OrdinalSection(RunSummary summary)
+    {
+        var m = summary.Metrics;
+        var cm = m.ConfusionMatrix;
+        long total = 0, exact = 0, offByOne = 0, further = 0;
+        for (var t = 0; t < cm.Length; t++)
+            for (var p = 0; p < cm[t].Length; p++)
+            {
+                total += cm[t][p];
+                var d = Math.Abs(t - p);
+                if (d == 0) exact += cm[t][p];
+                else if (d == 1) offByOne += cm[t][p];
+                else further += cm[t][p];
+            }
+        string Kappa(double? k) => k is double v ? Markup.Fixed(v, 3) : "n/a";
+        string Share(long n) => total > 0 ? $"{n} ({Markup.Percent((double)n / total)})" : "n/a";
+        var h = new StringBuilder();
+        h.Append("<p class=\"lead\">The classes are ordered stages (").Append(Markup.Escape(string.Join(" < ", m.ClassNames)))
+            .Append("). Weighted kappas give partial credit for near misses: linear weights penalise a prediction |i − j| stages away by |i − j|, ")
+            .Append("quadratic weights by (i − j)². Rows of the confusion matrix above are true stages, columns predicted.</p>\n");
+        h.Append("<table><thead><tr><th>Agreement on the ").Append(Markup.Escape(summary.Split)).Append(" split</th><th>value</th></tr></thead><tbody>\n");
+        h.Append("<tr><td>Cohen's kappa (unweighted)</td><td>").Append(Kappa(m.KappaUnweighted)).Append("</td></tr>\n");
+        h.Append("<tr><td>Cohen's kappa (linear weights)</td><td>").Append(Kappa(m.KappaLinear)).Append("</td></tr>\n");
+        h.Append("<tr><td>Cohen's kappa (quadratic weights)</td><td>").Append(Kappa(m.KappaQuadratic)).Append("</td></tr>\n");
+        h.Append("<tr><td>Exact stage</td><td>").Append(Share(exact)).Append("</td></tr>\n");
+        h.Append("<tr><td>Off by one stage</td><td>").Append(Share(offByOne)).Append("</td></tr>\n");
+        h.Append("<tr><td>Off by two or more stages</td><td>").Append(Share(further)).Append("</td></tr>\n");
+        h.Append("</tbody></table>\n");
+        return new ReportSection("Ordinal staging", h.ToString());
     }
 
     /// <summary>The report content from a run's (or an evaluation folder's) files; absent optional files leave their parts empty.</summary>
@@ -49,8 +89,10 @@ public static class ClassificationReportBuilder
             new("Macro F1", m.MacroF1, b?.MacroF1.Lower, b?.MacroF1.Upper),
         };
         if (m.MacroAuc is double auc) headline.Add(new("Macro ROC AUC", auc, b?.MacroAuc.Lower, b?.MacroAuc.Upper));
-        if (m.KappaQuadratic is double kq) headline.Add(new("Cohen's kappa (quadratic)", kq, b?.KappaQuadratic.Lower, b?.KappaQuadratic.Upper));
-        if (m.KappaLinear is double kl) headline.Add(new("Cohen's kappa (linear)", kl));
+        // Weighted kappas give partial credit for near misses in an order: only ordinal tasks have one (ordinal setting, model.json).
+        var ordinal = ClassifierManifest.IsOrdinal(folder);
+        if (ordinal && m.KappaQuadratic is double kq) headline.Insert(1, new("Cohen's kappa (quadratic)", kq, b?.KappaQuadratic.Lower, b?.KappaQuadratic.Upper));
+        if (ordinal && m.KappaLinear is double kl) headline.Insert(2, new("Cohen's kappa (linear)", kl));
         if (m.KappaUnweighted is double ku) headline.Add(new("Cohen's kappa", ku));
         headline.Add(new("Log loss", m.LogLoss));
         headline.Add(new("Expected calibration error", m.Ece));
@@ -100,14 +142,11 @@ public static class ClassificationReportBuilder
             Value(r.Train.GetValueOrDefault("accuracy", double.NaN)), Value(r.Val.GetValueOrDefault("accuracy", double.NaN)), Value(r.LearningRate), Value(r.Seconds)))];
     }
 
-    /// <summary>Up to <paramref name="count"/> examples: wrong predictions first (half), then correct ones, in file order; unreadable images are left out.</summary>
+    /// <summary>Up to <paramref name="count"/> examples stratified by class and by correct / wrong (<see cref="PredictionSampling"/>); unreadable images are left out.</summary>
     private static IReadOnlyList<SamplePrediction> Samples(PredictionSet predictions, int count)
     {
-        var labeled = predictions.Rows.Where(r => r.TrueLabel is not null).ToList();
-        var wrong = labeled.Where(r => r.TrueLabel != r.PredictedLabel).Take(count / 2).ToList();
-        var chosen = wrong.Concat(labeled.Where(r => r.TrueLabel == r.PredictedLabel).Take(count - wrong.Count)).ToList();
         var result = new List<SamplePrediction>();
-        foreach (var r in chosen)
+        foreach (var r in PredictionSampling.Stratified(predictions, count))
         {
             if (Thumbnail(r.Path) is not { } png) continue;
             var p = r.Probabilities[predictions.Classes.ToList().IndexOf(r.PredictedLabel)];

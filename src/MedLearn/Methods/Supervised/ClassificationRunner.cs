@@ -18,14 +18,14 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
     {
         var explainMethod = ExplainMethods.Parse(options.ExplainMethod);
         phases?.Report(RunPhase.PreparingData);
-        if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
+        if (!resume) ConfigWriter.Write(run.ConfigPath, ClassificationSetup.Resolve(options), RunProvenance.Comment(options.Seed));
         var split = ClassificationSetup.Split(dataset, options, resume ? run.SplitPath : null);
         if (!resume) SplitFile.Write(run.SplitPath, split);
         var manifest = ClassificationSetup.Manifest(options, dataset.Classes);
 
         phases?.Report(RunPhase.BuildingModel);
         torch.ManualSeed(options.Seed);
-        using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels);
+        using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels, options.ModelOptions);
         if (options.Weights is { } weights && !resume)
             PretrainedWeights.Load(model, weights);
         foreach (var pattern in options.Freeze) model.Freeze(pattern);
@@ -76,7 +76,8 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         var evaluated = split.Test.Count > 0 ? split.Test : split.Val;
         var splitName = split.Test.Count > 0 ? "test" : "val";
         using var classifier = new TrainedClassifier(model, manifest, options.Precision);
-        var outputs = classifier.Evaluate(evaluated, options.EvalBatchSize, options.Workers, options.OnError, cancellation: cancellation);
+        var outputs = classifier.Evaluate(evaluated, options.EvalBatchSize, options.Workers, options.OnError,
+            PhaseProgress.To(callbacks, ProgressPhases.Evaluation, evaluated.Count, "images"), cancellation);
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, dataset.Classes, new ClassificationEvaluationOptions
         {
             BootstrapSamples = options.BootstrapSamples,
@@ -85,13 +86,15 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         });
 
         phases?.Report(RunPhase.MeasuringLatency);
-        var latencyTimes = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], options.LatencyImages, options.LatencyWarmup);
+        var latencyTimes = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], options.LatencyImages, options.LatencyWarmup,
+            PhaseProgress.To(callbacks, ProgressPhases.Latency, options.LatencyImages + options.LatencyWarmup, "passes"));
         var latency = options.LatencyImages > 0 && latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes, options.LatencyWarmup) : null;
 
         phases?.Report(RunPhase.WritingReport);
         var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor));
         RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, dataset.Classes);
-        ExplanationReport.Create(run, options.ExplainSamples, new ExplanationSettings { Method = explainMethod }, options.Precision, cancellation);
+        ExplanationReport.Create(run, options.ExplainSamples, new ExplanationSettings { Method = explainMethod }, options.Precision, cancellation,
+            total => PhaseProgress.To(callbacks, ProgressPhases.Explanations, total, "images"));
         ClassificationReportBuilder.Rebuild(run);
         return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
     }

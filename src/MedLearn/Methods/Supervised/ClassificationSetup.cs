@@ -26,6 +26,7 @@ public static class ClassificationSetup
         Check(!string.IsNullOrWhiteSpace(o.Data), "data: no data given (a folder root/<class>/<image> or a CSV manifest)");
         Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase), $"model: unknown architecture '{o.Model}'; known: {string.Join(", ", ModelRegistry.Names)}");
         Check(o.Epochs >= 1, $"epochs: must be >= 1 (got {o.Epochs})");
+        if (ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase)) ModelRegistry.CheckOptions(o.Model, o.ModelOptions);
         Check(ExplainMethods.TryParse(o.ExplainMethod) is not null, $"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{o.ExplainMethod}')");
         Check(o.ExplainSamples >= 0, $"explain-samples: must be >= 0 (got {o.ExplainSamples})");
         Check(o.BatchSize >= 1, $"batch-size: must be >= 1 (got {o.BatchSize})");
@@ -58,6 +59,9 @@ public static class ClassificationSetup
         Check(o.BootstrapSamples >= 0, $"bootstrap-samples: must be >= 0 (got {o.BootstrapSamples})");
         Check(o.LatencyImages >= 0 && o.LatencyWarmup >= 0, "latency-images and latency-warmup: must be >= 0");
         Check(o.ReportSamples >= 0, $"report-samples: must be >= 0 (got {o.ReportSamples})");
+        Check(o.ClassOrder is null || o.ClassOrder.Count >= 2 && o.ClassOrder.Distinct(StringComparer.Ordinal).Count() == o.ClassOrder.Count,
+            "class-order: needs at least two distinct class names");
+        Check(!o.Monitor.Contains("kappa", StringComparison.Ordinal) || o.Ordinal, $"monitor: {o.Monitor} (weighted kappa) is for ordinal classes; set ordinal: true with class-order, or monitor val_accuracy / val_macro_f1");
     }
 
     /// <summary>The metrics <see cref="ClassificationTrainingOptions.Monitor"/> accepts.</summary>
@@ -86,6 +90,25 @@ public static class ClassificationSetup
         return dataset;
     }
 
+    /// <summary>
+    /// <paramref name="dataset"/> with its classes in <paramref name="classOrder"/> (labels renumbered), or unchanged when
+    /// the order is null. The order must name every class of the data exactly once.
+    /// </summary>
+    /// <exception cref="DatasetException">The order misses a class of the data or names one it does not have.</exception>
+    public static ImageDataset OrderClasses(ImageDataset dataset, IReadOnlyList<string>? classOrder, string data)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (classOrder is null) return dataset;
+        var missing = dataset.Classes.Where(c => !classOrder.Contains(c)).ToArray();
+        var unknown = classOrder.Where(c => !dataset.Classes.Contains(c)).ToArray();
+        if (missing.Length > 0 || unknown.Length > 0)
+            throw new DatasetException($"class-order [{string.Join(", ", classOrder)}] does not match the classes of {data} ({string.Join(", ", dataset.Classes)})" +
+                (missing.Length > 0 ? $"; missing: {string.Join(", ", missing)}" : "") + (unknown.Length > 0 ? $"; not in the data: {string.Join(", ", unknown)}" : ""));
+        var order = classOrder.ToList();
+        var items = dataset.Items.Select(i => i.Label < 0 ? i : i with { Label = order.IndexOf(dataset.Classes[(int)i.Label]) }).ToList();
+        return new ImageDataset(items, order);
+    }
+
     /// <summary>The stratified split (or the one of <see cref="ClassificationTrainingOptions.SplitFile"/>), checked for usable parts.</summary>
     /// <exception cref="DatasetException">The training or validation part is empty, or a class has no training image.</exception>
     public static DatasetSplit Split(ImageDataset dataset, ClassificationTrainingOptions o, string? splitFile = null)
@@ -99,6 +122,22 @@ public static class ClassificationSetup
         return split;
     }
 
+    /// <summary>
+    /// <paramref name="o"/> with every setting whose null means "derived" replaced by the value the run uses: name (the
+    /// model), image-size and resize-size, mean and std (the model's, see <see cref="Manifest"/>). What
+    /// config.resolved.yaml holds; running it again gives the same run.
+    /// </summary>
+    public static ClassificationTrainingOptions Resolve(ClassificationTrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var m = Manifest(o, []);
+        return o with
+        {
+            Name = o.Name ?? o.Model, ImageSize = m.ImageSize, ResizeSize = m.ResizeSize, Mean = m.Mean, Std = m.Std,
+            ModelOptions = m.ModelOptions ?? o.ModelOptions,
+        };
+    }
+
     /// <summary>The manifest of the model the options describe (input size, resize, normalisation defaults from the registry).</summary>
     public static ClassifierManifest Manifest(ClassificationTrainingOptions o, IReadOnlyList<string> classes)
     {
@@ -108,7 +147,11 @@ public static class ClassificationSetup
         // A 1-channel network sees luminance: one mean/std, the average of the RGB ones.
         IReadOnlyList<double> mean = o.Mean ?? (o.Channels == 3 ? info.Mean : [info.Mean.Average()]);
         IReadOnlyList<double> std = o.Std ?? (o.Channels == 3 ? info.Std : [info.Std.Average()]);
-        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed);
+        return new ClassifierManifest(info.Name, classes, o.Channels, size, resize, mean, std, o.Seed)
+        {
+            Ordinal = o.Ordinal,
+            ModelOptions = ModelRegistry.Resolve(info.Name, o.ModelOptions is { IsDefault: true } ? null : o.ModelOptions),
+        };
     }
 
     /// <summary>The optimiser over the trainable parameters (head in its own group when its multiplier is not 1).</summary>

@@ -22,8 +22,8 @@ public static class ClassificationTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         ClassificationSetup.Validate(options);
-        var dataset = ClassificationSetup.LoadDataset(options.Data);
-        var run = RunDirectory.Create(options.Out, options.Name ?? options.Model);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
+        var run = RunDirectory.Create(options.Out, options.Name ?? options.Model, kind: RunKinds.Classify);
         return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
     }
 
@@ -37,7 +37,7 @@ public static class ClassificationTraining
         var run = RunDirectory.Open(runDirectory);
         var options = ConfigBinder.Load<ClassificationTrainingOptions>(run.ConfigPath);
         ClassificationSetup.Validate(options);
-        var dataset = ClassificationSetup.LoadDataset(options.Data);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: true, cancellation);
     }
 
@@ -46,11 +46,20 @@ public static class ClassificationTraining
     /// CSV whose class names must be the run's), writing metrics.json, predictions.csv and report.html into a new
     /// <c>evaluations/&lt;time&gt;-&lt;label&gt;</c> folder of the run.
     /// </summary>
+    /// <param name="runDirectory">The run folder (model.json, model.pt).</param>
+    /// <param name="data">Folder or CSV manifest with the run's class names.</param>
+    /// <param name="options">Batch size, loader threads, error policy, precision, latency timing.</param>
+    /// <param name="progress">Images evaluated so far.</param>
+    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="phases">Progress with totals: the evaluation (images) and the latency timing (passes).</param>
     public static ClassificationEvaluationRun Evaluate(string runDirectory, string data, ClassificationEvaluateOptions? options = null,
-        IProgress<int>? progress = null, CancellationToken cancellation = default) =>
-        ClassificationEvaluator.Evaluate(runDirectory, data, options ?? new ClassificationEvaluateOptions(), progress, cancellation);
+        IProgress<int>? progress = null, CancellationToken cancellation = default, IProgress<PhaseProgress>? phases = null) =>
+        ClassificationEvaluator.Evaluate(runDirectory, data, options ?? new ClassificationEvaluateOptions(), progress, cancellation, phases);
 
-    /// <summary>Rewrites report.html of a finished run from the files in its folder.</summary>
+    /// <summary>
+    /// Rewrites report.html of a finished classification run from the files in its folder. For any kind of run
+    /// (semi-supervised, evaluation, label sweep) use <see cref="RunReports.Rebuild"/>, which dispatches on the kind.
+    /// </summary>
     public static string Report(string runDirectory) => ClassificationReportBuilder.Rebuild(RunDirectory.Open(runDirectory));
 }
 
@@ -101,9 +110,19 @@ public sealed record ClassificationEvaluateOptions
 
     /// <summary>Inference precision.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
+
+    /// <summary>Images timed one by one for the per-image latency (after the warm-up); 0 = not measured.</summary>
+    public int LatencyImages { get; init; } = 20;
+
+    /// <summary>Untimed warm-up forwards before the latency measurement.</summary>
+    public int LatencyWarmup { get; init; } = 3;
 }
 
 /// <summary>The outcome of <see cref="ClassificationTraining.Evaluate"/>.</summary>
 /// <param name="Folder">Where metrics.json, predictions.csv and report.html were written.</param>
 /// <param name="Metrics">The metrics.</param>
-public sealed record ClassificationEvaluationRun(string Folder, Metrics.ClassificationMetrics Metrics);
+public sealed record ClassificationEvaluationRun(string Folder, Metrics.ClassificationMetrics Metrics)
+{
+    /// <summary>Per-image inference latency on the evaluated images, or null when not measured.</summary>
+    public Metrics.LatencyStatistics? Latency { get; init; }
+}

@@ -18,6 +18,9 @@ public sealed record ClassificationTrainingOptions
     /// <summary>Architecture from the model registry (resnet18/34/50, densenet121, small-cnn).</summary>
     public string Model { get; init; } = "resnet50";
 
+    /// <summary>Architecture options (<c>model-options.width</c>, <c>.depth</c>, <c>.dropout</c>; small-cnn only); null values = the architecture's defaults.</summary>
+    public Models.ModelOptions ModelOptions { get; init; } = new();
+
     /// <summary>A torchvision/PyTorch state_dict (.pth, zip format) to start from (ImageNet weights), or null for random init.</summary>
     public string? Weights { get; init; }
 
@@ -43,6 +46,7 @@ public sealed record ClassificationTrainingOptions
     public string Optimizer { get; init; } = "sgd";
 
     /// <summary>Learning rate (of the backbone when <see cref="HeadLearningRateMultiplier"/> is not 1).</summary>
+    [Runs.ConfigAlias("lr")]
     public double LearningRate { get; init; } = 0.001;
 
     /// <summary>SGD momentum.</summary>
@@ -96,8 +100,22 @@ public sealed record ClassificationTrainingOptions
     /// <summary>Normalisation standard deviation per channel; null = the model's.</summary>
     public IReadOnlyList<double>? Std { get; init; }
 
+    /// <summary>
+    /// The classes are ordered grades or stages (e.g. ROP stages, tumour grades): reports, tiles and sweeps then lead with
+    /// the weighted kappas (linear, quadratic) and describe the order; otherwise they lead with accuracy, macro F1 and
+    /// AUC and show no weighted kappa (it means nothing for unordered classes). Set <see cref="ClassOrder"/> with it.
+    /// </summary>
+    public bool Ordinal { get; init; }
+
+    /// <summary>
+    /// Class names in output order, lowest stage first (e.g. [normal, stage1, stage2, stage3]); must name every class of
+    /// the data exactly once. Null = the data's order (class folders sorted by name, numerically when all are numbers;
+    /// a manifest's labels likewise) — alphabetical, which is rarely an ordinal order by design.
+    /// </summary>
+    public IReadOnlyList<string>? ClassOrder { get; init; }
+
     /// <summary>Fractions of the stratified train / validation / test split (sum 1). The test part gives the reported metrics; 0 = report on validation.</summary>
-    public IReadOnlyList<double> Split { get; init; } = [0.7, 0.15, 0.15];
+    public IReadOnlyList<double> Split { get; init; } = MedLearn.Data.Datasets.DatasetSplitter.DefaultFractions;
 
     /// <summary>An existing split.csv to reuse instead of splitting (same paths as the data).</summary>
     public string? SplitFile { get; init; }
@@ -141,7 +159,7 @@ public sealed record ClassificationTrainingOptions
     /// <summary>Sample predictions (with thumbnails) shown in the report.</summary>
     public int ReportSamples { get; init; } = 12;
 
-    /// <summary>Evaluated images explained with heat maps in the report's "Explanations" section (misclassified first; 0 = none).</summary>
+    /// <summary>Evaluated images explained with heat maps in the report's "Explanations" section (stratified by class and by correct / wrong; 0 = none).</summary>
     public int ExplainSamples { get; init; } = 4;
 
     /// <summary>Method of the report's explanations: gradcam, gradcam++ or occlusion (see docs/explain.md).</summary>

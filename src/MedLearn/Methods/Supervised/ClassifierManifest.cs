@@ -18,6 +18,24 @@ namespace MedLearn.Methods.Supervised;
 public sealed record ClassifierManifest(string Architecture, IReadOnlyList<string> Classes, int InChannels, int ImageSize, int ResizeSize,
     IReadOnlyList<double> Mean, IReadOnlyList<double> Std, ulong Seed)
 {
+    /// <summary>The classes are ordered stages (<c>ordinal</c> setting), in <see cref="Classes"/> order, lowest first; false in older files.</summary>
+    public bool Ordinal { get; init; }
+
+    /// <summary>Architecture options the network was built with (small-cnn width, depth, dropout), or null for the defaults (older files).</summary>
+    public Models.ModelOptions? ModelOptions { get; init; }
+
+    /// <summary>Whether the run or evaluation folder <paramref name="folder"/> (or, for an evaluation folder, its run) holds an ordinal model.</summary>
+    public static bool IsOrdinal(string folder)
+    {
+        foreach (var candidate in new[] { folder, Path.GetDirectoryName(Path.GetDirectoryName(folder)) })
+            if (candidate is not null && File.Exists(Path.Combine(candidate, FileName)))
+            {
+                try { return Read(Path.Combine(candidate, FileName)).Ordinal; }
+                catch (InvalidDataException) { return false; }
+            }
+        return false;
+    }
+
     /// <summary>File name in a run folder.</summary>
     public const string FileName = "model.json";
 

@@ -26,7 +26,7 @@ internal static class HeldOutEvaluation
     /// and evaluates it; returns the run's outcome.
     /// </summary>
     public static ClassificationRun Run(RunDirectory run, ImageClassifier model, ClassifierManifest manifest, DatasetSplit split, IReadOnlyList<string> classes,
-        TrainingResult result, Settings s, IProgress<RunPhase>? phases, CancellationToken cancellation)
+        TrainingResult result, Settings s, IProgress<RunPhase>? phases, CancellationToken cancellation, IEnumerable<ITrainingCallback>? callbacks = null)
     {
         model.SaveStateDictToFile(Path.Combine(run.Path, ClassifierManifest.WeightsFileName));
         manifest.Write(Path.Combine(run.Path, ClassifierManifest.FileName));
@@ -35,7 +35,8 @@ internal static class HeldOutEvaluation
         var evaluated = split.Test.Count > 0 ? split.Test : split.Val;
         var splitName = split.Test.Count > 0 ? "test" : "val";
         using var classifier = new TrainedClassifier(model, manifest, s.Precision);
-        var outputs = classifier.Evaluate(evaluated, s.EvalBatchSize, s.Workers, s.OnError, cancellation: cancellation);
+        var outputs = classifier.Evaluate(evaluated, s.EvalBatchSize, s.Workers, s.OnError,
+            PhaseProgress.To(callbacks, ProgressPhases.Evaluation, evaluated.Count, "images"), cancellation);
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, classes, new ClassificationEvaluationOptions
         {
             BootstrapSamples = s.BootstrapSamples,
@@ -44,7 +45,8 @@ internal static class HeldOutEvaluation
         });
 
         phases?.Report(RunPhase.MeasuringLatency);
-        var times = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], s.LatencyImages, s.LatencyWarmup);
+        var times = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], s.LatencyImages, s.LatencyWarmup,
+            PhaseProgress.To(callbacks, ProgressPhases.Latency, s.LatencyImages + s.LatencyWarmup, "passes"));
         var latency = s.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, s.LatencyWarmup) : null;
 
         phases?.Report(RunPhase.WritingReport);

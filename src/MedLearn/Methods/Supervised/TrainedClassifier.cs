@@ -48,7 +48,7 @@ public sealed class TrainedClassifier : IDisposable
         var manifest = ClassifierManifest.Read(Path.Combine(runDirectory, ClassifierManifest.FileName));
         var weights = Path.Combine(runDirectory, ClassifierManifest.WeightsFileName);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
-        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels);
+        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
         try
         {
             model.LoadStateDictFromFile(weights);
@@ -125,18 +125,20 @@ public sealed class TrainedClassifier : IDisposable
     /// <paramref name="paths"/>. All times are returned, warm-up first, so the caller can exclude them
     /// (<c>LatencyStatistics.Compute(times, warmup)</c>) and still see them.
     /// </summary>
-    public double[] MeasureLatency(IReadOnlyList<string> paths, int count, int warmup)
+    public double[] MeasureLatency(IReadOnlyList<string> paths, int count, int warmup, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         if (paths.Count == 0 || count < 1) return [];
         using var scope = DisposeScope.Open();
         var inputs = paths.Take(count).Select(Preprocess).ToArray();
         var times = new double[warmup + count];
+        progress?.Report(0);
         for (var i = 0; i < times.Length; i++)
         {
             var clock = Stopwatch.StartNew();
             Forward(inputs[i % inputs.Length]);
             times[i] = clock.Elapsed.TotalMilliseconds;
+            progress?.Report(i + 1);
         }
         return times;
     }
