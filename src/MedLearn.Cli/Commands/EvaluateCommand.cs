@@ -36,6 +36,7 @@ internal static class EvaluateCommand
                 };
                 var result = ClassificationTraining.Evaluate(parse.GetValue(run)!, parse.GetValue(data)!, options);
                 console.Write(MetricsTable.Create(result.Metrics, null, parse.GetValue(data)!));
+                ClassificationSession.WriteSkipped(console, result.Skipped, "metrics.json and report.html");
                 console.MarkupLineInterpolated($"written to [bold]{result.Folder}[/]");
                 return 0;
             }

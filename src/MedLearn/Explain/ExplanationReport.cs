@@ -22,8 +22,14 @@ public static class ExplanationReport
     /// there are enough, in file order; the predicted class is explained) and writes them to <see cref="FolderName"/>.
     /// Unreadable images are left out. Returns the explanations written.
     /// </summary>
+    /// <param name="run">The run folder.</param>
+    /// <param name="samples">Images to explain.</param>
+    /// <param name="settings">Method and its settings.</param>
+    /// <param name="precision">Forward-pass precision.</param>
+    /// <param name="cancellation">Stops between images.</param>
+    /// <param name="skipped">Where an image that cannot be read is recorded (phase "explain"), or null.</param>
     public static IReadOnlyList<ImageExplanation> Create(RunDirectory run, int samples, ExplanationSettings settings, Precision precision = Precision.Auto,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Data.Loading.SkippedImages? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(settings);
@@ -44,7 +50,8 @@ public static class ExplanationReport
             }
             catch (Exception e) when (e is IOException or InvalidDataException or TorchException)
             {
-                // an image that cannot be read any more is simply not shown
+                // an image that cannot be read any more is not shown, and said so
+                skipped?.Add(row.Path, "explain", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
             }
         }
         return ExplanationSummary.Write(Path.Combine(run.Path, FolderName), results);

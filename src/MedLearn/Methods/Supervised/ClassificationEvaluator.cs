@@ -14,26 +14,28 @@ internal static class ClassificationEvaluator
         var run = RunDirectory.Open(runDirectory);
         using var classifier = TrainedClassifier.Load(run.Path, options.Precision);
         var dataset = MapToRunClasses(LoadLabeled(data), classifier.Manifest.Classes, data, run.Path);
-        var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError, progress, cancellation);
+        var skipped = new Data.Loading.SkippedImages();
+        var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError, progress, cancellation, skipped, "evaluate");
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, classifier.Manifest.Classes,
             new ClassificationEvaluationOptions { BootstrapSamples = options.BootstrapSamples, BootstrapSeed = (int)(classifier.Manifest.Seed % int.MaxValue) });
         var folder = RunDirectory.Create(Path.Combine(run.Path, "evaluations"), options.Label);
         var training = File.Exists(run.MetricsPath)
             ? MetricsFile.Read<RunSummary>(run.MetricsPath).Training
             : new TrainingSummary("unknown", 0, null, "", null, "the run has no metrics.json");
-        var summary = new RunSummary(Path.GetFullPath(data), outputs.Count, metrics, null, classifier.Plan.Reason, training);
+        var summary = new RunSummary(Path.GetFullPath(data), outputs.Count, metrics, null, classifier.Plan.Reason, training, skipped.Items);
         RunArtifacts.Write(folder.MetricsPath, folder.PredictionsPath, summary, outputs, classifier.Manifest.Classes);
         var content = ClassificationReportBuilder.Content(folder.Path, $"{run.Name} on {Path.GetFileName(Path.TrimEndingDirectorySeparator(data))}", folder.CreatedUtc,
             run.ConfigPath, null, run.HistoryPath, folder.MetricsPath, folder.PredictionsPath, 12);
         new ClassificationReportPage(content).Write(folder.ReportPath);
-        return new ClassificationEvaluationRun(folder.Path, metrics);
+        return new ClassificationEvaluationRun(folder.Path, metrics) { Skipped = skipped.Items };
     }
 
     private static ImageDataset LoadLabeled(string data)
     {
-        if (Directory.Exists(data)) return FolderDataset.Load(data);
-        if (File.Exists(data) && data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return ManifestDataset.Load(data);
-        throw new DatasetException($"{data}: not found (give a folder root/<class>/<image> or a .csv manifest)");
+        var (dataset, kind) = DatasetLayout.Open(data);
+        if (kind is not (DatasetKind.ClassFolders or DatasetKind.Manifest or DatasetKind.FolderManifest))
+            throw new DatasetException($"{data}: a {DatasetLayout.Describe(kind)} dataset, not a classification one (give a folder root/<class>/<image>, a folder with {DatasetLayout.ManifestFileName}, or a .csv manifest)");
+        return dataset;
     }
 
     /// <summary>

@@ -27,8 +27,8 @@ public static class ClassificationReportBuilder
     public static string Rebuild(RunDirectory run, int samples = 12, IEnumerable<ReportSection>? extraSections = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples)
-            with { ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. extraSections ?? []] };
+        var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples);
+        content = content with { ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. extraSections ?? [], .. content.ExtraSections] };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
     }
@@ -72,6 +72,7 @@ public static class ClassificationReportBuilder
             Samples = predictions is null ? [] : Samples(predictions, samples),
             Latency = summary.Latency is { } l ? new LatencySummary(l.Mean, l.P95, "CPU", summary.Precision) { BatchSize = 1, Runs = l.Count } : null,
             ConfigurationYaml = configPath is not null && File.Exists(configPath) ? File.ReadAllText(configPath) : null,
+            ExtraSections = SkippedImagesRecord.Section(summary.Skipped) is { } skipped ? [skipped] : [],
         };
     }
 

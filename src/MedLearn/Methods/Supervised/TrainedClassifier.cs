@@ -77,11 +77,20 @@ public sealed class TrainedClassifier : IDisposable
     /// Runs the classifier over <paramref name="dataset"/> (its labels must use this model's class order; −1 =
     /// unlabeled) and returns the per-image probabilities.
     /// </summary>
+    /// <param name="dataset">The images.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="workers">Loader threads.</param>
+    /// <param name="onError">Unreadable images: fail, or skip (left out of the outputs and recorded in <paramref name="skipped"/>).</param>
+    /// <param name="progress">Images done.</param>
+    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="skipped">Where skipped images are recorded, or null.</param>
+    /// <param name="phase">The phase name they are recorded under.</param>
     public ClassificationOutputs Evaluate(ImageDataset dataset, int batchSize = 32, int workers = 2, ErrorPolicy onError = ErrorPolicy.Fail,
-        IProgress<int>? progress = null, CancellationToken cancellation = default)
+        IProgress<int>? progress = null, CancellationToken cancellation = default, SkippedImages? skipped = null, string phase = "test")
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var loader = new DataLoader(dataset, Transform, new DataLoaderOptions { BatchSize = batchSize, Workers = workers, OnError = onError });
+        skipped?.Watch(loader, phase);
         var collector = new ClassificationOutputCollector(_inference.Forward);
         var done = 0;
         foreach (var batch in loader.Epoch(0))
