@@ -108,8 +108,11 @@ public sealed class TrainedClassifier : IDisposable
     /// <summary>
     /// Classifies single images one at a time (read, preprocess, forward), timing each forward pass.
     /// </summary>
-    /// <exception cref="IOException">An image cannot be read (the message names it).</exception>
-    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths)
+    /// <param name="paths">Image files (or DICOM series folders).</param>
+    /// <param name="onError">An unreadable image: fail (throw), or skip it and record it in <paramref name="skipped"/> (phase "predict").</param>
+    /// <param name="skipped">Where skipped images are recorded, or null.</param>
+    /// <exception cref="IOException">An image cannot be read under <see cref="ErrorPolicy.Fail"/> (the message names it).</exception>
+    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, ErrorPolicy onError = ErrorPolicy.Fail, SkippedImages? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var result = new List<ImagePrediction>();
@@ -117,7 +120,16 @@ public sealed class TrainedClassifier : IDisposable
         {
             using var scope = DisposeScope.Open();
             var total = Stopwatch.StartNew();
-            var input = Preprocess(path);
+            Tensor input;
+            try
+            {
+                input = Preprocess(path);
+            }
+            catch (Exception e) when (onError == ErrorPolicy.Skip && e is IOException or InvalidDataException or DatasetException)
+            {
+                skipped?.Add(path, "predict", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
+                continue;
+            }
             var forward = Stopwatch.StartNew();
             var probabilities = Forward(input);
             forward.Stop();
@@ -179,4 +191,9 @@ public sealed class TrainedClassifier : IDisposable
 /// <param name="ClassName">Name of the top class.</param>
 /// <param name="ForwardMilliseconds">Time of the forward pass alone.</param>
 /// <param name="TotalMilliseconds">Time of read + preprocess + forward.</param>
-public sealed record ImagePrediction(string Path, double[] Probabilities, int Class, string ClassName, double ForwardMilliseconds, double TotalMilliseconds);
+public sealed record ImagePrediction(string Path, double[] Probabilities, int Class, string ClassName, double ForwardMilliseconds, double TotalMilliseconds)
+{
+    /// <summary>The <paramref name="k"/> most probable classes (all when k ≤ 0 or larger), most probable first; ties in class order.</summary>
+    public IReadOnlyList<(int Class, double Probability)> TopK(int k) =>
+        [.. Probabilities.Select((p, c) => (c, p)).OrderByDescending(x => x.p).ThenBy(x => x.c).Take(k <= 0 ? Probabilities.Length : k)];
+}
