@@ -54,6 +54,7 @@ internal static class PredictCommand
                 {
                     // Atomic: a temporary file in the same folder, renamed over the target.
                     var full = Path.GetFullPath(file);
+                    Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                     var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
                     File.WriteAllText(temp, Csv(predictions, skipped.Items, truth, classes, k));
                     File.Move(temp, full, overwrite: true);
