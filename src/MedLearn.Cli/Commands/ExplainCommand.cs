@@ -59,8 +59,8 @@ internal static class ExplainCommand
                     ClassName = parse.GetValue(className),
                     DeletionSteps = parse.GetValue(steps),
                 };
-                var inputs = Data.Datasets.ImageInputs.Resolve(parse.GetValue(images)!);
                 using var explainer = RunExplainer.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
+                var inputs = Data.Datasets.ImageInputs.Resolve(parse.GetValue(images)!);
                 var skip = parse.GetValue(onError) == "skip";
                 var skipped = new Data.Loading.SkippedImages();
                 var results = new List<ImageExplanation>();

@@ -43,8 +43,8 @@ internal static class PredictCommand
             {
                 var k = parse.GetValue(topK);
                 if (k < 0) throw new ArgumentException($"--top-k: must be >= 1 (got {k})");
-                var inputs = ImageInputs.Resolve(parse.GetValue(images)!);
                 using var classifier = TrainedClassifier.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
+                var inputs = ImageInputs.Resolve(parse.GetValue(images)!);
                 var skipped = new SkippedImages();
                 var policy = parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Fail;
                 var predictions = classifier.Predict(inputs.Select(i => i.Path), policy, skipped);
