@@ -112,6 +112,14 @@ public sealed class DataHandlingTests : IDisposable
         Assert.Contains("zz-bad.png", report);
         // split.csv keeps every manifest row (a resume re-reads it against the same data)
         Assert.Contains(File.ReadAllLines(run.SplitPath), l => l.Contains("zz-bad.png", StringComparison.Ordinal) && l.Contains($",{split},", StringComparison.Ordinal));
+
+        // evaluate honours the policy too (the loader drops the file; its metrics.json and output list it).
+        var (evalCode, evalOutput) = CliHarness.Run("evaluate", "--run", run.Path, "--data", csv, "--workers", "0", "--on-error", "skip", "--precision", "fp32");
+        Assert.True(evalCode == 0, evalOutput);
+        Assert.Contains("skipped 1 unreadable image", Flat(evalOutput));
+        var evaluation = MetricsFile.Read<RunSummary>(Path.Combine(Directory.GetDirectories(Path.Combine(run.Path, "evaluations")).Single(), RunDirectory.MetricsFileName));
+        Assert.Equal(("evaluate", "the file is empty"), (Assert.Single(evaluation.Skipped!).Phase, evaluation.Skipped![0].Reason));
+        Assert.Equal(20, evaluation.Images);
     }
 
     [Fact]
@@ -177,6 +185,14 @@ public sealed class DataHandlingTests : IDisposable
         }
         Assert.False(File.Exists(temp));
         Assert.False(File.Exists(Path.Combine(run, RunLock.FileName))); // released
+
+        // A second process cannot train the folder while the lock is held.
+        using (RunLock.Acquire(run))
+        {
+            var (lockedCode, lockedOutput) = CliHarness.Run("train", "classify", "--resume", run);
+            Assert.Equal(2, lockedCode);
+            Assert.Contains($"is in use by PID {Environment.ProcessId} on {Environment.MachineName}", Flat(lockedOutput));
+        }
     }
 
     [Fact]
