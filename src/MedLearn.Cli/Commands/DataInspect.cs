@@ -8,36 +8,13 @@ namespace MedLearn.Cli.Commands;
 /// <summary><c>medlearn data inspect</c>: opens a dataset the way training would and summarises its files.</summary>
 internal static class DataInspect
 {
-    private static readonly string[] ImageExtensions = [.. FolderDataset.DefaultExtensions.Union(VolumeDataset.DefaultExtensions)];
-
-    /// <summary>
-    /// Opens <paramref name="path"/>: a manifest CSV (path,label[,mask]) or volume CSV (image,mask); a folder with
-    /// imagesTr/+labelsTr/ (Decathlon), with labels.csv (manifest), with class sub-folders, or with images only.
-    /// </summary>
+    /// <summary>Opens <paramref name="path"/> by the rule training uses (<see cref="DatasetLayout.Open"/>).</summary>
     /// <exception cref="DatasetException">The dataset is invalid or not found.</exception>
     public static (ImageDataset Dataset, string Kind) Open(string path)
     {
-        if (File.Exists(path))
-        {
-            var header = File.ReadLines(path).FirstOrDefault() ?? "";
-            var columns = header.Split(',').Select(c => c.Trim().Trim('"').ToLowerInvariant()).ToHashSet();
-            return columns.Contains("image") && !columns.Contains("path")
-                ? (VolumeDataset.FromCsv(path), "segmentation (CSV)")
-                : (ManifestDataset.Load(path), "manifest");
-        }
-        if (!Directory.Exists(path)) throw new DatasetException($"{Path.GetFullPath(path)}: not found");
-        if (Directory.Exists(Path.Combine(path, "imagesTr"))) return (VolumeDataset.FromDecathlon(path), "segmentation (Decathlon imagesTr/labelsTr)");
-        var labels = Path.Combine(path, "labels.csv");
-        if (File.Exists(labels)) return (ManifestDataset.Load(labels), "manifest (labels.csv)");
-        if (Directory.GetDirectories(path).Any(d => !Path.GetFileName(d).StartsWith('.'))) return (FolderDataset.Load(path), "class folders");
-        var files = Directory.GetFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.') && HasExtension(f))
-            .Order(StringComparer.Ordinal).Select(f => new DatasetItem(Path.GetFullPath(f))).ToList();
-        if (files.Count == 0) throw new DatasetException($"{Path.GetFullPath(path)}: no images, class folders, labels.csv or imagesTr/");
-        return (new ImageDataset(files, []), "unlabeled image folder");
+        var (dataset, kind) = DatasetLayout.Open(path);
+        return (dataset, DatasetLayout.Describe(kind));
     }
-
-    private static bool HasExtension(string path) =>
-        ImageExtensions.Any(e => Path.GetFileName(path).Length > e.Length && path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     private sealed record Probe(string Size, long Channels, int Bits, string Spacing, string DType);
 

@@ -58,6 +58,7 @@ internal static class EvaluateCommand
                     latency.Finish();
                 }
                 console.Write(MetricsTable.Create(result.Metrics, result.Latency, parse.GetValue(data)!, ClassifierManifest.IsOrdinal(result.Folder)));
+                ClassificationSession.WriteSkipped(console, result.Skipped, "metrics.json and report.html");
                 console.MarkupLineInterpolated($"written to [bold]{result.Folder}[/]");
                 return 0;
             }

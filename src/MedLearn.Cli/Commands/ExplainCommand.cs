@@ -16,7 +16,13 @@ internal static class ExplainCommand
     public static Command Create()
     {
         var run = new Option<string>("--run") { Description = "Run folder (holds model.json and model.pt).", Required = true };
-        var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, TIFF, BMP, DICOM, NIfTI).", Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>("inputs")
+        {
+            Description = "Image files, folders (class folders give the true label, labels.csv, images, or a DICOM series), quoted globs or CSV manifests.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var onError = new Option<string>("--on-error") { Description = "Unreadable images: fail (default) or skip (listed, exit code 0).", DefaultValueFactory = _ => "fail" };
+        onError.AcceptOnlyFromAmong("fail", "skip");
         var method = new Option<string>("--method") { Description = "occlusion, gradcam or gradcam++.", DefaultValueFactory = _ => "occlusion" };
         method.AcceptOnlyFromAmong([.. ExplainMethods.Names]);
         var window = new Option<int>("--window") { Description = "Occlusion window side in input pixels.", DefaultValueFactory = _ => 20 };
@@ -31,7 +37,7 @@ internal static class ExplainCommand
         var output = new Option<string>("--out") { Description = "Folder for the overlay PNGs and explanations.json/.csv.", Required = true };
         var command = new Command("explain", "Explain a trained run's predictions with heat maps (occlusion, Grad-CAM, Grad-CAM++) and a deletion test.")
         {
-            run, images, method, window, stride, fill, batch, layer, className, steps, precision, output,
+            run, images, method, window, stride, fill, batch, layer, className, steps, precision, output, onError,
         };
         command.SetAction(parse =>
         {
@@ -54,25 +60,35 @@ internal static class ExplainCommand
                     DeletionSteps = parse.GetValue(steps),
                 };
                 using var explainer = RunExplainer.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
-                var paths = parse.GetValue(images)!;
+                var inputs = Data.Datasets.ImageInputs.Resolve(parse.GetValue(images)!);
+                var skip = parse.GetValue(onError) == "skip";
+                var skipped = new Data.Loading.SkippedImages();
                 var results = new List<ImageExplanation>();
-                foreach (var path in paths)
+                foreach (var input in inputs)
                 {
-                    var progress = new StderrCountProgress<ExplainProgress>($"{settings.Method.Name()} {Path.GetFileName(path)}", 4, " windows", p => (p.Done, p.Total));
-                    results.Add(explainer.Explain(path, settings, progress));
+                    var progress = new StderrCountProgress<ExplainProgress>($"{settings.Method.Name()} {Path.GetFileName(input.Path)}", 4, " windows", p => (p.Done, p.Total));
+                    try
+                    {
+                        results.Add(explainer.Explain(input.Path, settings, progress) with { TrueClass = input.TrueLabel });
+                    }
+                    catch (Exception e) when (skip && e is IOException or InvalidDataException or Data.Datasets.DatasetException)
+                    {
+                        skipped.Add(input.Path, "explain", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
+                    }
                     progress.Finish();
                 }
                 var written = ExplanationSummary.Write(parse.GetValue(output)!, results);
 
                 var table = new Table().Border(TableBorder.Rounded);
-                foreach (var column in new[] { "image", "predicted", "explained class", "p", "deletion AUC", "overlay", "seconds" }) table.AddColumn(column);
+                foreach (var column in new[] { "image", "true", "predicted", "explained class", "p", "deletion AUC", "overlay", "seconds" }) table.AddColumn(column);
                 foreach (var e in written)
-                    table.AddRow(Markup.Escape(Path.GetFileName(e.Path)), Markup.Escape(e.PredictedClass), Markup.Escape(e.TargetClass),
+                    table.AddRow(Markup.Escape(Path.GetFileName(e.Path)), Markup.Escape(e.TrueClass ?? "-"), Markup.Escape(e.PredictedClass), Markup.Escape(e.TargetClass),
                         e.TargetProbability.ToString("F3", CultureInfo.InvariantCulture),
                         e.DeletionAuc is { } auc ? auc.ToString("F3", CultureInfo.InvariantCulture) : "-",
                         Markup.Escape(e.Overlay ?? ""), e.Seconds.ToString("F1", CultureInfo.InvariantCulture));
                 console.Write(table);
                 if (written.FirstOrDefault(e => e.Layer is not null) is { } cam) console.MarkupLineInterpolated($"Grad-CAM layer: [bold]{cam.Layer}[/]");
+                ClassificationSession.WriteSkipped(console, skipped.Items, "this list");
                 console.MarkupLineInterpolated($"written to [bold]{Path.GetFullPath(parse.GetValue(output)!)}[/] ({ExplanationSummary.JsonFileName}, {ExplanationSummary.CsvFileName}, {written.Count} overlays)");
                 return 0;
             }

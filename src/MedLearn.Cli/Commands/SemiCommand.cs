@@ -41,7 +41,8 @@ internal static class SemiCommand
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(resume) is { } resumeDir) return Execute(null, resumeDir);
+            if (parse.GetValue(resume) is { } resumeDir)
+                return ResumeFlags.Refuse(parse, "train semi", command.Options.Where(o => o != resume)) ?? Execute(null, resumeDir);
             var assignments = new List<string>();
             void Add<T>(string key, T? value)
             {

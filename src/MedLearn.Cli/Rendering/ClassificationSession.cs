@@ -58,12 +58,14 @@ internal static class ClassificationSession
         RunPhase.Training => "training",
         RunPhase.Evaluating => "evaluating the best model on the held-out split",
         RunPhase.MeasuringLatency => "measuring per-image inference latency",
+        RunPhase.CheckingImages => "checking that every image can be read",
         _ => "writing metrics, predictions and the report",
     };
 
     private static int Summarise(IAnsiConsole console, ClassificationRun run, string resumeHint)
     {
         console.MarkupLineInterpolated($"run folder: [bold]{run.Directory.Path}[/]");
+        WriteSkipped(console, run.Skipped);
         switch (run.Training.Status)
         {
             case TrainingStatus.Cancelled:
@@ -76,5 +78,14 @@ internal static class ClassificationSession
             console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split", ClassifierManifest.IsOrdinal(run.Directory.Path)));
         console.MarkupLineInterpolated($"report: [bold]{run.Directory.ReportPath}[/]");
         return 0;
+    }
+
+    /// <summary>The images left out under on-error skip (first ten named), where the full list is.</summary>
+    internal static void WriteSkipped(IAnsiConsole console, IReadOnlyList<MedLearn.Data.Loading.SkippedImage> skipped, string where = "run.json, metrics.json and report.html")
+    {
+        if (skipped.Count == 0) return;
+        console.MarkupLineInterpolated($"[yellow]skipped {skipped.Count} unreadable image{(skipped.Count == 1 ? "" : "s")} (on-error skip; listed in {where}):[/]");
+        foreach (var s in skipped.Take(10)) console.MarkupLineInterpolated($"[yellow]  {s.Path} ({s.Phase}): {s.Reason}[/]");
+        if (skipped.Count > 10) console.MarkupLineInterpolated($"[yellow]  ... and {skipped.Count - 10} more[/]");
     }
 }

@@ -28,8 +28,9 @@ public static class ExplanationReport
     /// <param name="precision">Inference precision.</param>
     /// <param name="cancellation">Stops between images.</param>
     /// <param name="progress">Images done so far (0 first), out of the number chosen.</param>
+    /// <param name="skipped">Where an image that cannot be read is recorded (phase "explain"), or null.</param>
     public static IReadOnlyList<ImageExplanation> Create(RunDirectory run, int samples, ExplanationSettings settings, Precision precision = Precision.Auto,
-        CancellationToken cancellation = default, Func<int, IProgress<int>?>? progress = null)
+        CancellationToken cancellation = default, Func<int, IProgress<int>?>? progress = null, Data.Loading.SkippedImages? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(settings);
@@ -53,7 +54,8 @@ public static class ExplanationReport
             }
             catch (Exception e) when (e is IOException or InvalidDataException or TorchException)
             {
-                // an image that cannot be read any more is simply not shown
+                // an image that cannot be read any more is not shown, and said so
+                skipped?.Add(row.Path, "explain", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
             }
         }
         report?.Report(done);

@@ -22,8 +22,9 @@ public static class ExplanationSummary
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>
-    /// Writes each explanation's overlay as <c>&lt;image name&gt;-&lt;method&gt;.png</c> (a number is appended when two
-    /// images share a name) and the two summaries into <paramref name="directory"/>; returns the explanations with their
+    /// Writes each explanation's overlay as <c>&lt;image name&gt;-&lt;method&gt;.png</c> (when two images share a name,
+    /// the later one's parent folder name is prefixed, <c>&lt;folder&gt;_&lt;image name&gt;-&lt;method&gt;.png</c>, then a number
+    /// is appended; names are compared case-insensitively, so no overlay overwrites another) and the two summaries into <paramref name="directory"/>; returns the explanations with their
     /// <see cref="ImageExplanation.Overlay"/> file names set.
     /// </summary>
     public static IReadOnlyList<ImageExplanation> Write(string directory, IReadOnlyList<ImageExplanation> explanations)
@@ -39,6 +40,9 @@ public static class ExplanationSummary
             if (stem.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)) stem = stem[..^4];
             var tag = ExplainMethods.Parse(e.Method).FileTag();
             var name = $"{stem}-{tag}.png";
+            // Same file name from another folder (a/x.png, b/x.png): prefix the parent folder's name, then number.
+            if (used.Contains(name) && Path.GetFileName(Path.GetDirectoryName(e.Path)) is { Length: > 0 } parent)
+                name = $"{RunDirectory.SanitizeLabel(parent)}_{stem}-{tag}.png";
             for (var i = 2; !used.Add(name); i++) name = $"{stem}-{i}-{tag}.png";
             AtomicText.Write(Path.Combine(directory, name), e.OverlayPng);
             written.Add(e with { Overlay = name });

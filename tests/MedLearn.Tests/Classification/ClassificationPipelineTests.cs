@@ -201,10 +201,13 @@ public sealed class ClassificationPipelineTests : IDisposable
     {
         var bad = Path.Combine(Data, "mid", "mid_99.png");
         File.WriteAllBytes(bad, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]);
-        var e = Assert.Throws<LoaderException>(() => ClassificationTraining.Run(Options() with { Epochs = 1, Split = [0.9, 0.1, 0.0] }));
-        Assert.Contains("mid_99.png", e.Message);
+        // Found by the check before training (not mid-epoch), and no run folder is left.
+        var e = Assert.Throws<DatasetException>(() => ClassificationTraining.Run(Options() with { Epochs = 1, Split = [0.9, 0.1, 0.0] }));
+        Assert.Contains("mid_99.png", string.Join("\n", e.Problems));
+        Assert.False(Directory.Exists(Runs) && Directory.GetDirectories(Runs).Length > 0);
         var skipped = ClassificationTraining.Run(Options() with { Epochs = 1, OnError = ErrorPolicy.Skip, Split = [0.9, 0.1, 0.0], Name = "skip" });
         Assert.Equal(TrainingStatus.Completed, skipped.Training.Status);
+        Assert.Equal(bad, Assert.Single(skipped.Skipped).Path);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace MedLearn.Data.Datasets;
 /// the name must be in that list (label = its position); otherwise classes are the distinct names sorted
 /// (numerically when all are non-negative integers, else ordinally).</item>
 /// <item><c>labeled</c>: true/false/1/0/yes/no (case-insensitive); empty = "labeled when the label is
-/// non-empty"; true with an empty label is an error. A row with a label and labeled=false keeps the label for
+/// non-empty"; true with an empty label is an error. With <see cref="ManifestOptions.RequireLabels"/> an empty
+/// label is an error. A row with a label and labeled=false keeps the label for
 /// stratification/evaluation but loads as unlabeled (-1).</item>
 /// <item><c>split</c>: train/val/test or empty.</item>
 /// <item><c>mask</c>: optional mask path, resolved and checked like <c>path</c>.</item>
@@ -23,11 +24,26 @@ namespace MedLearn.Data.Datasets;
 /// </remarks>
 public sealed class ManifestDataset : ImageDataset
 {
-    private ManifestDataset(string source, IReadOnlyList<DatasetItem> items, IReadOnlyList<string> classes)
-        : base(items, classes) => Source = source;
+    private ManifestDataset(string source, IReadOnlyList<DatasetItem> items, IReadOnlyList<string> classes, bool hasLabeledColumn, bool hasSplitColumn)
+        : base(items, classes)
+    {
+        Source = source;
+        HasLabeledColumn = hasLabeledColumn;
+        HasSplitColumn = hasSplitColumn;
+    }
+
+    /// <summary>The manifest has a <c>labeled</c> column: it fixes which rows are labeled (semi-supervised protocols).</summary>
+    public bool HasLabeledColumn { get; }
+
+    /// <summary>The manifest has a <c>split</c> column.</summary>
+    public bool HasSplitColumn { get; }
 
     /// <summary>The manifest file (or the source name given to <see cref="Parse"/>).</summary>
     public string Source { get; }
+
+    /// <summary>The same manifest with <paramref name="items"/> whose labels index <paramref name="classes"/> (e.g. reordered classes).</summary>
+    internal ManifestDataset WithClasses(IReadOnlyList<DatasetItem> items, IReadOnlyList<string> classes) =>
+        new(Source, items, classes, HasLabeledColumn, HasSplitColumn);
 
     /// <summary>Reads and validates the manifest at <paramref name="csvPath"/>.</summary>
     /// <exception cref="DatasetException">The file is missing or unreadable, or any row is invalid (see remarks).</exception>
@@ -93,6 +109,13 @@ public sealed class ManifestDataset : ImageDataset
             else if (ParseFlag(labeledText) is bool b) labeled = b;
             else { problems.Add($"row {n}: bad labeled flag '{labeledText}' (use true/false/1/0/yes/no)"); labeled = false; ok = false; }
             if (labeled && label.Length == 0) { problems.Add($"row {n}: labeled is true but the label is empty"); ok = false; }
+            else if (options.RequireLabels && (label.Length == 0 || !labeled))
+            {
+                problems.Add(label.Length == 0
+                    ? $"row {n}: empty label ('{rawPath}'); supervised training needs a label on every row (unlabeled rows belong to train semi)"
+                    : $"row {n}: labeled is false ('{rawPath}'); supervised training uses every row's label (unlabeled rows belong to train semi)");
+                ok = false;
+            }
 
             if (label.Length > 0 && options.Classes is { } classes && !classes.Contains(label, StringComparer.Ordinal))
             {
@@ -128,7 +151,7 @@ public sealed class ManifestDataset : ImageDataset
             r.Mask,
             r.Labeled,
             r.Split)).ToList();
-        return new ManifestDataset(source, items, classList);
+        return new ManifestDataset(source, items, classList, labeledCol >= 0, splitCol >= 0);
     }
 
     /// <summary>Parses a labeled flag: true/false/1/0/yes/no (case-insensitive), else null.</summary>

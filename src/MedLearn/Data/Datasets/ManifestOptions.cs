@@ -11,4 +11,10 @@ public sealed record ManifestOptions
 
     /// <summary>Check that every image and mask file exists (default true).</summary>
     public bool CheckFiles { get; init; } = true;
+
+    /// <summary>
+    /// Every row must have a label (supervised training): an empty label cell is an error naming the row
+    /// (unlabeled rows belong to semi-supervised training). Default false.
+    /// </summary>
+    public bool RequireLabels { get; init; }
 }

@@ -38,7 +38,9 @@ public static class SemiSupervisedReport
         {
             Title = semi is null ? $"Semi-supervised run {run.Name}" : $"Semi-supervised run {run.Name} ({semi.Method}, {Markup.Percent(semi.LabeledFraction, 0)} labeled)",
             Metrics = metrics,
-            ExtraSections = ordinal ? [ClassificationReportBuilder.OrdinalSection(summary), Training(semi, history)] : [Training(semi, history)],
+            ExtraSections = ordinal
+                ? [ClassificationReportBuilder.OrdinalSection(summary), Training(semi, history), .. content.ExtraSections]
+                : [Training(semi, history), .. content.ExtraSections],
         };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
@@ -56,7 +58,8 @@ public static class SemiSupervisedReport
             h.Append("<p class=\"na\"><b>Warning:</b> ").Append(Markup.Escape(w)).Append("</p>\n");
         h.Append("<p class=\"lead\">Method <b>").Append(Markup.Escape(semi.Method)).Append("</b>");
         if (semi.Method != semi.RequestedMethod) h.Append(" (configured: ").Append(Markup.Escape(semi.RequestedMethod)).Append(')');
-        h.Append("; ").Append(Markup.Percent(semi.LabeledFraction, 1)).Append(" of each class of the training split labeled: ")
+        h.Append("; ").Append(semi.LabeledSet == "manifest" ? "labeled set fixed by the manifest's labeled column: "
+            : Markup.Percent(semi.LabeledFraction, 1) + " of each class of the training split labeled: ")
             .Append(semi.Labeled).Append(" labeled and ").Append(semi.Unlabeled).Append(" unlabeled training images")
             .Append(semi.Method == "supervised" ? " (the unlabeled ones are not used)" : "").Append(". Batches of ")
             .Append(semi.LabeledBatchSize).Append(" labeled");
@@ -73,6 +76,8 @@ public static class SemiSupervisedReport
         for (var c = 0; c < semi.Classes.Count; c++)
             h.Append("<tr><td>").Append(Markup.Escape(semi.Classes[c])).Append("</td><td>").Append(semi.LabeledPerClass[c]).Append("</td><td>")
                 .Append(semi.UnlabeledPerClass[c]).Append("</td></tr>\n");
+        if (semi.UnlabeledWithoutLabel > 0)
+            h.Append("<tr><td>(no label)</td><td>0</td><td>").Append(semi.UnlabeledWithoutLabel).Append("</td></tr>\n");
         h.Append("</tbody><tfoot><tr><td>total</td><td>").Append(semi.Labeled).Append("</td><td>").Append(semi.Unlabeled).Append("</td></tr></tfoot></table>\n");
 
         var epochs = history.Select(r => (double)r.Epoch).ToArray();

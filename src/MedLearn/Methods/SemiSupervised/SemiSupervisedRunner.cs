@@ -14,23 +14,35 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
     IProgress<RunPhase>? phases, IProgress<string>? warnings)
 {
     /// <summary>Everything derived from the data before a run folder is written (so bad data never leaves one behind).</summary>
-    internal sealed record Prepared(DatasetSplit Split, ClassifierManifest Manifest, MeanTeacherSettings Settings, SemiSupervisedBatches Batches,
-        SemiSupervisedSummary Summary);
+    internal sealed record Prepared(DatasetSplit RecordedSplit, DatasetSplit Split, ClassifierManifest Manifest, MeanTeacherSettings Settings, SemiSupervisedBatches Batches,
+        SemiSupervisedSummary Summary, SkippedImages Skipped);
 
-    public Prepared Prepare(ImageDataset dataset, RunDirectory? resumeRun)
+    public Prepared Prepare(ImageDataset dataset, RunDirectory? resumeRun, CancellationToken cancellation = default)
     {
         phases?.Report(RunPhase.PreparingData);
         var co = SemiSupervisedSetup.AsClassification(options);
-        var split = ClassificationSetup.Split(dataset, co, resumeRun?.SplitPath);
+        var recorded = ClassificationSetup.Split(dataset, co, resumeRun?.SplitPath);
+        phases?.Report(RunPhase.CheckingImages);
+        var skipped = new SkippedImages();
+        var split = ClassificationSetup.CheckImages(recorded, co, skipped, cancellation);
         var labeledFile = resumeRun is null ? null : Path.Combine(resumeRun.Path, SemiSupervisedSetup.LabeledFileName);
-        var train = SemiSupervisedSetup.Partition(split.Train, options, labeledFile is not null && File.Exists(labeledFile) ? labeledFile : null);
-        split = split with { Train = train };
-
         var notes = new List<string>();
+        // A manifest with a labeled column fixes the labeled set (a published protocol); labeled-fraction is then not used.
+        var fixedByManifest = dataset is ManifestDataset { HasLabeledColumn: true };
+        var train = labeledFile is not null && File.Exists(labeledFile) ? SemiSupervisedSetup.Partition(split.Train, options, labeledFile)
+            : fixedByManifest ? split.Train
+            : SemiSupervisedSetup.Partition(split.Train, options);
+        split = split with { Train = train };
+        var labeledCount = train.Items.Count(i => i.Labeled && i.Label >= 0);
+        var fraction = fixedByManifest ? (double)labeledCount / Math.Max(1, train.Count) : options.LabeledFraction;
+        if (fixedByManifest)
+            notes.Add($"the manifest's labeled column fixes the labeled set ({labeledCount} labeled, {train.Count - labeledCount} unlabeled training images); " +
+                $"labeled-fraction {options.LabeledFraction:0.###} is not used");
+
         var method = options.Method;
         if (method != SemiSupervisedMethod.Supervised && train.UnlabeledIndices().Length == 0)
         {
-            notes.Add($"the training split has no unlabeled images (labeled-fraction {options.LabeledFraction:0.###}): " +
+            notes.Add($"the training split has no unlabeled images (labeled-fraction {fraction:0.###}): " +
                 $"{SemiSupervisedTraining.MethodName(method)} falls back to supervised training on the labeled images");
             method = SemiSupervisedMethod.Supervised;
         }
@@ -48,15 +60,17 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
 
         var labeled = ClassBalance.Counts(train, labeledOnly: true);
         var all = ClassBalance.Counts(train, labeledOnly: false);
-        var summary = new SemiSupervisedSummary(SemiSupervisedTraining.MethodName(options.Method), SemiSupervisedTraining.MethodName(method), options.LabeledFraction,
+        var withoutLabel = train.Items.Count(i => i.Label < 0);
+        var summary = new SemiSupervisedSummary(SemiSupervisedTraining.MethodName(options.Method), SemiSupervisedTraining.MethodName(method), fraction,
             dataset.Classes, labeled, [.. all.Zip(labeled, (a, l) => a - l)], options.LabeledBatchSize,
-            method == SemiSupervisedMethod.Supervised ? 0 : options.UnlabeledBatchSize, batches.LabeledRepeats, batches.Loader.BatchesPerEpoch, notes)
+            method == SemiSupervisedMethod.Supervised ? 0 : options.UnlabeledBatchSize, batches.LabeledRepeats, batches.Loader.BatchesPerEpoch, notes,
+            withoutLabel, fixedByManifest ? "manifest" : "labeled-fraction")
         {
             ConsistencyWeight = method == SemiSupervisedMethod.Supervised ? 0 : options.ConsistencyWeight,
             ConsistencyWeightReached = reached,
         };
         foreach (var n in notes) warnings?.Report(n);
-        return new Prepared(split, manifest, settings, batches, summary);
+        return new Prepared(recorded, split, manifest, settings, batches, summary, skipped);
     }
 
     /// <summary>
@@ -79,9 +93,10 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         if (!resume)
         {
             ConfigWriter.Write(run.ConfigPath, SemiSupervisedSetup.Resolve(options, run.Label), RunProvenance.Comment(options.Seed));
-            SplitFile.Write(run.SplitPath, p.Split);
+            SplitFile.Write(run.SplitPath, p.RecordedSplit);
             SemiSupervisedSetup.WriteLabeledFile(Path.Combine(run.Path, SemiSupervisedSetup.LabeledFileName), p.Split.Train);
         }
+        SkippedImagesRecord.Write(run, p.Skipped.Items);
         MetricsFile.Write(Path.Combine(run.Path, SemiSupervisedSummary.FileName), p.Summary);
 
         phases?.Report(RunPhase.BuildingModel);
@@ -110,6 +125,8 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
             EarlyStoppingPatience = options.EarlyStoppingPatience,
             ValidateEvery = options.ValidateEvery,
         };
+        p.Skipped.Watch(p.Batches.Loader, "train");
+        p.Skipped.Watch(val, "val");
         using var recorder = new RunHistoryRecorder(run);
         var trainer = new Trainer(task, optimizer, schedule, trainerOptions, [recorder, .. callbacks ?? []]);
 
@@ -119,8 +136,9 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
             throw new InvalidDataException($"{run.Path}: no {Path.Combine(RunDirectory.CheckpointsFolderName, Trainer.LastCheckpointName)} to resume from");
         var result = trainer.Fit(p.Batches.Loader, val, resume ? lastCheckpoint : null, cancellation);
         var plan = Torch.Amp.PrecisionPlan.Resolve(options.Precision, Device.CPU);
+        SkippedImagesRecord.Write(run, p.Skipped.Items);
         if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged)
-            return new SemiSupervisedRun(new ClassificationRun(run, result, null, "", null, plan.Reason), p.Summary);
+            return new SemiSupervisedRun(new ClassificationRun(run, result, null, "", null, plan.Reason) { Skipped = p.Skipped.Items }, p.Summary);
 
         // The student of the best validation epoch is exported into a plain registry model (same state-dict names).
         using var exported = ModelRegistry.Create(options.Model, classes.Count, options.Channels, options.ModelOptions);
@@ -128,7 +146,7 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
             exported.LoadStateDict(result.BestCheckpoint is { } best ? Checkpoint.Load(best).Model : student.StateDict());
         var outcome = HeldOutEvaluation.Run(run, exported, p.Manifest, p.Split, classes, result,
             new HeldOutEvaluation.Settings(options.EvalBatchSize, options.Workers, options.OnError, options.Precision, options.BootstrapSamples, options.Seed,
-                options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation, callbacks);
+                options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation, callbacks, p.Skipped);
         SemiSupervisedReport.Rebuild(run, options.ReportSamples);
         return new SemiSupervisedRun(outcome, p.Summary);
     }

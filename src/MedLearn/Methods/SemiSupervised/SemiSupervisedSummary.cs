@@ -7,7 +7,7 @@ namespace MedLearn.Methods.SemiSupervised;
 /// </summary>
 /// <param name="RequestedMethod">The configured method (kebab-case: supervised, mean-teacher, src-mt).</param>
 /// <param name="Method">The method that ran.</param>
-/// <param name="LabeledFraction">Configured labeled fraction of the training split.</param>
+/// <param name="LabeledFraction">Labeled fraction of the training split: the configured one, or the manifest's when its labeled column fixes the set.</param>
 /// <param name="Classes">Class names.</param>
 /// <param name="LabeledPerClass">Labeled training images per class.</param>
 /// <param name="UnlabeledPerClass">Unlabeled training images per class (their labels are never used in training).</param>
@@ -16,9 +16,11 @@ namespace MedLearn.Methods.SemiSupervised;
 /// <param name="LabeledRepeats">Passes over the labeled images per epoch.</param>
 /// <param name="BatchesPerEpoch">Optimiser steps per epoch.</param>
 /// <param name="Warnings">Warnings raised while setting up (e.g. the fallback to supervised).</param>
+/// <param name="UnlabeledWithoutLabel">Unlabeled training images that have no label at all (empty label cell), not in <paramref name="UnlabeledPerClass"/>.</param>
+/// <param name="LabeledSet">Who chose the labeled images: "labeled-fraction" (a stratified, seeded fraction) or "manifest" (its labeled column).</param>
 public sealed record SemiSupervisedSummary(string RequestedMethod, string Method, double LabeledFraction, IReadOnlyList<string> Classes,
     IReadOnlyList<long> LabeledPerClass, IReadOnlyList<long> UnlabeledPerClass, int LabeledBatchSize, int UnlabeledBatchSize, int LabeledRepeats,
-    int BatchesPerEpoch, IReadOnlyList<string> Warnings)
+    int BatchesPerEpoch, IReadOnlyList<string> Warnings, long UnlabeledWithoutLabel = 0, string LabeledSet = "labeled-fraction")
 {
     /// <summary>File name in a run folder.</summary>
     public const string FileName = "semi.json";
@@ -36,6 +38,6 @@ public sealed record SemiSupervisedSummary(string RequestedMethod, string Method
     /// <summary>Labeled training images.</summary>
     public long Labeled => LabeledPerClass.Sum();
 
-    /// <summary>Unlabeled training images.</summary>
-    public long Unlabeled => UnlabeledPerClass.Sum();
+    /// <summary>Unlabeled training images (with or without a label).</summary>
+    public long Unlabeled => UnlabeledPerClass.Sum() + UnlabeledWithoutLabel;
 }

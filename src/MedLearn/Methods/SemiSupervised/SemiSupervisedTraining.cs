@@ -26,24 +26,39 @@ public static class SemiSupervisedTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         SemiSupervisedSetup.Validate(options);
+        options = WithAbsolutePaths(options);
         var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
-        var prepared = runner.Prepare(dataset, null);
-        var run = RunDirectory.Create(options.Out, options.Name ?? DefaultName(options), kind: RunKinds.Semi);
-        return runner.Execute(run, prepared, resume: false, cancellation);
+        var prepared = runner.Prepare(dataset, null, cancellation);
+        return RunGuard.InNewRun(options.Out, options.Name ?? DefaultName(options), run => runner.Execute(run, prepared, resume: false, cancellation), RunKinds.Semi);
     }
 
-    /// <summary>Continues an interrupted run from its checkpoints/last.pt (student, teacher, optimiser, RNG) with its recorded configuration, split and labeled subset.</summary>
+    /// <summary>
+    /// Continues an interrupted run from its checkpoints/last.pt (student, teacher, optimiser, RNG) with its recorded
+    /// configuration, split and labeled subset; the folder is locked while it trains and cleared of temporary files.
+    /// </summary>
     public static SemiSupervisedRun Resume(string runDirectory, IEnumerable<ITrainingCallback>? callbacks = null,
-        IProgress<RunPhase>? phases = null, IProgress<string>? warnings = null, CancellationToken cancellation = default)
+        IProgress<RunPhase>? phases = null, IProgress<string>? warnings = null, CancellationToken cancellation = default) =>
+        RunGuard.InExistingRun(runDirectory, run =>
+        {
+            var options = ConfigBinder.Load<SemiSupervisedTrainingOptions>(run.ConfigPath);
+            SemiSupervisedSetup.Validate(options);
+            var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
+            var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
+            return runner.Execute(run, runner.Prepare(dataset, run, cancellation), resume: true, cancellation);
+        });
+
+    /// <summary><paramref name="o"/> with data, weights, split-file and out absolute (a run resumes from any folder).</summary>
+    public static SemiSupervisedTrainingOptions WithAbsolutePaths(SemiSupervisedTrainingOptions o)
     {
-        var run = RunDirectory.Open(runDirectory);
-        var options = ConfigBinder.Load<SemiSupervisedTrainingOptions>(run.ConfigPath);
-        SemiSupervisedSetup.Validate(options);
-        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
-        var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
-        var prepared = runner.Prepare(dataset, run);
-        return runner.Execute(run, prepared, resume: true, cancellation);
+        ArgumentNullException.ThrowIfNull(o);
+        return o with
+        {
+            Data = ClassificationSetup.Absolute(o.Data)!,
+            Weights = ClassificationSetup.Absolute(o.Weights),
+            SplitFile = ClassificationSetup.Absolute(o.SplitFile),
+            Out = ClassificationSetup.Absolute(o.Out)!,
+        };
     }
 
     /// <summary>Rewrites report.html of a finished semi-supervised run from its files.</summary>

@@ -17,8 +17,9 @@ internal static class ClassificationEvaluator
         var dataset = MapToRunClasses(LoadLabeled(data), classifier.Manifest.Classes, data, run.Path);
         IProgress<int>? Phase(string name, int total, string unit, IProgress<int>? also = null) =>
             phases is null && also is null ? null : new CountProgress(n => { also?.Report(n); phases?.Report(new PhaseProgress(name, n, total, unit)); });
+        var skipped = new Data.Loading.SkippedImages();
         var outputs = classifier.Evaluate(dataset, options.BatchSize, options.Workers, options.OnError,
-            Phase(ProgressPhases.Evaluation, dataset.Count, "images", progress), cancellation);
+            Phase(ProgressPhases.Evaluation, dataset.Count, "images", progress), cancellation, skipped, "evaluate");
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, classifier.Manifest.Classes,
             new ClassificationEvaluationOptions { BootstrapSamples = options.BootstrapSamples, BootstrapSeed = (int)(classifier.Manifest.Seed % int.MaxValue) });
         // Latency on images that were read (the same measurement as at the end of training).
@@ -29,10 +30,10 @@ internal static class ClassificationEvaluator
         var training = File.Exists(run.MetricsPath)
             ? MetricsFile.Read<RunSummary>(run.MetricsPath).Training
             : new TrainingSummary("unknown", 0, null, "", null, "the run has no metrics.json");
-        var summary = new RunSummary(Path.GetFullPath(data), outputs.Count, metrics, latency, classifier.Plan.Reason, training);
+        var summary = new RunSummary(Path.GetFullPath(data), outputs.Count, metrics, latency, classifier.Plan.Reason, training, skipped.Items);
         RunArtifacts.Write(folder.MetricsPath, folder.PredictionsPath, summary, outputs, classifier.Manifest.Classes);
         Report(folder);
-        return new ClassificationEvaluationRun(folder.Path, metrics) { Latency = latency };
+        return new ClassificationEvaluationRun(folder.Path, metrics) { Latency = latency, Skipped = skipped.Items };
     }
 
     /// <summary>
@@ -73,9 +74,10 @@ internal static class ClassificationEvaluator
 
     private static ImageDataset LoadLabeled(string data)
     {
-        if (Directory.Exists(data)) return FolderDataset.Load(data);
-        if (File.Exists(data) && data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return ManifestDataset.Load(data);
-        throw new DatasetException($"{data}: not found (give a folder root/<class>/<image> or a .csv manifest)");
+        var (dataset, kind) = DatasetLayout.Open(data);
+        if (kind is not (DatasetKind.ClassFolders or DatasetKind.Manifest or DatasetKind.FolderManifest))
+            throw new DatasetException($"{data}: a {DatasetLayout.Describe(kind)} dataset, not a classification one (give a folder root/<class>/<image>, a folder with {DatasetLayout.ManifestFileName}, or a .csv manifest)");
+        return dataset;
     }
 
     /// <summary>

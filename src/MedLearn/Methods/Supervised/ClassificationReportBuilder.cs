@@ -32,7 +32,7 @@ public static class ClassificationReportBuilder
         var ordinal = ClassifierManifest.IsOrdinal(run.Path) ? [OrdinalSection(MetricsFile.Read<RunSummary>(run.MetricsPath))] : Array.Empty<ReportSection>();
         content = content with
         {
-            ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. ordinal, .. extraSections ?? []],
+            ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. ordinal, .. extraSections ?? [], .. content.ExtraSections],
         };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
@@ -114,6 +114,7 @@ public static class ClassificationReportBuilder
             Samples = predictions is null ? [] : Samples(predictions, samples),
             Latency = summary.Latency is { } l ? new LatencySummary(l.Mean, l.P95, "CPU", summary.Precision) { BatchSize = 1, Runs = l.Count } : null,
             ConfigurationYaml = configPath is not null && File.Exists(configPath) ? File.ReadAllText(configPath) : null,
+            ExtraSections = SkippedImagesRecord.Section(summary.Skipped) is { } skipped ? [skipped] : [],
         };
     }
 

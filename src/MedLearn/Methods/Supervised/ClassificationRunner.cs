@@ -12,16 +12,37 @@ using MedLearn.Training;
 namespace MedLearn.Methods.Supervised;
 
 /// <summary>The work behind <see cref="ClassificationTraining.Run"/> and <see cref="ClassificationTraining.Resume"/>.</summary>
-internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks, IProgress<RunPhase>? phases)
+internal sealed class ClassificationRunner(ClassificationTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks, IProgress<RunPhase>? phases)
 {
-    public ClassificationRun Execute(ImageDataset dataset, bool resume, CancellationToken cancellation)
+    /// <summary>Everything derived from the data before a run folder is written (so bad data never leaves one behind).</summary>
+    /// <param name="RecordedSplit">The split as written to split.csv (every image, so a resume re-reads it against the same dataset).</param>
+    /// <param name="Split">The split trained and evaluated on (unreadable images left out under on-error skip).</param>
+    /// <param name="Manifest">The model manifest.</param>
+    /// <param name="Skipped">Images left out, filled further by every phase.</param>
+    internal sealed record Prepared(DatasetSplit RecordedSplit, DatasetSplit Split, ClassifierManifest Manifest, SkippedImages Skipped);
+
+    public Prepared Prepare(ImageDataset dataset, RunDirectory? resumeRun, CancellationToken cancellation)
+    {
+        phases?.Report(RunPhase.PreparingData);
+        var recorded = ClassificationSetup.Split(dataset, options, resumeRun?.SplitPath);
+        phases?.Report(RunPhase.CheckingImages);
+        var skipped = new SkippedImages();
+        var split = ClassificationSetup.CheckImages(recorded, options, skipped, cancellation);
+        return new Prepared(recorded, split, ClassificationSetup.Manifest(options, dataset.Classes), skipped);
+    }
+
+    public ClassificationRun Execute(RunDirectory run, Prepared p, ImageDataset dataset, bool resume, CancellationToken cancellation)
     {
         var explainMethod = ExplainMethods.Parse(options.ExplainMethod);
-        phases?.Report(RunPhase.PreparingData);
-        if (!resume) ConfigWriter.Write(run.ConfigPath, ClassificationSetup.Resolve(options), RunProvenance.Comment(options.Seed));
-        var split = ClassificationSetup.Split(dataset, options, resume ? run.SplitPath : null);
-        if (!resume) SplitFile.Write(run.SplitPath, split);
-        var manifest = ClassificationSetup.Manifest(options, dataset.Classes);
+        if (!resume)
+        {
+            ConfigWriter.Write(run.ConfigPath, ClassificationSetup.Resolve(options), RunProvenance.Comment(options.Seed));
+            SplitFile.Write(run.SplitPath, p.RecordedSplit);
+        }
+        SkippedImagesRecord.Write(run, p.Skipped.Items);
+        var split = p.Split;
+        var manifest = p.Manifest;
+        var skipped = p.Skipped;
 
         phases?.Report(RunPhase.BuildingModel);
         torch.ManualSeed(options.Seed);
@@ -39,6 +60,8 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
             new DataLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, DropLast = split.Train.Count > options.BatchSize, Seed = options.Seed, Workers = options.Workers, OnError = options.OnError });
         var val = new DataLoader(split.Val, ClassificationTransforms.Eval(manifest),
             new DataLoaderOptions { BatchSize = options.EvalBatchSize, Workers = options.Workers, OnError = options.OnError });
+        skipped.Watch(train, "train");
+        skipped.Watch(val, "val");
         var trainerOptions = new TrainerOptions
         {
             Epochs = options.Epochs,
@@ -60,8 +83,9 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
             throw new InvalidDataException($"{run.Path}: no {Path.Combine(RunDirectory.CheckpointsFolderName, Trainer.LastCheckpointName)} to resume from");
         var result = trainer.Fit(train, val, resume ? lastCheckpoint : null, cancellation);
         var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
+        SkippedImagesRecord.Write(run, skipped.Items);
         if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged)
-            return new ClassificationRun(run, result, null, "", null, plan.Reason);
+            return new ClassificationRun(run, result, null, "", null, plan.Reason) { Skipped = skipped.Items };
 
         // Method 5 keeps the best-validation weights: export them (not the last epoch's).
         if (result.BestCheckpoint is { } best)
@@ -77,7 +101,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         var splitName = split.Test.Count > 0 ? "test" : "val";
         using var classifier = new TrainedClassifier(model, manifest, options.Precision);
         var outputs = classifier.Evaluate(evaluated, options.EvalBatchSize, options.Workers, options.OnError,
-            PhaseProgress.To(callbacks, ProgressPhases.Evaluation, evaluated.Count, "images"), cancellation);
+            PhaseProgress.To(callbacks, ProgressPhases.Evaluation, evaluated.Count, "images"), cancellation, skipped, splitName);
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, dataset.Classes, new ClassificationEvaluationOptions
         {
             BootstrapSamples = options.BootstrapSamples,
@@ -86,16 +110,20 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         });
 
         phases?.Report(RunPhase.MeasuringLatency);
-        var latencyTimes = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], options.LatencyImages, options.LatencyWarmup,
+        // Timed on images the evaluation has just read (an image skipped there is not read again).
+        var latencyTimes = classifier.MeasureLatency(outputs.Paths, options.LatencyImages, options.LatencyWarmup,
             PhaseProgress.To(callbacks, ProgressPhases.Latency, options.LatencyImages + options.LatencyWarmup, "passes"));
         var latency = options.LatencyImages > 0 && latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes, options.LatencyWarmup) : null;
 
         phases?.Report(RunPhase.WritingReport);
-        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor));
+        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor), skipped.Items);
         RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, dataset.Classes);
+        var before = skipped.Count;
         ExplanationReport.Create(run, options.ExplainSamples, new ExplanationSettings { Method = explainMethod }, options.Precision, cancellation,
-            total => PhaseProgress.To(callbacks, ProgressPhases.Explanations, total, "images"));
+            total => PhaseProgress.To(callbacks, ProgressPhases.Explanations, total, "images"), skipped);
+        if (skipped.Count != before) MetricsFile.Write(run.MetricsPath, summary with { Skipped = skipped.Items });
+        SkippedImagesRecord.Write(run, skipped.Items);
         ClassificationReportBuilder.Rebuild(run);
-        return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
+        return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason) { Skipped = skipped.Items };
     }
 }

@@ -1,4 +1,5 @@
 using MedLearn.Data.Datasets;
+using MedLearn.Data.Loading;
 using MedLearn.Explain;
 using MedLearn.Models;
 using MedLearn.Torch;
@@ -72,16 +73,18 @@ public static class ClassificationSetup
     public static MetricGoal GoalOf(string monitor) => monitor.EndsWith("loss", StringComparison.Ordinal) ? MetricGoal.Minimize : MetricGoal.Maximize;
 
     /// <summary>
-    /// Loads a folder dataset (<c>root/&lt;class&gt;/&lt;image&gt;</c>) or a CSV manifest, and checks it can train a
+    /// Loads a classification dataset by the rule of <see cref="DatasetLayout.Open"/> (class folders
+    /// <c>root/&lt;class&gt;/&lt;image&gt;</c>, a folder with labels.csv, or a CSV manifest), and checks it can train a
     /// classifier (at least two classes, every class with images).
     /// </summary>
-    /// <exception cref="DatasetException">Missing data, one class, an empty class (the message names it).</exception>
-    public static ImageDataset LoadDataset(string data)
+    /// <param name="data">The folder or CSV.</param>
+    /// <param name="requireLabels">Refuse manifest rows with an empty label (supervised training), naming the file and row.</param>
+    /// <exception cref="DatasetException">Missing data, not a classification layout, one class, an empty class, an unlabeled row (the message names it).</exception>
+    public static ImageDataset LoadDataset(string data, bool requireLabels = false)
     {
-        ImageDataset dataset;
-        if (Directory.Exists(data)) dataset = FolderDataset.Load(data);
-        else if (File.Exists(data) && data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) dataset = ManifestDataset.Load(data);
-        else throw new DatasetException($"{data}: not found (give a folder root/<class>/<image> or a .csv manifest)");
+        var (dataset, kind) = DatasetLayout.Open(data, new ManifestOptions { RequireLabels = requireLabels });
+        if (kind is not (DatasetKind.ClassFolders or DatasetKind.Manifest or DatasetKind.FolderManifest))
+            throw new DatasetException($"{data}: a {DatasetLayout.Describe(kind)} dataset, not a classification one (give a folder root/<class>/<image>, a folder with {DatasetLayout.ManifestFileName}, or a .csv manifest path,label)");
         if (dataset.Classes.Count < 2)
             throw new DatasetException($"{data}: only one class ('{string.Join("", dataset.Classes)}'); a classifier needs at least two classes");
         var counts = ClassBalance.Counts(dataset);
@@ -106,15 +109,33 @@ public static class ClassificationSetup
                 (missing.Length > 0 ? $"; missing: {string.Join(", ", missing)}" : "") + (unknown.Length > 0 ? $"; not in the data: {string.Join(", ", unknown)}" : ""));
         var order = classOrder.ToList();
         var items = dataset.Items.Select(i => i.Label < 0 ? i : i with { Label = order.IndexOf(dataset.Classes[(int)i.Label]) }).ToList();
-        return new ImageDataset(items, order);
+        // A manifest stays one: its labeled and split columns still decide the labeled set and the split.
+        return dataset is ManifestDataset manifest ? manifest.WithClasses(items, order) : new ImageDataset(items, order);
     }
 
-    /// <summary>The stratified split (or the one of <see cref="ClassificationTrainingOptions.SplitFile"/>), checked for usable parts.</summary>
-    /// <exception cref="DatasetException">The training or validation part is empty, or a class has no training image.</exception>
+    /// <summary>
+    /// The split of <paramref name="dataset"/>, checked for usable parts: the one of <paramref name="splitFile"/> (a
+    /// resumed run's split.csv) or <see cref="ClassificationTrainingOptions.SplitFile"/> when given; else the manifest's
+    /// <c>split</c> column when it has one (a fixed split, as published protocols use; the split fractions are then not
+    /// used and every row needs a split); else the stratified, seeded split by the fractions, in which images without a
+    /// label (semi-supervised pools) all go to the training part.
+    /// </summary>
+    /// <exception cref="DatasetException">
+    /// The training or validation part is empty, a class has no training image, a manifest row has no split while
+    /// others have, or an image without a label is in the validation or test part (each named).
+    /// </exception>
     public static DatasetSplit Split(ImageDataset dataset, ClassificationTrainingOptions o, string? splitFile = null)
     {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(o);
         var file = splitFile ?? o.SplitFile;
-        var split = file is not null ? SplitFile.Read(file, dataset) : DatasetSplitter.Split(dataset, o.Split[0], o.Split[1], o.Split[2], o.Seed);
+        var split = file is not null ? SplitFile.Read(file, dataset)
+            : dataset.Items.Any(i => i.Split is not null) ? ManifestSplit(dataset, o.Data)
+            : StratifiedSplit(dataset, o);
+        var misplaced = split.Val.Items.Concat(split.Test.Items).Where(i => i.Label < 0).ToList();
+        if (misplaced.Count > 0)
+            throw new DatasetException(o.Data, [.. misplaced.Take(20).Select(i => $"'{i.Path}' has no label but is in the {i.Split} split (images without a label can only be in train)"),
+                .. misplaced.Count > 20 ? [$"... and {misplaced.Count - 20} more"] : Array.Empty<string>()]);
         if (split.Val.Count == 0) throw new DatasetException($"{o.Data}: the validation split is empty ({dataset.Count} images); use more data or a larger val fraction");
         var trainCounts = ClassBalance.Counts(split.Train);
         var missing = dataset.Classes.Where((c, i) => trainCounts[i] == 0).ToArray();
@@ -137,6 +158,63 @@ public static class ClassificationSetup
             ModelOptions = m.ModelOptions ?? o.ModelOptions,
         };
     }
+
+    /// <summary>The manifest's split column; every row must have one.</summary>
+    private static DatasetSplit ManifestSplit(ImageDataset dataset, string data)
+    {
+        var without = dataset.Items.Where(i => i.Split is null).ToList();
+        if (without.Count > 0)
+            throw new DatasetException($"{data}: the split column is used (a fixed split) but {without.Count} row{(without.Count == 1 ? " has" : "s have")} no split, e.g. '{without[0].Path}'; give train/val/test on every row or leave the column empty everywhere");
+        return DatasetSplitter.FromAssignment(dataset, [.. dataset.Items.Select(i => i.Split!)]);
+    }
+
+    /// <summary>The stratified split of the labeled images; images without a label all go to train.</summary>
+    private static DatasetSplit StratifiedSplit(ImageDataset dataset, ClassificationTrainingOptions o)
+    {
+        var withLabel = Enumerable.Range(0, dataset.Count).Where(i => dataset.Items[i].Label >= 0).ToArray();
+        if (withLabel.Length == dataset.Count) return DatasetSplitter.Split(dataset, o.Split[0], o.Split[1], o.Split[2], o.Seed);
+        // Splitting the labeled subset gives the same split the labeled images would get alone (groups keep their order).
+        var labeled = DatasetSplitter.Split(dataset.Subset(withLabel), o.Split[0], o.Split[1], o.Split[2], o.Seed);
+        var partOf = DatasetSplit.Names.SelectMany(n => labeled[n].Items.Select(i => (i.Path, n))).ToDictionary(x => x.Path, x => x.n, StringComparer.Ordinal);
+        return DatasetSplitter.FromAssignment(dataset, [.. dataset.Items.Select(i => i.Label < 0 ? "train" : partOf[i.Path])]);
+    }
+
+    /// <summary>
+    /// Decodes every image of <paramref name="split"/> once, in parallel, before training (<see cref="ImageCheck"/>):
+    /// under fail an unreadable or non-2D image is an error naming the files; under skip they are recorded in
+    /// <paramref name="skipped"/> and left out of every part. The parts are checked again afterwards.
+    /// </summary>
+    /// <exception cref="DatasetException">Unreadable images under fail, or a part became unusable.</exception>
+    public static DatasetSplit CheckImages(DatasetSplit split, ClassificationTrainingOptions o, SkippedImages skipped, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(o);
+        var problems = ImageCheck.FindUnreadable([.. split.Train.Items, .. split.Val.Items, .. split.Test.Items], spatialDims: 2, cancellation: cancellation);
+        var kept = ImageCheck.Enforce(split, problems, o.OnError, skipped);
+        if (kept.Val.Count == 0) throw new DatasetException($"{o.Data}: every validation image is unreadable");
+        var trainCounts = ClassBalance.Counts(kept.Train);
+        var missing = kept.Train.Classes.Where((c, i) => trainCounts[i] == 0).ToArray();
+        if (missing.Length > 0) throw new DatasetException($"{o.Data}: no readable training image of class {string.Join(", ", missing.Select(m => $"'{m}'"))}");
+        return kept;
+    }
+
+    /// <summary>
+    /// <paramref name="o"/> with its file paths (data, weights, split-file, out) made absolute, so a run records where
+    /// its data is whatever folder it is later resumed from.
+    /// </summary>
+    public static ClassificationTrainingOptions WithAbsolutePaths(ClassificationTrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return o with
+        {
+            Data = Absolute(o.Data)!,
+            Weights = Absolute(o.Weights),
+            SplitFile = Absolute(o.SplitFile),
+            Out = Absolute(o.Out)!,
+        };
+    }
+
+    internal static string? Absolute(string? path) => string.IsNullOrWhiteSpace(path) ? path : Path.GetFullPath(path);
 
     /// <summary>The manifest of the model the options describe (input size, resize, normalisation defaults from the registry).</summary>
     public static ClassifierManifest Manifest(ClassificationTrainingOptions o, IReadOnlyList<string> classes)

@@ -22,24 +22,28 @@ public static class ClassificationTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         ClassificationSetup.Validate(options);
-        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
-        var run = RunDirectory.Create(options.Out, options.Name ?? options.Model, kind: RunKinds.Classify);
-        return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
+        options = ClassificationSetup.WithAbsolutePaths(options);
+        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data, requireLabels: true), options.ClassOrder, options.Data);
+        var runner = new ClassificationRunner(options, callbacks, phases);
+        var prepared = runner.Prepare(dataset, null, cancellation);
+        return RunGuard.InNewRun(options.Out, options.Name ?? options.Model, run => runner.Execute(run, prepared, dataset, resume: false, cancellation), RunKinds.Classify);
     }
 
     /// <summary>
     /// Continues an interrupted or killed run from its <c>checkpoints/last.pt</c> with the configuration and split
-    /// recorded in the run folder; the finished run is identical to one that was never interrupted.
+    /// recorded in the run folder; the finished run is identical to one that was never interrupted. The folder is
+    /// locked while it trains (<see cref="RunLock"/>) and cleared of temporary files of an interrupted write.
     /// </summary>
     public static ClassificationRun Resume(string runDirectory, IEnumerable<ITrainingCallback>? callbacks = null,
-        IProgress<RunPhase>? phases = null, CancellationToken cancellation = default)
-    {
-        var run = RunDirectory.Open(runDirectory);
-        var options = ConfigBinder.Load<ClassificationTrainingOptions>(run.ConfigPath);
-        ClassificationSetup.Validate(options);
-        var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
-        return new ClassificationRunner(run, options, callbacks, phases).Execute(dataset, resume: true, cancellation);
-    }
+        IProgress<RunPhase>? phases = null, CancellationToken cancellation = default) =>
+        RunGuard.InExistingRun(runDirectory, run =>
+        {
+            var options = ConfigBinder.Load<ClassificationTrainingOptions>(run.ConfigPath);
+            ClassificationSetup.Validate(options);
+            var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data, requireLabels: true), options.ClassOrder, options.Data);
+            var runner = new ClassificationRunner(options, callbacks, phases);
+            return runner.Execute(run, runner.Prepare(dataset, run, cancellation), dataset, resume: true, cancellation);
+        });
 
     /// <summary>
     /// Evaluates the exported model of <paramref name="runDirectory"/> on <paramref name="data"/> (a folder or
@@ -78,6 +82,8 @@ public enum RunPhase
     MeasuringLatency,
     /// <summary>Writing metrics, predictions and the report.</summary>
     WritingReport,
+    /// <summary>Decoding every image once before training (unreadable files are named, or left out under on-error skip).</summary>
+    CheckingImages,
 }
 
 /// <summary>The outcome of <see cref="ClassificationTraining.Run"/>.</summary>
@@ -88,7 +94,11 @@ public enum RunPhase
 /// <param name="Latency">Per-image inference latency of the exported model, or null.</param>
 /// <param name="Precision">The resolved precision of training, in words.</param>
 public sealed record ClassificationRun(RunDirectory Directory, TrainingResult Training, Metrics.ClassificationMetrics? Evaluation, string EvaluatedSplit,
-    Metrics.LatencyStatistics? Latency, string Precision);
+    Metrics.LatencyStatistics? Latency, string Precision)
+{
+    /// <summary>Images left out under on-error skip, in every phase (also in run.json, metrics.json and the report).</summary>
+    public IReadOnlyList<Data.Loading.SkippedImage> Skipped { get; init; } = [];
+}
 
 /// <summary>Settings of <see cref="ClassificationTraining.Evaluate"/>.</summary>
 public sealed record ClassificationEvaluateOptions
@@ -125,4 +135,7 @@ public sealed record ClassificationEvaluationRun(string Folder, Metrics.Classifi
 {
     /// <summary>Per-image inference latency on the evaluated images, or null when not measured.</summary>
     public Metrics.LatencyStatistics? Latency { get; init; }
+
+    /// <summary>Images left out under on-error skip (also in the evaluation's metrics.json and report).</summary>
+    public IReadOnlyList<Data.Loading.SkippedImage> Skipped { get; init; } = [];
 }

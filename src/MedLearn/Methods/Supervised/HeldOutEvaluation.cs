@@ -26,7 +26,8 @@ internal static class HeldOutEvaluation
     /// and evaluates it; returns the run's outcome.
     /// </summary>
     public static ClassificationRun Run(RunDirectory run, ImageClassifier model, ClassifierManifest manifest, DatasetSplit split, IReadOnlyList<string> classes,
-        TrainingResult result, Settings s, IProgress<RunPhase>? phases, CancellationToken cancellation, IEnumerable<ITrainingCallback>? callbacks = null)
+        TrainingResult result, Settings s, IProgress<RunPhase>? phases, CancellationToken cancellation, IEnumerable<ITrainingCallback>? callbacks = null,
+        SkippedImages? skipped = null)
     {
         model.SaveStateDictToFile(Path.Combine(run.Path, ClassifierManifest.WeightsFileName));
         manifest.Write(Path.Combine(run.Path, ClassifierManifest.FileName));
@@ -36,7 +37,7 @@ internal static class HeldOutEvaluation
         var splitName = split.Test.Count > 0 ? "test" : "val";
         using var classifier = new TrainedClassifier(model, manifest, s.Precision);
         var outputs = classifier.Evaluate(evaluated, s.EvalBatchSize, s.Workers, s.OnError,
-            PhaseProgress.To(callbacks, ProgressPhases.Evaluation, evaluated.Count, "images"), cancellation);
+            PhaseProgress.To(callbacks, ProgressPhases.Evaluation, evaluated.Count, "images"), cancellation, skipped, splitName);
         var metrics = ClassificationEvaluation.Compute(outputs.Targets, outputs.Probabilities, classes, new ClassificationEvaluationOptions
         {
             BootstrapSamples = s.BootstrapSamples,
@@ -45,14 +46,15 @@ internal static class HeldOutEvaluation
         });
 
         phases?.Report(RunPhase.MeasuringLatency);
-        var times = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], s.LatencyImages, s.LatencyWarmup,
+        var times = classifier.MeasureLatency(outputs.Paths, s.LatencyImages, s.LatencyWarmup, // images the evaluation read
             PhaseProgress.To(callbacks, ProgressPhases.Latency, s.LatencyImages + s.LatencyWarmup, "passes"));
         var latency = s.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, s.LatencyWarmup) : null;
 
         phases?.Report(RunPhase.WritingReport);
         var plan = PrecisionPlan.Resolve(s.Precision, MedLearn.Torch.Device.CPU);
-        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, s.Monitor));
+        var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, s.Monitor), skipped?.Items);
         RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, classes);
-        return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
+        if (skipped is not null) SkippedImagesRecord.Write(run, skipped.Items);
+        return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason) { Skipped = skipped?.Items ?? [] };
     }
 }

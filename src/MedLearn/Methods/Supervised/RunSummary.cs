@@ -13,7 +13,9 @@ namespace MedLearn.Methods.Supervised;
 /// <param name="Latency">Per-image forward latency (batch of one, warm-up excluded), or null.</param>
 /// <param name="Precision">Resolved precision plan, in words.</param>
 /// <param name="Training">How training ended.</param>
-public sealed record RunSummary(string Split, int Images, ClassificationMetrics Metrics, LatencyStatistics? Latency, string Precision, TrainingSummary Training);
+/// <param name="Skipped">Images left out under on-error skip (every phase: check, train, val, test, latency, explain), or null/empty.</param>
+public sealed record RunSummary(string Split, int Images, ClassificationMetrics Metrics, LatencyStatistics? Latency, string Precision, TrainingSummary Training,
+    IReadOnlyList<Data.Loading.SkippedImage>? Skipped = null);
 
 /// <summary>How training ended, for metrics.json.</summary>
 /// <param name="Status">Completed, EarlyStopped, Cancelled or Diverged.</param>

@@ -77,11 +77,20 @@ public sealed class TrainedClassifier : IDisposable
     /// Runs the classifier over <paramref name="dataset"/> (its labels must use this model's class order; −1 =
     /// unlabeled) and returns the per-image probabilities.
     /// </summary>
+    /// <param name="dataset">The images.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="workers">Loader threads.</param>
+    /// <param name="onError">Unreadable images: fail, or skip (left out of the outputs and recorded in <paramref name="skipped"/>).</param>
+    /// <param name="progress">Images done.</param>
+    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="skipped">Where skipped images are recorded, or null.</param>
+    /// <param name="phase">The phase name they are recorded under.</param>
     public ClassificationOutputs Evaluate(ImageDataset dataset, int batchSize = 32, int workers = 2, ErrorPolicy onError = ErrorPolicy.Fail,
-        IProgress<int>? progress = null, CancellationToken cancellation = default)
+        IProgress<int>? progress = null, CancellationToken cancellation = default, SkippedImages? skipped = null, string phase = "test")
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var loader = new DataLoader(dataset, Transform, new DataLoaderOptions { BatchSize = batchSize, Workers = workers, OnError = onError });
+        skipped?.Watch(loader, phase);
         var collector = new ClassificationOutputCollector(_inference.Forward);
         var done = 0;
         foreach (var batch in loader.Epoch(0))
@@ -99,8 +108,11 @@ public sealed class TrainedClassifier : IDisposable
     /// <summary>
     /// Classifies single images one at a time (read, preprocess, forward), timing each forward pass.
     /// </summary>
-    /// <exception cref="IOException">An image cannot be read (the message names it).</exception>
-    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths)
+    /// <param name="paths">Image files (or DICOM series folders).</param>
+    /// <param name="onError">An unreadable image: fail (throw), or skip it and record it in <paramref name="skipped"/> (phase "predict").</param>
+    /// <param name="skipped">Where skipped images are recorded, or null.</param>
+    /// <exception cref="IOException">An image cannot be read under <see cref="ErrorPolicy.Fail"/> (the message names it).</exception>
+    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, ErrorPolicy onError = ErrorPolicy.Fail, SkippedImages? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var result = new List<ImagePrediction>();
@@ -108,7 +120,16 @@ public sealed class TrainedClassifier : IDisposable
         {
             using var scope = DisposeScope.Open();
             var total = Stopwatch.StartNew();
-            var input = Preprocess(path);
+            Tensor input;
+            try
+            {
+                input = Preprocess(path);
+            }
+            catch (Exception e) when (onError == ErrorPolicy.Skip && e is IOException or InvalidDataException or DatasetException)
+            {
+                skipped?.Add(path, "predict", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
+                continue;
+            }
             var forward = Stopwatch.StartNew();
             var probabilities = Forward(input);
             forward.Stop();
@@ -172,4 +193,9 @@ public sealed class TrainedClassifier : IDisposable
 /// <param name="ClassName">Name of the top class.</param>
 /// <param name="ForwardMilliseconds">Time of the forward pass alone.</param>
 /// <param name="TotalMilliseconds">Time of read + preprocess + forward.</param>
-public sealed record ImagePrediction(string Path, double[] Probabilities, int Class, string ClassName, double ForwardMilliseconds, double TotalMilliseconds);
+public sealed record ImagePrediction(string Path, double[] Probabilities, int Class, string ClassName, double ForwardMilliseconds, double TotalMilliseconds)
+{
+    /// <summary>The <paramref name="k"/> most probable classes (all when k ≤ 0 or larger), most probable first; ties in class order.</summary>
+    public IReadOnlyList<(int Class, double Probability)> TopK(int k) =>
+        [.. Probabilities.Select((p, c) => (c, p)).OrderByDescending(x => x.p).ThenBy(x => x.c).Take(k <= 0 ? Probabilities.Length : k)];
+}
