@@ -69,6 +69,7 @@ public sealed class SemiManifestTests : IDisposable
         Assert.True(code == 0, output);
         Assert.Contains("labeled-fraction 0.5 is not used", Flat(output));
         var run = RunDirectory.Open(Directory.GetDirectories(Runs).Single());
+        Assert.EndsWith("-mean-teacher-manifest-small-cnn", run.Name);
 
         // split.csv is the manifest's split, row for row.
         var manifest = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToDictionary(f => Path.Combine(Path.GetDirectoryName(csv)!, f[0]), f => f[2]);

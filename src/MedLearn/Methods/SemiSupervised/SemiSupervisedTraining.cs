@@ -30,7 +30,9 @@ public static class SemiSupervisedTraining
         var dataset = ClassificationSetup.OrderClasses(ClassificationSetup.LoadDataset(options.Data), options.ClassOrder, options.Data);
         var runner = new SemiSupervisedRunner(options, callbacks, phases, warnings);
         var prepared = runner.Prepare(dataset, null, cancellation);
-        return RunGuard.InNewRun(options.Out, options.Name ?? DefaultName(options), run => runner.Execute(run, prepared, resume: false, cancellation), RunKinds.Semi);
+        // A labeled set fixed by the manifest is named so, not by a labeled-fraction that was not used.
+        var name = options.Name ?? (prepared.Summary.LabeledSet == "manifest" ? $"{MethodName(options.Method)}-manifest-{options.Model}" : DefaultName(options));
+        return RunGuard.InNewRun(options.Out, name, run => runner.Execute(run, prepared, resume: false, cancellation), RunKinds.Semi);
     }
 
     /// <summary>
