@@ -129,6 +129,30 @@ public sealed class SemiManifestTests : IDisposable
         Assert.Contains("1 row has no split", e.Message);
     }
 
+    [Fact]
+    public void ClassOrderKeepsTheManifestsLabeledAndSplitColumns()
+    {
+        // class-order (ordinal staging) renumbers the labels; the manifest must still fix the labeled set and the split
+        // (after merging i11-ux and i11-data, the reordered dataset was a plain ImageDataset: labeled-fraction was used).
+        var csv = WriteManifest();
+        var loaded = ClassificationSetup.LoadDataset(csv);
+        var ordered = ClassificationSetup.OrderClasses(loaded, ["b", "a"], csv);
+        var manifest = Assert.IsType<ManifestDataset>(ordered);
+        Assert.True(manifest.HasLabeledColumn);
+        Assert.True(manifest.HasSplitColumn);
+        Assert.Equal(["b", "a"], manifest.Classes);
+        for (var i = 0; i < loaded.Count; i++)
+        {
+            var (before, after) = (loaded.Items[i], manifest.Items[i]);
+            Assert.Equal(before.Label < 0 ? -1 : 1 - before.Label, after.Label);
+            Assert.Equal(before.Labeled, after.Labeled);
+            Assert.Equal(before.Split, after.Split);
+        }
+        var split = ClassificationSetup.Split(ordered, new ClassificationTrainingOptions { Data = csv });
+        Assert.Equal(4, split.Test.Count);
+        Assert.Equal(4, split.Train.Items.Count(i => i.Labeled && i.Label >= 0));
+    }
+
     private static List<(string Path, string Split)> CsvRows(string splitCsv)
     {
         var dir = Path.GetDirectoryName(splitCsv)!;
