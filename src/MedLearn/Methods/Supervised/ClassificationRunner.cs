@@ -14,7 +14,10 @@ namespace MedLearn.Methods.Supervised;
 /// <summary>The work behind <see cref="ClassificationTraining.Run"/> and <see cref="ClassificationTraining.Resume"/>.</summary>
 internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks, IProgress<RunPhase>? phases)
 {
-    public ClassificationRun Execute(ImageDataset dataset, bool resume, CancellationToken cancellation)
+    public ClassificationRun Execute(ImageDataset dataset, bool resume, CancellationToken cancellation) =>
+        RunInterruptedException.Wrap(run.Path, () => ExecuteCore(dataset, resume, cancellation));
+
+    private ClassificationRun ExecuteCore(ImageDataset dataset, bool resume, CancellationToken cancellation)
     {
         var explainMethod = ExplainMethods.Parse(options.ExplainMethod);
         phases?.Report(RunPhase.PreparingData);
@@ -27,7 +30,7 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         torch.ManualSeed(options.Seed);
         using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels);
         if (options.Weights is { } weights && !resume)
-            PretrainedWeights.Load(model, weights);
+            RunWeights.Load(run, model, weights, options.WeightsStrict, callbacks);
         foreach (var pattern in options.Freeze) model.Freeze(pattern);
         foreach (var pattern in options.Unfreeze) model.Unfreeze(pattern);
         using var optimizer = ClassificationSetup.Optimizer(model, options);
@@ -87,11 +90,13 @@ internal sealed class ClassificationRunner(RunDirectory run, ClassificationTrain
         phases?.Report(RunPhase.MeasuringLatency);
         var latencyTimes = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], options.LatencyImages, options.LatencyWarmup);
         var latency = options.LatencyImages > 0 && latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes, options.LatencyWarmup) : null;
+        cancellation.ThrowIfCancellationRequested();
 
         phases?.Report(RunPhase.WritingReport);
         var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor));
         RunArtifacts.Write(run.MetricsPath, run.PredictionsPath, summary, outputs, dataset.Classes);
         ExplanationReport.Create(run, options.ExplainSamples, new ExplanationSettings { Method = explainMethod }, options.Precision, cancellation);
+        cancellation.ThrowIfCancellationRequested();
         ClassificationReportBuilder.Rebuild(run);
         return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason);
     }

@@ -46,6 +46,7 @@ internal static class HeldOutEvaluation
         phases?.Report(RunPhase.MeasuringLatency);
         var times = classifier.MeasureLatency([.. evaluated.Items.Select(i => i.Path)], s.LatencyImages, s.LatencyWarmup);
         var latency = s.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, s.LatencyWarmup) : null;
+        cancellation.ThrowIfCancellationRequested();
 
         phases?.Report(RunPhase.WritingReport);
         var plan = PrecisionPlan.Resolve(s.Precision, MedLearn.Torch.Device.CPU);
