@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using System.Numerics;
-using System.Text;
 using MedLearn.Torch.Serialization;
 
 namespace MedLearn.Torch.Tests;
@@ -22,7 +18,7 @@ public sealed class HostileTorchFileTests : IDisposable
     public void TeraByteStrideZeroViewLoadsAsAViewOfItsOneElementStorage()
     {
         // A 2^20 x 2^20 float view of one element: 4 TiB if copied, 4 bytes as a view (what torch.load gives too).
-        var path = Write("tera.pt", storageNumel: 1, storage: Floats(3.5f), offset: 0, size: [1L << 20, 1L << 20], stride: [0, 0]);
+        var path = Write("tera.pt", storageNumel: 1, storage: HostileTorchFiles.Floats(3.5f), offset: 0, size: [1L << 20, 1L << 20], stride: [0, 0]);
         Assert.True(new FileInfo(path).Length < 1024);
         var baseline = LeakCheck.Baseline();
         var (peakMb, _) = PeakDuring(() =>
@@ -42,7 +38,7 @@ public sealed class HostileTorchFileTests : IDisposable
     public void ModerateStrideZeroViewIsNotMaterialised()
     {
         // 8192 x 8192 floats (256 MiB) viewing one element: before, the reader copied it in full (+256 MB RSS).
-        var path = Write("expanded.pt", storageNumel: 1, storage: Floats(-2f), offset: 0, size: [8192, 8192], stride: [0, 0]);
+        var path = Write("expanded.pt", storageNumel: 1, storage: HostileTorchFiles.Floats(-2f), offset: 0, size: [8192, 8192], stride: [0, 0]);
         var (peakMb, _) = PeakDuring(() =>
         {
             using var scope = DisposeScope.Open();
@@ -58,7 +54,7 @@ public sealed class HostileTorchFileTests : IDisposable
     public void NonOverlappingTensorsAreStillOwnCopies()
     {
         // A transposed [2, 3] view of 6 floats: copied (its own memory, strides preserved), not a view.
-        var path = Write("transposed.pt", storageNumel: 6, storage: Floats(0, 1, 2, 3, 4, 5), offset: 0, size: [3, 2], stride: [1, 3]);
+        var path = Write("transposed.pt", storageNumel: 6, storage: HostileTorchFiles.Floats(0, 1, 2, 3, 4, 5), offset: 0, size: [3, 2], stride: [1, 3]);
         using var scope = DisposeScope.Open();
         var t = LoadW(path);
         Assert.Equal([1L, 3L], t.Strides);
@@ -76,12 +72,12 @@ public sealed class HostileTorchFileTests : IDisposable
         var pickle = new List<byte> { 0x80, 0x02, (byte)'}' };
         for (var i = 0; i < keys; i++)
         {
-            pickle.AddRange(Str($"w{i}"));
-            pickle.AddRange(TensorPickle(numel, 0, [numel], [1]));
+            pickle.AddRange(HostileTorchFiles.Str($"w{i}"));
+            pickle.AddRange(HostileTorchFiles.TensorPickle(numel, 0, [numel], [1]));
             pickle.Add((byte)'s');
         }
         pickle.Add((byte)'.');
-        File.WriteAllBytes(path, ZipOf(("many/data.pkl", [.. pickle]), ("many/data/0", new byte[numel * 4])));
+        File.WriteAllBytes(path, HostileTorchFiles.ZipOf(("many/data.pkl", [.. pickle]), ("many/data/0", new byte[numel * 4])));
         var (peakMb, _) = PeakDuring(() =>
         {
             using var scope = DisposeScope.Open();
@@ -100,7 +96,7 @@ public sealed class HostileTorchFileTests : IDisposable
     [InlineData("bytes", 1L << 62, new long[] { 1 }, new long[] { 1 }, 0L, "more bytes than 64 bits can count")]
     public void OverflowingOrOversizedTensorIsRefusedNamingTheFile(string kind, long storageNumel, long[] size, long[] stride, long offset, string expected)
     {
-        var path = Write($"{kind}.pt", storageNumel, Floats(1, 2, 3, 4), offset, size, stride);
+        var path = Write($"{kind}.pt", storageNumel, HostileTorchFiles.Floats(1, 2, 3, 4), offset, size, stride);
         var baseline = LeakCheck.Baseline();
         var e = Assert.Throws<TorchFileException>(() => TorchFile.Load(path));
         Assert.Equal(path, e.FilePath);
@@ -115,63 +111,12 @@ public sealed class HostileTorchFileTests : IDisposable
     private string Write(string name, long storageNumel, byte[] storage, long offset, long[] size, long[] stride)
     {
         var path = Path.Combine(_dir.FullName, name);
-        byte[] pickle = [0x80, 0x02, (byte)'}', .. Str("w"), .. TensorPickle(storageNumel, offset, size, stride), (byte)'s', (byte)'.'];
-        var archive = Path.GetFileNameWithoutExtension(name);
-        File.WriteAllBytes(path, ZipOf(($"{archive}/data.pkl", pickle), ($"{archive}/data/0", storage), ($"{archive}/version", "3\n"u8.ToArray())));
+        File.WriteAllBytes(path, HostileTorchFiles.StateDict("w", storageNumel, storage, offset, size, stride));
         return path;
     }
 
     private static Tensor LoadW(string path) =>
         Assert.IsType<Tensor>(Assert.IsType<OrderedDictionary<object, object?>>(TorchFile.Load(path))["w"]);
-
-    /// <summary><c>torch._utils._rebuild_tensor_v2(storage('0', FloatStorage, numel), offset, size, stride, False, OrderedDict())</c>.</summary>
-    private static byte[] TensorPickle(long storageNumel, long offset, long[] size, long[] stride) =>
-    [
-        .. L("ctorch._utils\n_rebuild_tensor_v2\n("),
-        (byte)'(', .. Str("storage"), .. L("ctorch\nFloatStorage\n"), .. Str("0"), .. Str("cpu"), .. Int(storageNumel), (byte)'t', (byte)'Q',
-        .. Int(offset), .. Tuple(size), .. Tuple(stride), 0x89, .. L("ccollections\nOrderedDict\n)R"), (byte)'t', (byte)'R',
-    ];
-
-    private static byte[] Tuple(long[] values) => [(byte)'(', .. values.SelectMany(Int), (byte)'t'];
-
-    /// <summary>BININT for 32-bit values, LONG1 (little-endian two's complement) beyond, like pickle does.</summary>
-    private static byte[] Int(long v)
-    {
-        if (v is >= int.MinValue and <= int.MaxValue)
-        {
-            var b = new byte[5];
-            b[0] = (byte)'J';
-            BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(1), (int)v);
-            return b;
-        }
-        var bytes = new BigInteger(v).ToByteArray();
-        return [0x8a, (byte)bytes.Length, .. bytes];
-    }
-
-    private static byte[] Str(string s)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(s);
-        var b = new byte[5];
-        b[0] = (byte)'X';
-        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(1), utf8.Length);
-        return [.. b, .. utf8];
-    }
-
-    private static byte[] L(string latin1) => Encoding.Latin1.GetBytes(latin1);
-
-    private static byte[] Floats(params float[] values) => [.. values.SelectMany(BitConverter.GetBytes)];
-
-    private static byte[] ZipOf(params (string Name, byte[] Data)[] entries)
-    {
-        var output = new MemoryStream();
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var (name, data) in entries)
-            {
-                using var w = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
-                w.Write(data);
-            }
-        return output.ToArray();
-    }
 
     /// <summary>
     /// Runs <paramref name="body"/> and returns how far the peak RSS (VmHWM) rose above the RSS before it, in MB; the
@@ -181,7 +126,7 @@ public sealed class HostileTorchFileTests : IDisposable
     /// </summary>
     private (double PeakMb, double RssBeforeMb) PeakDuring(Action body)
     {
-        var warm = Write("warm.pt", storageNumel: 4, storage: Floats(1, 2, 3, 4), offset: 0, size: [2, 2], stride: [2, 1]);
+        var warm = Write("warm.pt", storageNumel: 4, storage: HostileTorchFiles.Floats(1, 2, 3, 4), offset: 0, size: [2, 2], stride: [2, 1]);
         using (DisposeScope.Open())
         {
             using var sum = LoadW(warm).Sum();
