@@ -11,7 +11,10 @@ internal static class CliHarness
     /// Runs <see cref="Program.Main"/> with <paramref name="args"/>; returns the exit code and everything written to the
     /// console (plain text: no ANSI codes, not interactive). The console is restored afterwards.
     /// </summary>
-    public static (int Code, string Out) Run(params string[] args)
+    public static (int Code, string Out) Run(params string[] args) => Capture(() => Program.Main(args));
+
+    /// <summary>Runs <paramref name="body"/> with the console captured like <see cref="Run"/>.</summary>
+    public static (int Code, string Out) Capture(Func<int> body)
     {
         var original = Console.Out;
         using var writer = new StringWriter();
@@ -24,7 +27,7 @@ internal static class CliHarness
                 Interactive = Spectre.Console.InteractionSupport.No,
                 Ansi = Spectre.Console.AnsiSupport.No,
             });
-            var code = Program.Main(args);
+            var code = body();
             return (code, writer.ToString());
         }
         finally

@@ -35,7 +35,7 @@ public static class SemiSupervisedReport
         {
             Title = semi is null ? $"Semi-supervised run {run.Name}" : $"Semi-supervised run {run.Name} ({semi.Method}, {Markup.Percent(semi.LabeledFraction, 0)} labeled)",
             Metrics = metrics,
-            ExtraSections = [Ordinal(summary), Training(semi, history)],
+            ExtraSections = [Ordinal(summary), Training(semi, history), .. RunWeights.Read(run)?.Section() is { } weights ? [weights] : Array.Empty<ReportSection>()],
         };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;

@@ -28,7 +28,11 @@ public static class ClassificationReportBuilder
     {
         ArgumentNullException.ThrowIfNull(run);
         var content = Content(run.Path, run.Name, run.CreatedUtc, run.ConfigPath, run.SplitPath, run.HistoryPath, run.MetricsPath, run.PredictionsPath, samples)
-            with { ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. extraSections ?? []] };
+            with
+            {
+                ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(),
+                    .. RunWeights.Read(run)?.Section() is { } weights ? [weights] : Array.Empty<ReportSection>(), .. extraSections ?? []],
+            };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;
     }

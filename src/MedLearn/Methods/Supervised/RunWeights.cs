@@ -54,6 +54,31 @@ public sealed record RunWeights(string File, bool Strict, string? UnwrappedFrom,
         return report;
     }
 
+    /// <summary>The report section: what was loaded, unwrapped, missing, unexpected and re-initialised (first keys of each list).</summary>
+    public Reports.ReportSection Section()
+    {
+        static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
+        static string Keys(IReadOnlyList<string> keys) => keys.Count == 0 ? "none"
+            : $"{keys.Count}: <code>{string.Join("</code>, <code>", keys.Take(10).Select(E))}</code>{(keys.Count > 10 ? ", ..." : "")}";
+        var rows = new List<(string, string)>
+        {
+            ("File", $"<code>{E(File)}</code>"),
+            ("Strict", Strict ? "yes (every key had to fit)" : "no (weights-strict: false)"),
+            ("Unwrapped", (UnwrappedFrom is null ? "top-level state dict" : $"from the checkpoint's <code>{E(UnwrappedFrom)}</code> entry")
+                + (ModulePrefixStripped ? "; DataParallel <code>module.</code> prefix stripped" : "")),
+            ("Loaded", Loaded.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Missing (kept their initialisation)", Keys(Missing)),
+            ("Unexpected (ignored)", Keys(Unexpected)),
+            ("Shape mismatches (not loaded)", Keys(ShapeMismatches)),
+            ("Head", HeadReinitialised
+                ? $"re-initialised{(FileHeadShape is null ? " (the file has none)" : $" (file head [{string.Join(", ", FileHeadShape)}])")}"
+                : "loaded from the file"),
+        };
+        if (FirstConvAdapted) rows.Add(("First convolution", "RGB filters summed for 1 input channel"));
+        var html = "<table>" + string.Concat(rows.Select(r => $"<tr><th>{r.Item1}</th><td>{r.Item2}</td></tr>")) + "</table>";
+        return new Reports.ReportSection("Pretrained weights", html);
+    }
+
     /// <summary>The record of <paramref name="run"/>, or null when it was not started from a weights file.</summary>
     public static RunWeights? Read(RunDirectory run)
     {
