@@ -7,13 +7,13 @@ set -euo pipefail
 ml="${MEDLEARN:-./medlearn}"  # e.g. MEDLEARN="dotnet /copy/of/medlearn.dll" to keep building meanwhile
 work="${1:-/tmp/medlearn-omp}"; repeats="${2:-2}"; hogs="${3:-2}"
 mkdir -p "$work"
-[ -d "$work/rop" ] || $ml data synth rop --out "$work/rop" --count 160 --size 64 --seed 1 >/dev/null
+[ -d "$work/rop" ] || $ml data synth rop --out "$work/rop" --count 320 --size 64 --seed 1 >/dev/null
 epochs=3
 common=(--data "$work/rop" --model small-cnn --epochs "$epochs" --image-size 64 --precision fp32 --workers 1 --seed 0
-        --set latency-images=1 --set bootstrap-samples=10 --set explain-samples=0)
+        --set latency-images=1 --set bootstrap-samples=10)
 one() { # load policy command
   local load="$1" policy="$2" cmd="$3" start end extra=()
-  [ "$cmd" = semi ] && extra=(--labeled-fraction 0.25 --set report-samples=0)
+  if [ "$cmd" = semi ]; then extra=(--labeled-fraction 0.5 --set report-samples=0); else extra=(--set explain-samples=0); fi
   start=$(date +%s.%N)
   OMP_WAIT_POLICY="$policy" $ml train "$cmd" "${common[@]}" "${extra[@]}" --out "$work/runs-$load-$policy" >"$work/last.log" 2>&1 \
     || { echo "FAILED: $load $policy $cmd (see $work/last.log)"; tail -3 "$work/last.log"; return; }

@@ -50,12 +50,14 @@ public sealed class WeightsCliTests : IDisposable
 
         var (code, output) = CliHarness.Run(["train", "classify", "--data", Data, "--out", Path.Combine(_root.FullName, "strict"), "--weights", weights, .. s_tiny]);
         Assert.True(code == 2, output);
-        Assert.Contains("--weights-strict false", output, StringComparison.Ordinal);
+        Assert.Contains("--weights-strict false", output.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("1 unexpected key(s)", output, StringComparison.Ordinal);
 
         (code, output) = CliHarness.Run(["train", "classify", "--data", Data, "--out", runs, "--weights", weights, "--weights-strict", "false", .. s_tiny]);
         Assert.True(code == 0, output);
-        var line = output.Split('\n').Single(l => l.StartsWith("weights: ", StringComparison.Ordinal));
+        // The console hard-wraps at 80 columns when not a terminal (issue 11 item 14): join the wrapped pieces.
+        var line = output.Replace("\n", "", StringComparison.Ordinal);
+        Assert.Contains($"weights: {weights}: loaded", line, StringComparison.Ordinal);
         Assert.Contains($"loaded {modelKeys} entries (unwrapped from the checkpoint's 'state_dict' entry), 0 missing, 1 unexpected", line, StringComparison.Ordinal);
         Assert.Contains("DataParallel 'module.' prefix stripped", line, StringComparison.Ordinal);
         Assert.Contains("projector.weight", output, StringComparison.Ordinal);
@@ -93,7 +95,7 @@ public sealed class WeightsCliTests : IDisposable
             "--model", "small-cnn", "--epochs", "1", "--image-size", "16", "--workers", "0", "--precision", "fp32", "--labeled-fraction", "0.5",
             "--labeled-batch-size", "2", "--unlabeled-batch-size", "2", "--set", "latency-images=1", "--set", "bootstrap-samples=5", "--set", "report-samples=0");
         Assert.True(code == 0, output);
-        Assert.Contains("(unwrapped from the checkpoint's 'state_dict' entry)", output, StringComparison.Ordinal);
+        Assert.Contains("(unwrapped from the checkpoint's 'state_dict' entry)", output.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
         var run = RunDirectory.Open(Directory.GetDirectories(Path.Combine(_root.FullName, "semi")).Single());
         Assert.Equal(1, (int)JsonNode.Parse(File.ReadAllText(run.MarkerPath))!["weights"]!["unexpected"]!);
     }
