@@ -9,8 +9,8 @@ namespace MedLearn.Torch.Serialization;
 /// Reads a torch.save zip archive (PyTorch >= 1.6): <c>&lt;archive&gt;/data.pkl</c> unpickled by
 /// <see cref="PickleReader"/>, tensors built from the raw little-endian storages <c>&lt;archive&gt;/data/&lt;key&gt;</c>.
 /// Each storage is read once, after the pickle, and freed as soon as the tensors on it are built (peak memory
-/// is the tensors plus the largest storage); tensors sharing a storage each get their own copy, and a tensor
-/// the pickle references twice is one <see cref="Tensor"/>.
+/// is the tensors plus twice the largest storage); tensors sharing a storage each get their own copy (within a
+/// budget, see <see cref="Materialize"/>), and a tensor the pickle references twice is one <see cref="Tensor"/>.
 /// </summary>
 internal sealed class TorchArchiveReader : ITorchPickleContext
 {
