@@ -116,11 +116,22 @@ public class DisposeScopeTests
     [Fact]
     public void LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly()
     {
-        // The old fixed skip of two frames dropped the caller whenever fewer than two binding frames sat above
-        // it (as after tier-1 inlining of Tensor.Wrap and the factory into each other).
-        var stack = LiveTensors.CreationStack(new System.Diagnostics.StackTrace(fNeedFileInfo: true));
-        Assert.StartsWith("   at " + typeof(DisposeScopeTests).FullName + "." + nameof(LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly), stack);
-        Assert.DoesNotContain("MedLearn.Torch.LiveTensors", stack);
+        // The old fixed skip of two frames dropped the caller whenever fewer than two binding frames sat above it,
+        // as after tier-1 inlining of Tensor.Wrap and the factory into each other; here: none but OnCreated.
+        var fake = new IntPtr(0x5eed);
+        LiveTensors.TrackAllocations = true;
+        try
+        {
+            LiveTensors.OnCreated(fake);
+            var stack = Assert.Single(LiveTensors.Report(), s => s.Contains(nameof(LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly)));
+            Assert.StartsWith("   at " + typeof(DisposeScopeTests).FullName + "." + nameof(LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly), stack);
+            Assert.DoesNotContain("MedLearn.Torch.LiveTensors", stack);
+        }
+        finally
+        {
+            LiveTensors.OnReleased(fake);
+            LiveTensors.TrackAllocations = false;
+        }
     }
 
     [Fact]
