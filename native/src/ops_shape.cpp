@@ -18,6 +18,10 @@ ML_API ml_tensor ml_unflatten(ml_tensor t, int64_t dim, const int64_t* sizes, in
   ML_TENSOR(at::unflatten(*t, dim, ints(sizes, n)));
 }
 ML_API ml_tensor ml_expand(ml_tensor t, const int64_t* sizes, int64_t n) { ML_TENSOR(t->expand(ints(sizes, n))); }
+// A view with explicit sizes, strides and offset on t's storage (PyTorch file tensors that overlap themselves).
+ML_API ml_tensor ml_as_strided(ml_tensor t, const int64_t* sizes, const int64_t* strides, int64_t n, int64_t storage_offset) {
+  ML_TENSOR(t->as_strided(ints(sizes, n), ints(strides, n), storage_offset));
+}
 ML_API ml_tensor ml_expand_as(ml_tensor t, ml_tensor other) { ML_TENSOR(t->expand_as(*other)); }
 ML_API ml_tensor ml_repeat(ml_tensor t, const int64_t* repeats, int64_t n) { ML_TENSOR(t->repeat(ints(repeats, n))); }
 ML_API ml_tensor ml_flip(ml_tensor t, const int64_t* dims, int64_t n) { ML_TENSOR(at::flip(*t, ints(dims, n))); }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
 
 namespace MedLearn.Torch;
 
@@ -25,7 +26,29 @@ public static class LiveTensors
     internal static void OnCreated(IntPtr handle)
     {
         Interlocked.Increment(ref s_count);
-        if (TrackAllocations) s_origins[handle] = new StackTrace(2, fNeedFileInfo: true).ToString();
+        if (TrackAllocations) s_origins[handle] = CreationStack(new StackTrace(fNeedFileInfo: true));
+    }
+
+    /// <summary>
+    /// The frames of <paramref name="stack"/> from the first one outside this binding on. The binding's own
+    /// frames are dropped by their declaring assembly rather than by a fixed count: once the tiered JIT inlines
+    /// the wrappers into each other the number of physical frames changes, and a fixed skip lands past the caller.
+    /// </summary>
+    internal static string CreationStack(StackTrace stack)
+    {
+        var binding = typeof(LiveTensors).Assembly;
+        var text = new StringBuilder();
+        var inCaller = false;
+        foreach (var frame in stack.GetFrames())
+        {
+            var method = frame.GetMethod();
+            if (!inCaller && method?.DeclaringType?.Assembly == binding) continue;
+            inCaller = true;
+            text.Append("   at ").Append(method?.DeclaringType?.FullName ?? "?").Append('.').Append(method?.Name ?? "?");
+            if (frame.GetFileName() is { } file) text.Append(" in ").Append(file).Append(":line ").Append(frame.GetFileLineNumber());
+            text.AppendLine();
+        }
+        return text.ToString();
     }
 
     internal static void OnReleased(IntPtr handle)

@@ -160,6 +160,19 @@ public static partial class torch
     /// <summary>libtorch's intra-op thread count.</summary>
     public static int NumThreads => Native.ml_get_num_threads();
 
+    /// <summary>
+    /// OpenMP's wait policy as libgomp read it from the native environment when libtorch was loaded (MedLearn sets
+    /// PASSIVE unless <c>OMP_WAIT_POLICY</c> was set), and where it came from ("environment" or "MedLearn default").
+    /// </summary>
+    public static (string? Policy, string Source) OpenMpWaitPolicy
+    {
+        get
+        {
+            Native.EnsureLoaded();
+            return (OpenMpEnvironment.NativeValue(), OpenMpEnvironment.Source ?? "not set");
+        }
+    }
+
     /// <summary>Version of the libtorch headers the shim was built with, e.g. "1.13.0".</summary>
     public static string Version => Native.PtrToString(Native.ml_torch_version())!;
 

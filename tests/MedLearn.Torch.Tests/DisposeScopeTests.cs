@@ -112,4 +112,52 @@ public class DisposeScopeTests
             LiveTensors.TrackAllocations = false;
         }
     }
+
+    [Fact]
+    public void LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly()
+    {
+        // The old fixed skip of two frames dropped the caller whenever fewer than two binding frames sat above it,
+        // as after tier-1 inlining of Tensor.Wrap and the factory into each other; here: none but OnCreated.
+        var fake = new IntPtr(0x5eed);
+        LiveTensors.TrackAllocations = true;
+        try
+        {
+            LiveTensors.OnCreated(fake);
+            var stack = Assert.Single(LiveTensors.Report(), s => s.Contains(nameof(LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly)));
+            Assert.StartsWith("   at " + typeof(DisposeScopeTests).FullName + "." + nameof(LeakReportNamesTheCallerEvenWhenTheRecordingFrameIsCalledDirectly), stack);
+            Assert.DoesNotContain("MedLearn.Torch.LiveTensors", stack);
+        }
+        finally
+        {
+            LiveTensors.OnReleased(fake);
+            LiveTensors.TrackAllocations = false;
+        }
+    }
+
+    [Fact]
+    public void LeakReportNamesTheCreatorAfterTheWrappersAreJitOptimised()
+    {
+        // Call the factory and its wrappers thousands of times, with pauses so the tiered JIT's background
+        // compiler promotes them to tier 1 (which inlines Wrap, the handle constructor and OnCreated).
+        for (var round = 0; round < 5; round++)
+        {
+            for (var i = 0; i < 2000; i++) torch.Zeros(3).Dispose();
+            Thread.Sleep(150);
+        }
+        LiveTensors.TrackAllocations = true;
+        try
+        {
+            using var t = CreateHere();
+            var mine = LiveTensors.Report().Where(s => s.Contains(nameof(CreateHere))).ToList();
+            Assert.NotEmpty(mine);
+            Assert.All(mine, s => Assert.StartsWith("   at " + typeof(DisposeScopeTests).FullName + "." + nameof(CreateHere), s));
+        }
+        finally
+        {
+            LiveTensors.TrackAllocations = false;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static Tensor CreateHere() => torch.Zeros(3);
 }

@@ -34,6 +34,8 @@ internal static class DoctorCommand
         Row("shim", $"{torch.ShimVersion} at {torch.ShimPath}");
         Row("libtorch", $"{torch.Version} at {torch.LibTorchPath}");
         Row("intra-op threads", $"{torch.NumThreads} (machine cores: {Environment.ProcessorCount}; override with MEDLEARN_NUM_THREADS)");
+        var (policy, source) = torch.OpenMpWaitPolicy;
+        Row("OMP_WAIT_POLICY", $"{policy ?? "unset"} ({source}; override by setting OMP_WAIT_POLICY, e.g. ACTIVE on dedicated cores)");
         Row("oneDNN", torch.HasOneDnn ? "available" : "not available");
         Row("OpenMP", torch.HasOpenMP ? "yes" : "no");
         Row("CPU capability", torch.CpuCapability);

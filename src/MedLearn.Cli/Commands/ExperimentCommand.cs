@@ -91,14 +91,7 @@ internal static class ExperimentCommand
 
     private static int Run(IAnsiConsole console, LabelSweepOptions options)
     {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            if (!cts.IsCancellationRequested) console.MarkupLine("[yellow]stopping after the current batch (saving the cell's checkpoint)...[/]");
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new StopSignals(console, "stopping after the current batch (saving the cell's checkpoint)...");
         try
         {
             var events = new SynchronousProgress<LabelSweepEvent>(e =>
@@ -113,7 +106,7 @@ internal static class ExperimentCommand
                     default: console.MarkupLineInterpolated($"[bold]{prefix}{e.Message}[/]"); break;
                 }
             });
-            var result = LabelSweep.Run(options, _ => [new TrainingProgressDisplay(console, null)], events, cts.Token);
+            var result = LabelSweep.Run(options, _ => [new TrainingProgressDisplay(console, null)], events, signals.Token);
             Summarise(console, result);
             if (result.Cancelled)
             {
@@ -125,10 +118,6 @@ internal static class ExperimentCommand
         catch (Exception e) when (CliErrors.IsUserError(e))
         {
             return CliErrors.Report(console, "experiment label-sweep", e);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 

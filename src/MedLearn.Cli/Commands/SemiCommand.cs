@@ -21,6 +21,7 @@ internal static class SemiCommand
         var method = new Option<string?>("--method") { Description = "supervised (labeled images only), mean-teacher (+ prediction consistency) or src-mt (+ relation consistency; default)." };
         var model = new Option<string?>("--model") { Description = "Backbone: densenet121 (default), resnet18, resnet50, resnet34, small-cnn." };
         var weights = new Option<string?>("--weights") { Description = "torchvision/PyTorch state_dict (.pth) to start from, e.g. ImageNet weights." };
+        var weightsStrict = new Option<bool?>("--weights-strict") { Description = "true (default): --weights must fit the model (head aside); false: load the matching keys, record the rest." };
         var config = new Option<string?>("--config") { Description = "YAML file of settings (keys as in config.resolved.yaml); flags override it." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs; one epoch = one pass over the labeled images (default 100)." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, split, labeled subset, batches and augmentation (default 0)." };
@@ -37,7 +38,7 @@ internal static class SemiCommand
         var set = new Option<string[]>("--set") { Description = "Any setting as key=value (e.g. --set consistency-weight=10); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("semi", "Semi-supervised classification: mean teacher with prediction and sample-relation consistency (SRC-MT).")
         {
-            data, fraction, method, model, weights, config, epochs, seed, output, name, labeledBatch, unlabeledBatch, lr, precision, imageSize, workers, onError, resume, set,
+            data, fraction, method, model, weights, weightsStrict, config, epochs, seed, output, name, labeledBatch, unlabeledBatch, lr, precision, imageSize, workers, onError, resume, set,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,7 @@ internal static class SemiCommand
             Add("method", parse.GetValue(method));
             Add("model", parse.GetValue(model));
             Add("weights", parse.GetValue(weights));
+            Add("weights-strict", parse.GetValue(weightsStrict));
             Add("epochs", parse.GetValue(epochs));
             Add("seed", parse.GetValue(seed));
             Add("out", parse.GetValue(output));

@@ -24,6 +24,7 @@ internal static class TrainCommand
         var data = new Option<string?>("--data") { Description = "Folder root/<class>/<image> or CSV manifest (path,label)." };
         var model = new Option<string?>("--model") { Description = "Architecture: resnet18, resnet34, resnet50 (default), densenet121, small-cnn." };
         var weights = new Option<string?>("--weights") { Description = "torchvision/PyTorch state_dict (.pth) to start from, e.g. ImageNet weights." };
+        var weightsStrict = new Option<bool?>("--weights-strict") { Description = "true (default): --weights must fit the model (head aside); false: load the matching keys, record the rest." };
         var config = new Option<string?>("--config") { Description = "YAML file of settings (keys as in config.resolved.yaml); flags override it." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default 25)." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, split, data order and augmentation (default 0)." };
@@ -39,7 +40,7 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Any setting as key=value (e.g. --set scheduler=cosine); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("classify", "Supervised (transfer-learning) image classification.")
         {
-            data, model, weights, config, epochs, seed, output, name, batch, lr, precision, imageSize, workers, onError, resume, set,
+            data, model, weights, weightsStrict, config, epochs, seed, output, name, batch, lr, precision, imageSize, workers, onError, resume, set,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,7 @@ internal static class TrainCommand
             Add("data", parse.GetValue(data));
             Add("model", parse.GetValue(model));
             Add("weights", parse.GetValue(weights));
+            Add("weights-strict", parse.GetValue(weightsStrict));
             Add("epochs", parse.GetValue(epochs));
             Add("seed", parse.GetValue(seed));
             Add("out", parse.GetValue(output));
@@ -77,6 +79,7 @@ internal static class TrainCommand
     internal static string Quote<T>(T value) => value switch
     {
         string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
+        bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value!.ToString()!,
     };

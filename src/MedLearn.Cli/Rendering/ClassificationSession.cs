@@ -6,7 +6,7 @@ namespace MedLearn.Cli.Rendering;
 
 /// <summary>
 /// Runs a classification run under a live display (progress bar on a terminal, plain lines in logs), turns
-/// Ctrl-C into a checkpointed stop, and prints the summary table. Exit codes: 0 done, 1 diverged, 2 bad input,
+/// Ctrl-C and SIGTERM into a checkpointed stop, and prints the summary table. Exit codes: 0 done, 1 diverged, 2 bad input,
 /// 130 cancelled.
 /// </summary>
 internal static class ClassificationSession
@@ -16,22 +16,20 @@ internal static class ClassificationSession
     public static int Run(string command, Work work, string resumeHint)
     {
         var console = AnsiConsole.Console;
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            if (!cts.IsCancellationRequested) console.MarkupLine("[yellow]stopping after the current batch (saving a checkpoint)...[/]");
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new StopSignals(console, "stopping after the current batch (saving a checkpoint)...");
+        var phase = RunPhase.PreparingData;
         try
         {
             ClassificationRun? run = null;
             void Execute(ProgressContext? context)
             {
                 var display = new TrainingProgressDisplay(console, context);
-                var phases = new SynchronousProgress<RunPhase>(p => console.MarkupLineInterpolated($"[grey]{Describe(p)}[/]"));
-                run = work([display], phases, cts.Token);
+                var phases = new SynchronousProgress<RunPhase>(p =>
+                {
+                    phase = p;
+                    console.MarkupLineInterpolated($"[grey]{Describe(p)}[/]");
+                });
+                run = work([display], phases, signals.Token);
             }
             if (console.Profile.Capabilities.Interactive)
                 console.Progress().AutoClear(true).HideCompleted(true)
@@ -41,14 +39,30 @@ internal static class ClassificationSession
                 Execute(null);
             return Summarise(console, run!, resumeHint);
         }
+        catch (OperationCanceledException e)
+        {
+            return Interrupted(console, phase, (e as RunInterruptedException)?.RunPath, resumeHint);
+        }
         catch (Exception e) when (CliErrors.IsUserError(e))
         {
             return CliErrors.Report(console, command, e);
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+    }
+
+    /// <summary>
+    /// A stop after training (while evaluating, timing or writing the report): training finished and its checkpoints
+    /// are on disk, but metrics.json and the report are not (or not all) written. Exit 130 and say how to finish;
+    /// resuming a run whose training is complete skips straight to the evaluation.
+    /// </summary>
+    internal static int Interrupted(IAnsiConsole console, RunPhase phase, string? runPath, string resumeHint)
+    {
+        var where = phase >= RunPhase.Evaluating
+            ? $"interrupted while {Describe(phase)}: training had finished and its checkpoints are saved, but the evaluation and report are incomplete"
+            : $"interrupted while {Describe(phase)}";
+        console.MarkupLineInterpolated($"[yellow]{where}[/]");
+        if (runPath is not null) console.MarkupLineInterpolated($"run folder: [bold]{runPath}[/]");
+        console.MarkupLineInterpolated($"finish with: {string.Format(System.Globalization.CultureInfo.InvariantCulture, resumeHint, runPath ?? "<run folder>")}");
+        return 130;
     }
 
     private static string Describe(RunPhase phase) => phase switch

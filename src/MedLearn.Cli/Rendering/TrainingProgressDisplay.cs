@@ -42,6 +42,13 @@ internal sealed class TrainingProgressDisplay : ITrainingCallback
         _lastLine = _trainingStarted;
     }
 
+    public void OnWeightsLoaded(Models.WeightsImportReport report)
+    {
+        var lines = report.Describe().Split('\n');
+        _console.MarkupLineInterpolated($"[grey]weights:[/] {lines[0]}");
+        foreach (var line in lines.Skip(1)) _console.MarkupLineInterpolated($"[grey]  {line}[/]");
+    }
+
     public void OnTrainingStart(TrainingStart start)
     {
         _epochs = start.Epochs;

@@ -16,6 +16,7 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial IntPtr ml_flatten(TensorHandle t, long startDim, long endDim);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_unflatten(TensorHandle t, long dim, long* sizes, long n);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_expand(TensorHandle t, long* sizes, long n);
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_as_strided(TensorHandle t, long* sizes, long* strides, long n, long storageOffset);
     [LibraryImport(Lib)] internal static partial IntPtr ml_expand_as(TensorHandle t, TensorHandle other);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_repeat(TensorHandle t, long* repeats, long n);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_flip(TensorHandle t, long* dims, long n);

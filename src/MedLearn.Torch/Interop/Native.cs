@@ -18,6 +18,8 @@ internal static partial class Native
 
     static Native()
     {
+        // Before the shim loads libtorch and libgomp, which read OMP_WAIT_POLICY once, at load.
+        OpenMpEnvironment.Apply();
         NativeLibrary.SetDllImportResolver(typeof(Native).Assembly, Resolve);
         // libtorch starts with one intra-op thread here; the count must be set before any other torch call
         // (a thread that already ran a parallel op keeps its old setting).

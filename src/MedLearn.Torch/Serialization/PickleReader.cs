@@ -27,6 +27,27 @@ internal sealed class TensorSpec(object storage, long storageOffset, long[] size
     public long[] Size { get; } = size;
     public long[] Stride { get; } = stride;
     public bool RequiresGrad { get; set; } = requiresGrad;
+
+    /// <summary>Element count (the reader checked that it fits 64 bits).</summary>
+    public long NumEl => Size.Aggregate(1L, (n, d) => n * d);
+
+    /// <summary>
+    /// True unless the elements provably occupy distinct memory: taking the dimensions of size &gt; 1 by increasing
+    /// stride, each stride must step past everything the smaller ones span (a stride-0 expanded dimension never does).
+    /// </summary>
+    public bool Overlaps
+    {
+        get
+        {
+            Int128 extent = 0;
+            foreach (var (d, st) in Size.Zip(Stride).Where(p => p.First > 1).OrderBy(p => p.Second))
+            {
+                if (st <= extent) return true;
+                extent += (Int128)(d - 1) * st;
+            }
+            return false;
+        }
+    }
 }
 
 /// <summary>A storage type global (<c>torch.FloatStorage</c> ...): only its dtype matters.</summary>

@@ -10,7 +10,9 @@ namespace MedLearn.Torch.Serialization;
 /// (and sets), <c>object?[]</c> for tuples, long for ints (<see cref="System.Numerics.BigInteger"/> beyond 64 bits),
 /// double, string, bool, null, byte[] for bytes, and <see cref="Tensor"/> (each tensor its own copy on the CPU,
 /// with the file's dtype, shape and strides; requires_grad as pickled; tensors sharing a storage in the file
-/// do not share memory after loading). Python attributes of OrderedDicts (the state dict's <c>_metadata</c>
+/// do not share memory after loading — except tensors whose elements overlap in memory, such as stride-0
+/// expanded views, and tensors beyond 4 times their storage's size in copies, which stay views of the storage
+/// so that a small file cannot claim a huge allocation). Python attributes of OrderedDicts (the state dict's <c>_metadata</c>
 /// module versions) are dropped. Saving accepts the same kinds (any IDictionary with string or
 /// integer keys, any IList, value tuples, any .NET integer or real); a module state dict
 /// (<c>OrderedDictionary&lt;string, Tensor&gt;</c>) is written as <c>collections.OrderedDict</c> like

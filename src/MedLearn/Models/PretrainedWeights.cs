@@ -38,7 +38,8 @@ public static partial class PretrainedWeights
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(path);
         using var scope = DisposeScope.Open();
-        return Load(model, ReadStateDict(path), path, strict, reinitialiseHead);
+        var (stateDict, wrapper) = ReadStateDict(path);
+        return Load(model, stateDict, path, strict, reinitialiseHead) with { WrapperKey = wrapper };
     }
 
     /// <summary>
@@ -52,7 +53,7 @@ public static partial class PretrainedWeights
         ArgumentNullException.ThrowIfNull(stateDict);
         using var scope = DisposeScope.Open();
 
-        var (file, renamed) = RenameLegacyKeys(stateDict);
+        var (file, renamed, prefixStripped) = RenameLegacyKeys(stateDict);
         var firstConvKey = model.FirstConvName + ".weight";
         var beforeAdapt = file.TryGetValue(firstConvKey, out var fc) ? fc.Shape : null;
         file = ModelWeights.AdaptInputChannels(file, firstConvKey, model.InChannels);
@@ -88,7 +89,10 @@ public static partial class PretrainedWeights
             else missing.Add(key);
         }
         var unexpected = file.Keys.Where(k => !own.ContainsKey(k) && !(reinitHead && IsHead(k))).ToList();
-        var report = new WeightsImportReport(source, loaded, missing, unexpected, mismatches, reinitHead, fileHeadShape, firstConvAdapted, renamed);
+        var report = new WeightsImportReport(source, loaded, missing, unexpected, mismatches, reinitHead, fileHeadShape, firstConvAdapted, renamed)
+        {
+            ModulePrefixStripped = prefixStripped,
+        };
 
         if (strict && !report.IsComplete)
         {
@@ -96,7 +100,7 @@ public static partial class PretrainedWeights
             var guess = GuessArchitecture(file.Keys);
             var hint = found * 2 < own.Count
                 ? $"only {found} of the model's {own.Count} state-dict keys are in the file, so it probably holds weights of another architecture{(guess is null ? "" : $" (its keys look like {guess})")}."
-                : "pass strict: false to load the matching entries anyway.";
+                : "pass --weights-strict false (config key weights-strict: false; PretrainedWeights.Load(..., strict: false) in code) to load the matching entries anyway.";
             throw new PretrainedWeightsException($"The weights do not fit {ModelName(model)}: {hint}\n{report.Describe()}", report);
         }
 
@@ -120,13 +124,14 @@ public static partial class PretrainedWeights
     }
 
     /// <summary>The state dict in a file: the top-level dict, or one nested under a usual checkpoint key.</summary>
-    private static OrderedDictionary<string, Tensor> ReadStateDict(string path)
+    /// <returns>The state dict and the checkpoint key it was found under (null for a top-level state dict).</returns>
+    private static (OrderedDictionary<string, Tensor> StateDict, string? WrapperKey) ReadStateDict(string path)
     {
         var value = TorchFile.Load(path);
-        if (AsStateDict(value) is { } sd) return sd;
+        if (AsStateDict(value) is { } sd) return (sd, null);
         if (value is IDictionary dict)
             foreach (var key in new[] { "state_dict", "model_state_dict", "model" })
-                if (dict.Contains(key) && AsStateDict(dict[key]) is { } nested) return nested;
+                if (dict.Contains(key) && AsStateDict(dict[key]) is { } nested) return (nested, key);
         throw new TorchFileException(path, "holds no state dict (a dict of name to tensor, at the top level or under "
             + "'state_dict', 'model_state_dict' or 'model')");
     }
@@ -147,7 +152,7 @@ public static partial class PretrainedWeights
     private static partial Regex LegacyDenseNetKey();
 
     /// <summary>Strips a "module." prefix present on every key, and renames torchvision's legacy DenseNet keys.</summary>
-    private static (OrderedDictionary<string, Tensor> StateDict, int Renamed) RenameLegacyKeys(IReadOnlyDictionary<string, Tensor> stateDict)
+    private static (OrderedDictionary<string, Tensor> StateDict, int Renamed, bool PrefixStripped) RenameLegacyKeys(IReadOnlyDictionary<string, Tensor> stateDict)
     {
         const string dataParallel = "module.";
         var stripPrefix = stateDict.Count > 0 && stateDict.Keys.All(k => k.StartsWith(dataParallel, StringComparison.Ordinal));
@@ -161,6 +166,6 @@ public static partial class PretrainedWeights
             if (k != key) renamed++;
             result[k] = t;
         }
-        return (result, renamed);
+        return (result, renamed, stripPrefix);
     }
 }

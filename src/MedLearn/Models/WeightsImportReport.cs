@@ -42,6 +42,15 @@ public sealed record WeightsImportReport(
     bool FirstConvAdapted,
     int RenamedKeys)
 {
+    /// <summary>
+    /// The checkpoint key the state dict was unwrapped from ("state_dict", "model_state_dict" or "model"), or null when
+    /// the file holds a state dict at its top level.
+    /// </summary>
+    public string? WrapperKey { get; init; }
+
+    /// <summary>True when every key carried DataParallel's <c>module.</c> prefix and it was stripped (counted in <see cref="RenamedKeys"/>).</summary>
+    public bool ModulePrefixStripped { get; init; }
+
     /// <summary>Default number of keys listed per category in <see cref="Describe"/>.</summary>
     public const int DefaultMaxListed = 10;
 
@@ -56,7 +65,10 @@ public sealed record WeightsImportReport(
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{Source}: loaded {LoadedKeys} entries");
-        if (RenamedKeys > 0) sb.Append(CultureInfo.InvariantCulture, $", renamed {RenamedKeys} legacy keys");
+        if (WrapperKey is not null) sb.Append(CultureInfo.InvariantCulture, $" (unwrapped from the checkpoint's '{WrapperKey}' entry)");
+        sb.Append(CultureInfo.InvariantCulture, $", {MissingKeys.Count} missing, {UnexpectedKeys.Count} unexpected, {ShapeMismatches.Count} shape mismatch(es)");
+        if (ModulePrefixStripped) sb.Append(", DataParallel 'module.' prefix stripped");
+        if (!ModulePrefixStripped && RenamedKeys > 0) sb.Append(CultureInfo.InvariantCulture, $", renamed {RenamedKeys} legacy keys");
         if (FirstConvAdapted) sb.Append(", first convolution summed over RGB for 1 input channel");
         if (HeadReinitialised)
             sb.Append(FileHeadShape is null ? ", head re-initialised (the file has none)" : $", head re-initialised (file head [{string.Join(", ", FileHeadShape)}])");

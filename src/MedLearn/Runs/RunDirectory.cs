@@ -202,6 +202,20 @@ public sealed class RunDirectory
         return new RunDirectory(full, label, created, o["kind"]?.GetValueKind() == JsonValueKind.String ? (string?)o["kind"] : null);
     }
 
+    /// <summary>
+    /// Records <paramref name="value"/> under <paramref name="key"/> in run.json (replacing an earlier value of the
+    /// key), atomically: what the run was started from, e.g. the pretrained weights it loaded.
+    /// </summary>
+    public void Annotate(string key, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (JsonNode.Parse(File.ReadAllText(MarkerPath)) is not JsonObject marker)
+            throw new RunFileException(Path, $"{MarkerPath}: not a valid run marker");
+        marker[key] = value;
+        var bytes = Encoding.UTF8.GetBytes(marker.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.Write(MarkerPath, s => s.Write(bytes));
+    }
+
     /// <summary>True when <paramref name="path"/> is a folder with a MedLearn run marker.</summary>
     public static bool IsRunDirectory(string path)
     {

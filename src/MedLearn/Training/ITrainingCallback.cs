@@ -6,6 +6,9 @@ namespace MedLearn.Training;
 /// </summary>
 public interface ITrainingCallback
 {
+    /// <summary>Pretrained weights (<c>--weights</c>) were loaded into the model, before training starts.</summary>
+    void OnWeightsLoaded(Models.WeightsImportReport report) { }
+
     /// <summary>Training starts (or resumes).</summary>
     void OnTrainingStart(TrainingStart start) { }
 

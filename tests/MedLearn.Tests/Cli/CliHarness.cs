@@ -13,7 +13,10 @@ internal static class CliHarness
     /// code and everything written to the console (plain text: no ANSI codes, not interactive, not wrapped). The console
     /// is restored afterwards.
     /// </summary>
-    public static (int Code, string Out) Run(params string[] args)
+    public static (int Code, string Out) Run(params string[] args) => Capture(() => Program.Run(args));
+
+    /// <summary>Runs <paramref name="body"/> with the console captured like <see cref="Run"/>.</summary>
+    public static (int Code, string Out) Capture(Func<int> body)
     {
         var original = Console.Out;
         using var writer = new StringWriter();
@@ -22,7 +25,7 @@ internal static class CliHarness
         {
             // The console of a redirected stdout (a log file), as Program.Main sets it up.
             Spectre.Console.AnsiConsole.Console = ConsoleSetup.Create(writer, redirected: true, columns: null);
-            var code = Program.Run(args);
+            var code = body();
             return (code, writer.ToString());
         }
         finally

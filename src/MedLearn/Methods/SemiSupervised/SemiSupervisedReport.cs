@@ -38,9 +38,8 @@ public static class SemiSupervisedReport
         {
             Title = semi is null ? $"Semi-supervised run {run.Name}" : $"Semi-supervised run {run.Name} ({semi.Method}, {Markup.Percent(semi.LabeledFraction, 0)} labeled)",
             Metrics = metrics,
-            ExtraSections = ordinal
-                ? [ClassificationReportBuilder.OrdinalSection(summary), Training(semi, history), .. content.ExtraSections]
-                : [Training(semi, history), .. content.ExtraSections],
+            ExtraSections = [.. ordinal ? [ClassificationReportBuilder.OrdinalSection(summary)] : Array.Empty<ReportSection>(), Training(semi, history),
+                .. RunWeights.Read(run)?.Section() is { } weights ? [weights] : Array.Empty<ReportSection>(), .. content.ExtraSections],
         };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;

@@ -87,7 +87,10 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
                 $"λ = {reached:0.###} of consistency-weight {o.ConsistencyWeight:0.###} in the last epoch ({reached / o.ConsistencyWeight:0.#%} of it), so the unlabeled images count less than configured; " +
                 $"use --set rampup-epochs={Math.Max(0, o.Epochs - 1)} or more epochs");
 
-    public SemiSupervisedRun Execute(RunDirectory run, Prepared p, bool resume, CancellationToken cancellation)
+    public SemiSupervisedRun Execute(RunDirectory run, Prepared p, bool resume, CancellationToken cancellation) =>
+        RunInterruptedException.Wrap(run.Path, () => ExecuteCore(run, p, resume, cancellation));
+
+    private SemiSupervisedRun ExecuteCore(RunDirectory run, Prepared p, bool resume, CancellationToken cancellation)
     {
         var classes = p.Manifest.Classes;
         if (!resume)
@@ -103,7 +106,7 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         torch.ManualSeed(options.Seed);
         var backbone = ModelRegistry.Create(options.Model, classes.Count, options.Channels, options.ModelOptions);
         // Weights go into the plain registry model before wrapping (a re-initialised head must be the one the wrapper uses).
-        if (options.Weights is { } weights && !resume) PretrainedWeights.Load(backbone, weights);
+        if (options.Weights is { } weights && !resume) RunWeights.Load(run, backbone, weights, options.WeightsStrict, callbacks);
         using var student = new SemiSupervisedClassifier(backbone, options.HeadDropout);
         using var teacher = p.Settings.Method == SemiSupervisedMethod.Supervised ? null : MeanTeacherTask.CreateTeacher(student, options.Model, options.ModelOptions);
         var co = SemiSupervisedSetup.AsClassification(options);
@@ -147,6 +150,7 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var outcome = HeldOutEvaluation.Run(run, exported, p.Manifest, p.Split, classes, result,
             new HeldOutEvaluation.Settings(options.EvalBatchSize, options.Workers, options.OnError, options.Precision, options.BootstrapSamples, options.Seed,
                 options.PenaltyMatrix, options.LatencyImages, options.LatencyWarmup, options.Monitor), phases, cancellation, callbacks, p.Skipped);
+        cancellation.ThrowIfCancellationRequested();
         SemiSupervisedReport.Rebuild(run, options.ReportSamples);
         return new SemiSupervisedRun(outcome, p.Summary);
     }

@@ -58,6 +58,7 @@ public static class SemiSupervisedSetup
             Data = o.Data,
             Model = o.Model,
             Weights = o.Weights,
+            WeightsStrict = o.WeightsStrict,
             Out = o.Out,
             Name = o.Name,
             Seed = o.Seed,

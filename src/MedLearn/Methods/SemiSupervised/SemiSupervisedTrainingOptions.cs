@@ -33,6 +33,12 @@ public sealed record SemiSupervisedTrainingOptions
     /// <summary>A torchvision/PyTorch state_dict (e.g. ImageNet weights) loaded into student and teacher; null = random init.</summary>
     public string? Weights { get; init; }
 
+    /// <summary>
+    /// True (default): <see cref="Weights"/> must fit the model exactly (a re-initialised head aside); any missing,
+    /// unexpected or mis-shaped key is an error. False: load the matching entries and record the rest.
+    /// </summary>
+    public bool WeightsStrict { get; init; } = true;
+
     /// <summary>Folder under which the run folder is created.</summary>
     public string Out { get; init; } = "runs";
 

@@ -32,7 +32,8 @@ public static class ClassificationReportBuilder
         var ordinal = ClassifierManifest.IsOrdinal(run.Path) ? [OrdinalSection(MetricsFile.Read<RunSummary>(run.MetricsPath))] : Array.Empty<ReportSection>();
         content = content with
         {
-            ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. ordinal, .. extraSections ?? [], .. content.ExtraSections],
+            ExtraSections = [.. ExplanationReport.Section(run.Path) is { } explanations ? [explanations] : Array.Empty<ReportSection>(), .. ordinal,
+                .. RunWeights.Read(run)?.Section() is { } weights ? [weights] : Array.Empty<ReportSection>(), .. extraSections ?? [], .. content.ExtraSections],
         };
         new ClassificationReportPage(content).Write(run.ReportPath);
         return run.ReportPath;

@@ -31,7 +31,10 @@ internal sealed class ClassificationRunner(ClassificationTrainingOptions options
         return new Prepared(recorded, split, ClassificationSetup.Manifest(options, dataset.Classes), skipped);
     }
 
-    public ClassificationRun Execute(RunDirectory run, Prepared p, ImageDataset dataset, bool resume, CancellationToken cancellation)
+    public ClassificationRun Execute(RunDirectory run, Prepared p, ImageDataset dataset, bool resume, CancellationToken cancellation) =>
+        RunInterruptedException.Wrap(run.Path, () => ExecuteCore(run, p, dataset, resume, cancellation));
+
+    private ClassificationRun ExecuteCore(RunDirectory run, Prepared p, ImageDataset dataset, bool resume, CancellationToken cancellation)
     {
         var explainMethod = ExplainMethods.Parse(options.ExplainMethod);
         if (!resume)
@@ -48,7 +51,7 @@ internal sealed class ClassificationRunner(ClassificationTrainingOptions options
         torch.ManualSeed(options.Seed);
         using var model = ModelRegistry.Create(options.Model, dataset.Classes.Count, options.Channels, options.ModelOptions);
         if (options.Weights is { } weights && !resume)
-            PretrainedWeights.Load(model, weights);
+            RunWeights.Load(run, model, weights, options.WeightsStrict, callbacks);
         foreach (var pattern in options.Freeze) model.Freeze(pattern);
         foreach (var pattern in options.Unfreeze) model.Unfreeze(pattern);
         using var optimizer = ClassificationSetup.Optimizer(model, options);
@@ -114,6 +117,7 @@ internal sealed class ClassificationRunner(ClassificationTrainingOptions options
         var latencyTimes = classifier.MeasureLatency(outputs.Paths, options.LatencyImages, options.LatencyWarmup,
             PhaseProgress.To(callbacks, ProgressPhases.Latency, options.LatencyImages + options.LatencyWarmup, "passes"));
         var latency = options.LatencyImages > 0 && latencyTimes.Length > 0 ? LatencyStatistics.Compute(latencyTimes, options.LatencyWarmup) : null;
+        cancellation.ThrowIfCancellationRequested();
 
         phases?.Report(RunPhase.WritingReport);
         var summary = new RunSummary(splitName, outputs.Count, metrics, latency, plan.Reason, TrainingSummary.From(result, options.Monitor), skipped.Items);
@@ -123,6 +127,7 @@ internal sealed class ClassificationRunner(ClassificationTrainingOptions options
             total => PhaseProgress.To(callbacks, ProgressPhases.Explanations, total, "images"), skipped);
         if (skipped.Count != before) MetricsFile.Write(run.MetricsPath, summary with { Skipped = skipped.Items });
         SkippedImagesRecord.Write(run, skipped.Items);
+        cancellation.ThrowIfCancellationRequested();
         ClassificationReportBuilder.Rebuild(run);
         return new ClassificationRun(run, result, metrics, splitName, latency, plan.Reason) { Skipped = skipped.Items };
     }

@@ -24,6 +24,12 @@ public sealed record ClassificationTrainingOptions
     /// <summary>A torchvision/PyTorch state_dict (.pth, zip format) to start from (ImageNet weights), or null for random init.</summary>
     public string? Weights { get; init; }
 
+    /// <summary>
+    /// True (default): <see cref="Weights"/> must fit the model exactly (a re-initialised head aside); any missing,
+    /// unexpected or mis-shaped key is an error. False: load the matching entries and record the rest.
+    /// </summary>
+    public bool WeightsStrict { get; init; } = true;
+
     /// <summary>Folder under which the run folder is created (never overwritten).</summary>
     public string Out { get; init; } = "runs";
 

@@ -49,6 +49,7 @@ internal static class HeldOutEvaluation
         var times = classifier.MeasureLatency(outputs.Paths, s.LatencyImages, s.LatencyWarmup, // images the evaluation read
             PhaseProgress.To(callbacks, ProgressPhases.Latency, s.LatencyImages + s.LatencyWarmup, "passes"));
         var latency = s.LatencyImages > 0 && times.Length > 0 ? LatencyStatistics.Compute(times, s.LatencyWarmup) : null;
+        cancellation.ThrowIfCancellationRequested();
 
         phases?.Report(RunPhase.WritingReport);
         var plan = PrecisionPlan.Resolve(s.Precision, MedLearn.Torch.Device.CPU);
