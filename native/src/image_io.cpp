@@ -5,6 +5,7 @@
 // never squashed to 8 bits), signed 16-bit -> int16, 32-bit float -> float32; BGR(A) -> RGB(A); grayscale keeps
 // one channel. Truncated PNG/JPEG files are rejected (OpenCV may return a partial image with only a warning).
 #include "common.h"
+#include "png_decode.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -27,7 +28,9 @@ void init_opencv() {
   static std::once_flag once;
   std::call_once(once, [] {
     cv::setNumThreads(1);
-    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    // OpenCV logs decode failures ("imdecode_(''): can't read data") on stderr: a library stays silent; the
+    // failure itself reaches the caller as an error.
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   });
 }
 
@@ -92,6 +95,27 @@ int jpeg_components(const uint8_t* b, int64_t len) {
     i += 2 + seg;
   }
   return 0;
+}
+
+bool is_tiff(const uint8_t* b, int64_t len) {
+  return starts_with(b, len, {'I', 'I', 42, 0}) || starts_with(b, len, {'M', 'M', 0, 42});
+}
+
+// PhotometricInterpretation (tag 262) of a TIFF's first IFD, or -1 when absent/unreadable.
+int tiff_photometric(const uint8_t* b, int64_t len) {
+  if (!is_tiff(b, len) || len < 8) return -1;
+  const bool le = b[0] == 'I';
+  auto u16 = [&](int64_t o) -> uint32_t { return le ? (b[o] | (b[o + 1] << 8)) : ((b[o] << 8) | b[o + 1]); };
+  auto u32 = [&](int64_t o) -> uint32_t { return le ? le32(b + o) : (static_cast<uint32_t>(b[o]) << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]); };
+  const int64_t ifd = u32(4);
+  if (ifd + 2 > len) return -1;
+  const int64_t n = u16(ifd);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t e = ifd + 2 + 12 * i;
+    if (e + 12 > len) return -1;
+    if (u16(e) == 262) return static_cast<int>(u16(e + 8));  // SHORT value, left-justified in the value field
+  }
+  return -1;
 }
 
 at::ScalarType tensor_type(int depth, int32_t* bits) {
@@ -256,13 +280,39 @@ at::Tensor jpeg_region_tensor(const uint8_t* bytes, int64_t len, int64_t top, in
 
 // Decodes an encoded image (PNG/JPEG/BMP/TIFF/...; first page of a multi-page TIFF) to an HxWxC tensor.
 // reduce: 1 (full size), 2, 4 or 8 (JPEG: libjpeg's fast reduced-size decode; others: area downscale).
+// flags: 1 = a PNG palette that is all grey gives one channel; 2 = a MINISWHITE TIFF is inverted (max - x; OpenCV
+// already inverts 8-bit ones, this covers 16-bit). PNGs go through libpng directly (png_decode.cpp): its warnings are
+// returned through *warnings_out (may be null), never printed.
 // bits_out receives the bits per sample of the source (8, 16, 32 or 64).
-ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t reduce, int32_t* bits_out) {
+ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t reduce, int32_t flags, int32_t* bits_out) {
   ML_GUARD(nullptr, {
     init_opencv();
     if (!bytes || len <= 0) fail("empty image buffer");
     if (reduce != 1 && reduce != 2 && reduce != 4 && reduce != 8) fail("reduce must be 1, 2, 4 or 8");
     check_complete(bytes, len);
+    if (is_png(bytes, len)) {
+      std::string warnings;  // libpng's (e.g. an incorrect sRGB profile): not errors, and not for the console
+      int32_t bits = 8;
+      auto t = png_decode(bytes, len, (flags & 1) != 0, &bits, &warnings);
+      if (reduce > 1) {
+        const int c = static_cast<int>(t.size(2));
+        cv::Mat src;
+        if (bits == 16) {
+          cv::Mat wide(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_MAKETYPE(CV_32S, c), t.data_ptr());
+          wide.convertTo(src, CV_MAKETYPE(CV_16U, c));
+        } else {
+          src = cv::Mat(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_MAKETYPE(CV_8U, c), t.data_ptr());
+        }
+        cv::Mat small;
+        cv::resize(src, small, cv::Size(std::max(1, src.cols / reduce), std::max(1, src.rows / reduce)), 0, 0, cv::INTER_AREA);
+        if (bits == 16) small.convertTo(small, CV_MAKETYPE(CV_32S, c));
+        auto r = at::empty({small.rows, small.cols, c}, bits == 16 ? at::kInt : at::kByte);
+        std::memcpy(r.data_ptr(), small.data, small.total() * small.elemSize());
+        t = r;
+      }
+      if (bits_out) *bits_out = bits;
+      return wrap(std::move(t));
+    }
     if (is_jpeg(bytes, len)) {
       // libjpeg-turbo straight to RGB in the tensor (same library and settings as OpenCV: ISLOW IDCT, fancy
       // upsampling, so the pixels equal OpenCV's); CMYK/YCCK JPEGs fall through to OpenCV.
@@ -297,6 +347,8 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
     else if (channels != 1 && channels != 2) fail("unsupported channel count " + std::to_string(channels));
     int32_t bits = 8;
     auto type = tensor_type(img.depth(), &bits);
+    if ((flags & 2) && channels == 1 && img.depth() == CV_16U && tiff_photometric(bytes, len) == 0)
+      cv::subtract(cv::Scalar(65535), img, img);  // MINISWHITE: 0 is white
     if (img.depth() == CV_16U) img.convertTo(img, CV_32S);
     if (!img.isContinuous()) img = img.clone();
     auto t = at::empty({img.rows, img.cols, channels}, at::TensorOptions().dtype(type));
