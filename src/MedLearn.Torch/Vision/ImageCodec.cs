@@ -103,7 +103,7 @@ public static class ImageCodec
     /// the iMCU columns covering it are decoded (<c>jpeg_crop_scanline</c>).
     /// </summary>
     /// <remarks>
-    /// <para>With <paramref name="reduce"/> = 1 the pixels equal the same box of <see cref="Decode"/>'s full decode
+    /// <para>With <paramref name="reduce"/> = 1 the pixels equal the same box of <see cref="Decode(ReadOnlySpan{byte}, int)"/>'s full decode
     /// (same library, ISLOW IDCT and fancy upsampling; the column window is widened so the box edges see their real
     /// neighbours). With 2, 4 or 8 the image is decoded at 1/reduce in the DCT domain (like PIL's draft mode) and the
     /// box is in the coordinates of that reduced image (<see cref="JpegHeader.Reduced"/>); its pixels are close to,

@@ -48,30 +48,34 @@ internal readonly record struct RasterHeader(long Width, long Height, int Channe
     {
         if (b.Length < 8) return null;
         var le = b[0] == 'I';
-        uint U16(int o) => le ? BinaryPrimitives.ReadUInt16LittleEndian(b[o..]) : BinaryPrimitives.ReadUInt16BigEndian(b[o..]);
-        uint U32(int o) => le ? BinaryPrimitives.ReadUInt32LittleEndian(b[o..]) : BinaryPrimitives.ReadUInt32BigEndian(b[o..]);
-        var ifd = U32(4);
+        var ifd = U32(b, le, 4);
         if (ifd + 2 > (uint)b.Length) return null;
         long w = -1, h = -1;
         int spp = 1, bits = 8;
-        var n = (int)U16((int)ifd);
+        var n = (int)U16(b, le, (int)ifd);
         for (var k = 0; k < n; k++)
         {
             var e = (int)ifd + 2 + 12 * k;
             if (e + 12 > b.Length) break;
-            var tag = U16(e);
-            var type = U16(e + 2);
-            var value = type == 3 ? U16(e + 8) : U32(e + 8);
+            var tag = U16(b, le, e);
+            var type = U16(b, le, e + 2);
+            var value = type == 3 ? U16(b, le, e + 8) : U32(b, le, e + 8);
             switch (tag)
             {
                 case 256: w = value; break;
                 case 257: h = value; break;
-                case 258: if (U32(e + 4) == 1) bits = (int)value; else bits = 16; break; // several samples: assume the widest
+                case 258: if (U32(b, le, e + 4) == 1) bits = (int)value; else bits = 16; break; // several samples: assume the widest
                 case 277: spp = (int)value; break;
             }
         }
         return w < 0 || h < 0 ? null : new RasterHeader(w, h, Math.Max(spp, 1), bits <= 8 ? 1 : 4);
     }
+
+    private static uint U16(ReadOnlySpan<byte> b, bool le, int o) =>
+        le ? BinaryPrimitives.ReadUInt16LittleEndian(b[o..]) : BinaryPrimitives.ReadUInt16BigEndian(b[o..]);
+
+    private static uint U32(ReadOnlySpan<byte> b, bool le, int o) =>
+        le ? BinaryPrimitives.ReadUInt32LittleEndian(b[o..]) : BinaryPrimitives.ReadUInt32BigEndian(b[o..]);
 
     private static RasterHeader? Bmp(ReadOnlySpan<byte> b)
     {

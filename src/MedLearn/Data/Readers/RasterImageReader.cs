@@ -157,7 +157,7 @@ public sealed class RasterImageReader : IRegionImageReader
         ColorSpace = channels switch { 3 => "rgb", 4 => "rgba", _ => "gray" },
     };
 
-    /// <summary>Decodes an in-memory encoded image as <see cref="Read"/> does; <paramref name="path"/> names it in errors.</summary>
+    /// <summary>Decodes an in-memory encoded image as <see cref="Read(string)"/> does; <paramref name="path"/> names it in errors.</summary>
     public static MedicalImage Decode(ReadOnlySpan<byte> bytes, string path, int reduce = 1) => Decode(bytes, path, reduce, ImageReadOptions.Default);
 
     /// <inheritdoc cref="Decode(ReadOnlySpan{byte}, string, int)"/>
