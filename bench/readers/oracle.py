@@ -47,6 +47,12 @@ def dicom(path):
     pi = str(ds.get("PhotometricInterpretation", "")).strip()
     if pi in ("YBR_FULL", "YBR_FULL_422") and int(ds.SamplesPerPixel) == 3:
         a = convert_color_space(a, pi, "RGB")
+    if int(ds.BitsAllocated) > 1 and int(ds.BitsStored) < int(ds.BitsAllocated) and a.dtype.kind in "iu":
+        # PS3.5 8.1.1: only the low BitsStored bits are the value (pydicom 2.3 keeps the high bits; pydicom 3 masks)
+        bs = int(ds.BitsStored)
+        a = a.astype(np.int64) & ((1 << bs) - 1)
+        if int(ds.PixelRepresentation) == 1:
+            a = np.where(a >= 1 << (bs - 1), a - (1 << bs), a)
     a = a.astype(np.float64)
     if pi == "MONOCHROME1":
         bs, signed = int(ds.BitsStored), int(ds.PixelRepresentation) == 1
@@ -76,8 +82,15 @@ def raster(path):
             if page.photometric == tifffile.PHOTOMETRIC.MINISWHITE:
                 a = np.iinfo(a.dtype).max - a.astype(np.int64) if a.dtype.kind in "ui" else -a
         return stats(a)
+    if path.lower().endswith(".png"):
+        with open(path, "rb") as f:
+            ihdr = f.read(29)
+        if ihdr[24] == 16 and ihdr[25] in (2, 6):
+            raise ValueError("PIL reduces 16-bit colour PNGs to 8 bits")  # no oracle for them here
     im = Image.open(path)
     im.seek(0)
+    if im.mode == "1":
+        im = im.convert("L")  # 1-bit PNG: 0/255 as libpng and OpenCV expand it
     if im.mode == "P":
         pal = np.asarray(im.getpalette()).reshape(-1, 3)
         grey = bool(np.all(pal[:, 0] == pal[:, 1]) and np.all(pal[:, 1] == pal[:, 2]))

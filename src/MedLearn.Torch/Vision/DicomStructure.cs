@@ -310,8 +310,11 @@ public static class DicomStructure
             if (depth > MaxDepth) throw Bad($"sequences nested deeper than {MaxDepth} levels (at offset {baseOffset + pos})");
             var image = new ImageAttributes { Rows = -1, Columns = -1, Frames = 1, Samples = 1, BitsAllocated = -1 };
             var scope = d[..end];
+            var pixelDataSeen = false;
             while (pos < end)
             {
+                // zero bytes after the top-level pixel data (and any trailing elements) are padding, as for GDCM and pydicom
+                if (pixelDataSeen && !scope[pos..].ContainsAnyExcept((byte)0)) return end;
                 if (end - pos < 8)
                     throw Bad($"truncated: {end - pos} bytes at offset {baseOffset + pos} are too short for an element header");
                 var tag = ReadTag(scope, pos, bigEndian);
@@ -322,13 +325,13 @@ public static class DicomStructure
                 }
                 if (tag == ItemTag || tag == SequenceDelimiter)
                     throw Bad($"unexpected {Tag(tag)} at offset {baseOffset + pos} inside a dataset");
+                pixelDataSeen |= tag == PixelDataTag && depth == 0;
                 var (header, length) = ElementHeader(scope, pos, isExplicit, bigEndian, tag);
                 var value = pos + header;
                 if (length == Undefined)
                 {
                     if (tag == PixelDataTag && depth == 0) CheckLimits(image);
                     pos = WalkUndefined(scope, tag, pos, value, end, depth);
-                    if (tag == PixelDataTag && depth == 0 && !d[pos..end].ContainsAnyExcept((byte)0)) return end; // zero padding
                     continue;
                 }
                 if (length > (uint)(end - value)) throw Truncated(tag, length, end - value);
@@ -349,7 +352,6 @@ public static class DicomStructure
                             $"truncated: native pixel data {Tag(tag)} holds {len} bytes but rows x columns x frames x samples x bits allocated need {need}");
                 }
                 pos = value + len;
-                if (tag == PixelDataTag && depth == 0 && !d[pos..end].ContainsAnyExcept((byte)0)) return end; // zero padding
             }
             if (untilDelimiter)
                 throw Bad($"truncated: an item of undefined length in {Tag(owner)} has no item delimiter (FFFE,E00D) before the end of the file");
