@@ -101,21 +101,49 @@ bool is_tiff(const uint8_t* b, int64_t len) {
   return starts_with(b, len, {'I', 'I', 42, 0}) || starts_with(b, len, {'M', 'M', 0, 42});
 }
 
-// PhotometricInterpretation (tag 262) of a TIFF's first IFD, or -1 when absent/unreadable.
-int tiff_photometric(const uint8_t* b, int64_t len) {
-  if (!is_tiff(b, len) || len < 8) return -1;
+// The first IFD's fields that decide whether OpenCV decodes a TIFF correctly (-1 when absent).
+struct TiffFields {
+  int photometric = -1, bits = -1, samples = 1, planar = 1, sample_format = 1;
+};
+
+TiffFields tiff_fields(const uint8_t* b, int64_t len) {
+  TiffFields f;
+  if (!is_tiff(b, len) || len < 8) return f;
   const bool le = b[0] == 'I';
   auto u16 = [&](int64_t o) -> uint32_t { return le ? (b[o] | (b[o + 1] << 8)) : ((b[o] << 8) | b[o + 1]); };
   auto u32 = [&](int64_t o) -> uint32_t { return le ? le32(b + o) : (static_cast<uint32_t>(b[o]) << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]); };
   const int64_t ifd = u32(4);
-  if (ifd + 2 > len) return -1;
+  if (ifd < 8 || ifd + 2 > len) return f;
   const int64_t n = u16(ifd);
   for (int64_t i = 0; i < n; ++i) {
     const int64_t e = ifd + 2 + 12 * i;
-    if (e + 12 > len) return -1;
-    if (u16(e) == 262) return static_cast<int>(u16(e + 8));  // SHORT value, left-justified in the value field
+    if (e + 12 > len) break;
+    const uint32_t tag = u16(e), type = u16(e + 2), count = u32(e + 4);
+    // SHORT values sit left-justified in the value field; with several samples the first is representative
+    const int value = static_cast<int>(type == 3 ? u16(e + 8) : u32(e + 8));
+    const bool inline_value = (type == 3 && count <= 2) || (type == 4 && count == 1);
+    switch (tag) {
+      case 262: f.photometric = value; break;
+      case 258: f.bits = inline_value ? value : 16; break;  // several samples stored elsewhere: assume wide
+      case 277: f.samples = value; break;
+      case 284: f.planar = value; break;
+      case 339: f.sample_format = inline_value ? value : f.sample_format; break;
+    }
   }
-  return -1;
+  return f;
+}
+
+// TIFF layouts OpenCV 4.6 decodes wrongly or not at all: refused by design, in our words, before OpenCV runs
+// (it would print to stderr and fail, or return wrong values for uint32).
+void check_tiff_supported(const uint8_t* b, int64_t len) {
+  if (!is_tiff(b, len)) return;
+  const auto f = tiff_fields(b, len);
+  if (f.samples > 1 && f.planar == 2 && f.bits > 8)
+    fail("planar (PlanarConfiguration 2) colour TIFF with more than 8 bits per sample is not supported; save it interleaved");
+  if (f.sample_format == 1 && f.bits == 32)
+    fail("unsigned 32-bit integer TIFF is not supported (OpenCV cannot hold uint32 exactly); save it as float32 or 16-bit");
+  if (f.bits == 64 && f.samples > 1)
+    fail("64-bit float colour TIFF is not supported; save it as float32");
 }
 
 at::ScalarType tensor_type(int depth, int32_t* bits) {
@@ -325,6 +353,7 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
         return wrap(std::move(t));
       }
     }
+    check_tiff_supported(bytes, len);
     cv::Mat buf(1, static_cast<int>(std::min<int64_t>(len, INT32_MAX)), CV_8U, const_cast<uint8_t*>(bytes));
     cv::Mat img;
     if (reduce > 1 && is_jpeg(bytes, len)) {
@@ -347,7 +376,7 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
     else if (channels != 1 && channels != 2) fail("unsupported channel count " + std::to_string(channels));
     int32_t bits = 8;
     auto type = tensor_type(img.depth(), &bits);
-    if ((flags & 2) && channels == 1 && img.depth() == CV_16U && tiff_photometric(bytes, len) == 0)
+    if ((flags & 2) && channels == 1 && img.depth() == CV_16U && tiff_fields(bytes, len).photometric == 0)
       cv::subtract(cv::Scalar(65535), img, img);  // MINISWHITE: 0 is white
     if (img.depth() == CV_16U) img.convertTo(img, CV_32S);
     if (!img.isContinuous()) img = img.clone();

@@ -56,7 +56,7 @@ def expect(key, chw):
 def dicom(path, pixels, ts=ExplicitVRLittleEndian, **attrs):
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = attrs.pop("sop", "1.2.840.10008.5.1.4.1.1.7")
-    meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.3680043.8.498.1212." + str(abs(hash(os.path.basename(path))) % 10**8)
+    meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.3680043.8.498.1212." + str(zlib.crc32(os.path.basename(path).encode()))
     meta.TransferSyntaxUID = ts
     ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
     ds.is_little_endian = ts != ExplicitVRBigEndian
@@ -271,7 +271,7 @@ gz[-8] ^= 0xFF  # CRC32 of the trailer
 with open(p("bad_crc.nii.gz"), "wb") as f:
     f.write(gz)
 with open(p("content_gzip_text.nii"), "wb") as f:
-    f.write(gzip.compress(b"not an image\n" * 50))
+    f.write(gzip.compress(b"not an image\n" * 50, mtime=0))
 
 # --- 7. header/image pairs, ANALYZE 7.5, complex NIfTI -----------------------------------------------------
 affine = np.array([[0.5, 0, 0, -10], [0, 0.75, 0, 20], [0, 0, 2.0, 5], [0, 0, 0, 1]])
@@ -286,6 +286,8 @@ expect("analyze.hdr", np.asanyarray(loaded.dataobj).astype(np.float64).transpose
 g.value("analyze.affine", loaded.affine.reshape(-1).tolist())
 g.value("analyze.zooms", [float(z) for z in loaded.header.get_zooms()])
 nib.save(nib.Nifti1Image((vol + 1j * vol).astype(np.complex64), np.eye(4)), p("complex.nii"))
+tifffile.imwrite(p("planar16_rgb.tif"), rng.integers(0, 65536, size=(3, 4, 5)).astype(np.uint16), photometric="rgb", planarconfig="separate")
+tifffile.imwrite(p("uint32.tif"), rng.integers(0, 2**32, size=(4, 5), dtype=np.uint64).astype(np.uint32))
 
 g.save()
 print(f"wrote {len(os.listdir(OUT))} files into {OUT}")
