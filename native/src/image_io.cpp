@@ -6,6 +6,7 @@
 // one channel. Truncated PNG/JPEG files are rejected (OpenCV may return a partial image with only a warning).
 #include "common.h"
 #include "png_decode.h"
+#include "stderr_capture.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -356,6 +357,8 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
     check_tiff_supported(bytes, len);
     cv::Mat buf(1, static_cast<int>(std::min<int64_t>(len, INT32_MAX)), CV_8U, const_cast<uint8_t*>(bytes));
     cv::Mat img;
+    medlearn::CerrCapture cerr_capture;  // OpenCV prints decode failures on std::cerr: keep them for the error
+    std::string decoder_text;
     if (reduce > 1 && is_jpeg(bytes, len)) {
       bool gray = jpeg_components(bytes, len) == 1;
       int flag = gray ? (reduce == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : reduce == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_GRAYSCALE_8)
@@ -363,13 +366,17 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
       img = cv::imdecode(buf, flag);
     } else {
       img = cv::imdecode(buf, cv::IMREAD_UNCHANGED);
+      decoder_text = cerr_capture.text();
       if (!img.empty() && reduce > 1) {
         cv::Mat small;
         cv::resize(img, small, cv::Size(std::max(1, img.cols / reduce), std::max(1, img.rows / reduce)), 0, 0, cv::INTER_AREA);
         img = small;
       }
     }
-    if (img.empty()) fail("cannot decode image: unknown format or corrupt data");
+    if (img.empty()) {
+      if (decoder_text.empty()) decoder_text = cerr_capture.text();
+      fail("cannot decode image: unknown format or corrupt data" + (decoder_text.empty() ? std::string() : " (decoder: " + decoder_text + ")"));
+    }
     int channels = img.channels();
     if (channels == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
     else if (channels == 4) cv::cvtColor(img, img, cv::COLOR_BGRA2RGBA);

@@ -13,6 +13,8 @@
 
 #include <cstdio>
 #include <iostream>
+#include <mutex>
+#include <streambuf>
 #include <string>
 
 namespace medlearn {
@@ -71,6 +73,69 @@ class StderrCapture {
   }
   int fd_ = -1;
   int saved_ = -1;
+  std::string text_;
+};
+
+// std::cerr output of the CURRENT thread during a scope (OpenCV's imdecode prints "imdecode_(...): can't read
+// data" there). A router installed once in front of std::cerr's buffer forwards every other thread's output (and
+// this thread's outside a capture) unchanged, so no other writer is affected and nothing needs restoring; only
+// the capturing thread's writes are kept, in a thread-local string.
+class CerrCapture {
+ public:
+  CerrCapture() {
+    install();
+    sink() = &text_;
+  }
+  CerrCapture(const CerrCapture&) = delete;
+  CerrCapture& operator=(const CerrCapture&) = delete;
+  ~CerrCapture() { sink() = nullptr; }
+
+  // What this thread wrote to std::cerr so far in the scope, newlines as ';', at most 300 characters.
+  std::string text() const {
+    std::string t = text_.substr(0, 300);
+    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+    for (auto& c : t)
+      if (c == '\n') c = ';';
+    return t;
+  }
+
+ private:
+  class Router : public std::streambuf {
+   public:
+    explicit Router(std::streambuf* original) : original_(original) {}
+
+   protected:
+    int overflow(int c) override {
+      if (c == traits_type::eof()) return 0;
+      if (auto* s = sink()) {
+        s->push_back(static_cast<char>(c));
+        return c;
+      }
+      return original_ ? original_->sputc(static_cast<char>(c)) : c;
+    }
+    std::streamsize xsputn(const char* p, std::streamsize n) override {
+      if (auto* s = sink()) {
+        s->append(p, static_cast<size_t>(n));
+        return n;
+      }
+      return original_ ? original_->sputn(p, n) : n;
+    }
+    int sync() override { return sink() || !original_ ? 0 : original_->pubsync(); }
+
+   private:
+    std::streambuf* original_;
+  };
+
+  static std::string*& sink() {
+    thread_local std::string* s = nullptr;
+    return s;
+  }
+
+  static void install() {
+    static std::once_flag once;
+    std::call_once(once, [] { std::cerr.rdbuf(new Router(std::cerr.rdbuf())); });  // lives as long as the process
+  }
+
   std::string text_;
 };
 

@@ -20,12 +20,7 @@ internal static class GzipCheck
             var bytes = File.ReadAllBytes(path);
             if (bytes.Length < 18 || bytes[0] != 0x1F || bytes[1] != 0x8B) return "corrupt gzip stream (not gzip, or shorter than a gzip header and trailer)";
             if (bytes[2] != 8) return $"corrupt gzip stream (unsupported compression method {bytes[2]})";
-            var flags = bytes[3];
-            var pos = 10;
-            if ((flags & 4) != 0) pos += 2 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(pos));
-            if ((flags & 8) != 0) pos = Array.IndexOf(bytes, (byte)0, pos) + 1;
-            if ((flags & 16) != 0) pos = Array.IndexOf(bytes, (byte)0, pos) + 1;
-            if ((flags & 2) != 0) pos += 2;
+            var pos = BodyOffset(bytes);
             if (pos <= 0 || pos > bytes.Length - 8) return "corrupt gzip stream (header fields run past the end)";
             uint crc = 0xFFFFFFFF;
             long size = 0;
@@ -55,6 +50,29 @@ internal static class GzipCheck
         {
             return $"corrupt gzip stream (cannot re-read: {e.Message})";
         }
+    }
+
+    /// <summary>Offset of the deflate data after a gzip member header (RFC 1952 flags FEXTRA, FNAME, FCOMMENT, FHCRC), or -1.</summary>
+    public static int BodyOffset(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 10 || b[0] != 0x1F || b[1] != 0x8B || b[2] != 8) return -1;
+        var flags = b[3];
+        var pos = 10;
+        if ((flags & 4) != 0)
+        {
+            if (pos + 2 > b.Length) return -1;
+            pos += 2 + BinaryPrimitives.ReadUInt16LittleEndian(b[pos..]);
+        }
+        for (var bit = 8; bit <= 16; bit <<= 1)
+        {
+            if ((flags & bit) == 0) continue;
+            if (pos > b.Length) return -1;
+            var end = b[pos..].IndexOf((byte)0);
+            if (end < 0) return -1;
+            pos += end + 1;
+        }
+        if ((flags & 2) != 0) pos += 2;
+        return pos <= b.Length ? pos : -1;
     }
 
     private static uint[] BuildTable()

@@ -79,9 +79,12 @@ public sealed class NiftiReader : IImageReader
     /// <summary>Inflates as much of a gzip prefix as it holds into <paramref name="output"/>; returns the byte count.</summary>
     internal static int GzipPrefix(ReadOnlySpan<byte> gz, Span<byte> output)
     {
+        // raw deflate after the gzip header: a prefix has no trailer, and a bad CRC must not hide the content
+        var body = GzipCheck.BodyOffset(gz);
+        if (body < 0) return 0;
         try
         {
-            using var stream = new GZipStream(new MemoryStream(gz.ToArray()), CompressionMode.Decompress);
+            using var stream = new DeflateStream(new MemoryStream(gz[body..].ToArray()), CompressionMode.Decompress);
             return stream.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
