@@ -19,8 +19,30 @@ internal static class Program
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: MedLearn.ReaderBench ORACLE.json");
+            Console.Error.WriteLine("usage: MedLearn.ReaderBench ORACLE.json | --peak FILE...");
             return 2;
+        }
+        if (args[0] == "--peak")
+        {
+            // Peak resident memory of reading each file alone (the kernel's VmHWM, reset before each read).
+            foreach (var file in args.Skip(1))
+            {
+                File.WriteAllText("/proc/self/clear_refs", "5");
+                var before = Status("VmRSS:");
+                string outcome;
+                try
+                {
+                    using var scope = DisposeScope.Open();
+                    using var image = ImageReader.Read(file);
+                    outcome = $"read {string.Join("x", image.Data.Shape)} {image.Data.DType}";
+                }
+                catch (ImageReadException e)
+                {
+                    outcome = "refused: " + Short(e.Reason);
+                }
+                Console.WriteLine($"RESULT file={Path.GetFileName(file)} peak_rss_growth_mb={(Status("VmHWM:") - before) >> 20} {outcome}");
+            }
+            return 0;
         }
         using var doc = JsonDocument.Parse(File.ReadAllText(args[0]));
         var summary = new SortedDictionary<string, int[]>(StringComparer.Ordinal); // equal, refused, wrong, crashed, oracle-refused
@@ -78,5 +100,11 @@ internal static class Program
         return (ok ? "equal" : "wrong", detail);
     }
 
-    private static string Short(string s) => s.Length > 110 ? s[..110] + "..." : s;
+    private static long Status(string field)
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+        private static string Short(string s) => s.Length > 110 ? s[..110] + "..." : s;
 }
