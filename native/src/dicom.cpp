@@ -8,10 +8,11 @@
 //
 // GDCM is not thread-safe in every part (global dictionaries, codec state): calls are serialised by a mutex.
 #include "common.h"
+#include "stderr_capture.h"
 
 #include <gdcmDataSet.h>
-#include <gdcmImage.h>
-#include <gdcmImageReader.h>
+#include <gdcmPixmap.h>
+#include <gdcmPixmapReader.h>
 #include <gdcmPixelFormat.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
@@ -69,6 +70,7 @@ struct ml_dicom_info {
   char sop_class_uid[72];        // (0008,0016)
   char series_uid[72];           // (0020,000E)
   char transfer_syntax[72];      // (0002,0010)
+  char warnings[256];            // what the decoders printed (OpenJPEG, GDCM), ';'-separated; "" when silent
 };
 
 namespace {
@@ -217,6 +219,32 @@ at::Tensor frame_positions(const gdcm::DataSet& ds, ml_dicom_info* info) {
   return at::Tensor();
 }
 
+bool pd_is_fragments(const gdcm::Pixmap& image) { return image.GetDataElement().GetSequenceOfFragments() != nullptr; }
+
+template <typename T, typename U>
+void mask_or_extend(T* p, int64_t n, int bits, bool is_signed) {
+  const U mask = static_cast<U>((static_cast<uint64_t>(1) << bits) - 1);
+  const U sign = static_cast<U>(static_cast<uint64_t>(1) << (bits - 1));
+  for (int64_t i = 0; i < n; ++i) {
+    U v = static_cast<U>(p[i]) & mask;
+    if (is_signed && (v & sign)) v |= static_cast<U>(~mask);
+    p[i] = static_cast<T>(v);
+  }
+}
+
+void restrict_to_bits_stored(at::Tensor& raw, gdcm::PixelFormat::ScalarType st, int bits) {
+  const int64_t n = raw.numel();
+  switch (st) {
+    case gdcm::PixelFormat::UINT8: if (bits > 0 && bits < 8) mask_or_extend<uint8_t, uint8_t>(raw.data_ptr<uint8_t>(), n, bits, false); break;
+    case gdcm::PixelFormat::INT8: if (bits > 0 && bits < 8) mask_or_extend<int8_t, uint8_t>(raw.data_ptr<int8_t>(), n, bits, true); break;
+    case gdcm::PixelFormat::UINT16: if (bits > 0 && bits < 16) mask_or_extend<int16_t, uint16_t>(raw.data_ptr<int16_t>(), n, bits, false); break;
+    case gdcm::PixelFormat::INT16: if (bits > 0 && bits < 16) mask_or_extend<int16_t, uint16_t>(raw.data_ptr<int16_t>(), n, bits, true); break;
+    case gdcm::PixelFormat::UINT32: if (bits > 0 && bits < 32) mask_or_extend<int32_t, uint32_t>(raw.data_ptr<int32_t>(), n, bits, false); break;
+    case gdcm::PixelFormat::INT32: if (bits > 0 && bits < 32) mask_or_extend<int32_t, uint32_t>(raw.data_ptr<int32_t>(), n, bits, true); break;
+    default: break;
+  }
+}
+
 [[noreturn]] void fail(ml_dicom_info* info, int32_t status, const std::string& message) {
   info->status = status;
   throw std::runtime_error(message);
@@ -247,9 +275,14 @@ at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* p
   }
   trace.str("");
   trace.clear();
-  gdcm::ImageReader reader;
+  // PixmapReader, not ImageReader: the pixels and pixel format are all we take from GDCM (geometry and scaling
+  // tags are read below), and ImageReader's geometry helpers assert on valid files (single-frame RT dose).
+  gdcm::PixmapReader reader;
   reader.SetFileName(path);
+  medlearn::StderrCapture capture;
   const bool ok = reader.Read();
+  auto printed = capture.finish();
+  copy_str(info->warnings, sizeof info->warnings, printed);
   if (ok && trace.str().find("Incomplete Pixel Data") != std::string::npos)
     fail(info, kDecodeFailed, "pixel data truncated (the file ends before the last pixel)");
   if (!ok) {
@@ -260,7 +293,7 @@ at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* p
       fail(info, kDecodeFailed, "the pixel data could not be read (truncated, corrupt or an unsupported encoding)");
     fail(info, kUnreadable, "not a readable DICOM file (truncated or corrupt header)");
   }
-  const gdcm::Image& image = reader.GetImage();
+  const gdcm::Pixmap& image = reader.GetPixmap();
   const gdcm::DataSet& ds = reader.GetFile().GetDataSet();
   const gdcm::PixelFormat pf = image.GetPixelFormat();
   info->cols = image.GetDimension(0);
@@ -283,7 +316,10 @@ at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* p
     const gdcm::DataElement& pd = image.GetDataElement();
     const gdcm::ByteValue* bv = pd.GetByteValue();
     if (bv && !pd.GetSequenceOfFragments()) {
-      const int64_t need = (info->frames * info->rows * info->cols * info->samples * info->bits_allocated + 7) / 8;
+      // YBR_FULL_422 stores two luma and one chroma pair per two pixels: 2 samples per pixel on disk
+      const bool ybr422 = image.GetPhotometricInterpretation() == gdcm::PhotometricInterpretation::YBR_FULL_422;
+      const int64_t stored_samples = ybr422 ? 2 : info->samples;
+      const int64_t need = (info->frames * info->rows * info->cols * stored_samples * info->bits_allocated + 7) / 8;
       if (static_cast<int64_t>(bv->GetLength()) < need)
         fail(info, kDecodeFailed, "pixel data truncated: " + std::to_string(bv->GetLength()) + " of " + std::to_string(need) + " bytes");
     }
@@ -325,9 +361,32 @@ at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* p
   if (static_cast<int64_t>(length) < count * elem)
     fail(info, kDecodeFailed, "pixel buffer smaller than rows x columns x frames x samples");
   auto raw = at::empty({static_cast<int64_t>(length) / elem}, src);
-  if (!image.GetBuffer(static_cast<char*>(raw.data_ptr())))
-    fail(info, kDecodeFailed, "the pixel data could not be decoded (truncated, corrupt or an unsupported encoding)");
+  bool decoded;
+  {
+    medlearn::StderrCapture decode_capture;
+    decoded = image.GetBuffer(static_cast<char*>(raw.data_ptr()));
+    auto text = decode_capture.finish();
+    if (!text.empty()) copy_str(info->warnings, sizeof info->warnings, printed.empty() ? text : printed + ";" + text);
+  }
+  if (!decoded) {
+    std::string why = info->warnings[0] ? std::string(" (decoder: ") + info->warnings + ")" : "";
+    fail(info, kDecodeFailed, "the pixel data could not be decoded (truncated, corrupt or an unsupported encoding)" + why);
+  }
   raw = raw.narrow(0, 0, count);
+
+  // GDCM leaves 32-bit native big-endian samples with their two 16-bit halves in file order (it swaps the
+  // bytes of each 16-bit word only): put the halves back (pydicom's rtdose_expb.dcm read 4292 Gy for 0.8 Gy).
+  const bool big_endian_native = std::string(info->transfer_syntax) == "1.2.840.10008.1.2.2" && !pd_is_fragments(image);
+  if (big_endian_native && info->bits_allocated == 32) {
+    auto* w = static_cast<uint32_t*>(raw.data_ptr());
+    for (int64_t i = 0; i < count; ++i) w[i] = (w[i] >> 16) | (w[i] << 16);
+  } else if (big_endian_native && info->bits_allocated == 64) {
+    fail(info, kUnsupported, "64-bit big-endian pixel data is not supported (convert the file to little endian)");
+  }
+  // Only the low BitsStored bits are the pixel value (PS3.5 8.1.1, HighBit = BitsStored - 1): unsigned samples
+  // are masked, signed ones sign-extended from bit BitsStored - 1 (a JPEG 2000 codestream may be unsigned while
+  // PixelRepresentation says signed: 6192 is then -2000 in 13 bits).
+  restrict_to_bits_stored(raw, pf.GetScalarType(), info->bits_stored);
 
   at::Tensor out;
   if (info->planar_configuration == 1 && info->samples > 1)
@@ -395,6 +454,7 @@ at::Tensor read_dicom(const char* path, ml_dicom_info* info, ml_tensor* position
   sigjmp_buf jump;
   if (sigsetjmp(jump, 1) != 0) {
     t_abort_jump = nullptr;
+    medlearn::StderrCapture::restore_active();  // the assertion text went into the capture, not the console
     fail(info, kUnreadable, "corrupt DICOM file: GDCM's internal consistency check failed while parsing it");
   }
   t_abort_jump = &jump;

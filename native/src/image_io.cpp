@@ -5,6 +5,8 @@
 // never squashed to 8 bits), signed 16-bit -> int16, 32-bit float -> float32; BGR(A) -> RGB(A); grayscale keeps
 // one channel. Truncated PNG/JPEG files are rejected (OpenCV may return a partial image with only a warning).
 #include "common.h"
+#include "png_decode.h"
+#include "stderr_capture.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -27,7 +29,9 @@ void init_opencv() {
   static std::once_flag once;
   std::call_once(once, [] {
     cv::setNumThreads(1);
-    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    // OpenCV logs decode failures ("imdecode_(''): can't read data") on stderr: a library stays silent; the
+    // failure itself reaches the caller as an error.
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   });
 }
 
@@ -92,6 +96,55 @@ int jpeg_components(const uint8_t* b, int64_t len) {
     i += 2 + seg;
   }
   return 0;
+}
+
+bool is_tiff(const uint8_t* b, int64_t len) {
+  return starts_with(b, len, {'I', 'I', 42, 0}) || starts_with(b, len, {'M', 'M', 0, 42});
+}
+
+// The first IFD's fields that decide whether OpenCV decodes a TIFF correctly (-1 when absent).
+struct TiffFields {
+  int photometric = -1, bits = -1, samples = 1, planar = 1, sample_format = 1;
+};
+
+TiffFields tiff_fields(const uint8_t* b, int64_t len) {
+  TiffFields f;
+  if (!is_tiff(b, len) || len < 8) return f;
+  const bool le = b[0] == 'I';
+  auto u16 = [&](int64_t o) -> uint32_t { return le ? (b[o] | (b[o + 1] << 8)) : ((b[o] << 8) | b[o + 1]); };
+  auto u32 = [&](int64_t o) -> uint32_t { return le ? le32(b + o) : (static_cast<uint32_t>(b[o]) << 24 | b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]); };
+  const int64_t ifd = u32(4);
+  if (ifd < 8 || ifd + 2 > len) return f;
+  const int64_t n = u16(ifd);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t e = ifd + 2 + 12 * i;
+    if (e + 12 > len) break;
+    const uint32_t tag = u16(e), type = u16(e + 2), count = u32(e + 4);
+    // SHORT values sit left-justified in the value field; with several samples the first is representative
+    const int value = static_cast<int>(type == 3 ? u16(e + 8) : u32(e + 8));
+    const bool inline_value = (type == 3 && count <= 2) || (type == 4 && count == 1);
+    switch (tag) {
+      case 262: f.photometric = value; break;
+      case 258: f.bits = inline_value ? value : 16; break;  // several samples stored elsewhere: assume wide
+      case 277: f.samples = value; break;
+      case 284: f.planar = value; break;
+      case 339: f.sample_format = inline_value ? value : f.sample_format; break;
+    }
+  }
+  return f;
+}
+
+// TIFF layouts OpenCV 4.6 decodes wrongly or not at all: refused by design, in our words, before OpenCV runs
+// (it would print to stderr and fail, or return wrong values for uint32).
+void check_tiff_supported(const uint8_t* b, int64_t len) {
+  if (!is_tiff(b, len)) return;
+  const auto f = tiff_fields(b, len);
+  if (f.samples > 1 && f.planar == 2 && f.bits > 8)
+    fail("planar (PlanarConfiguration 2) colour TIFF with more than 8 bits per sample is not supported; save it interleaved");
+  if (f.sample_format == 1 && f.bits == 32)
+    fail("unsigned 32-bit integer TIFF is not supported (OpenCV cannot hold uint32 exactly); save it as float32 or 16-bit");
+  if (f.bits == 64 && f.samples > 1)
+    fail("64-bit float colour TIFF is not supported; save it as float32");
 }
 
 at::ScalarType tensor_type(int depth, int32_t* bits) {
@@ -256,13 +309,39 @@ at::Tensor jpeg_region_tensor(const uint8_t* bytes, int64_t len, int64_t top, in
 
 // Decodes an encoded image (PNG/JPEG/BMP/TIFF/...; first page of a multi-page TIFF) to an HxWxC tensor.
 // reduce: 1 (full size), 2, 4 or 8 (JPEG: libjpeg's fast reduced-size decode; others: area downscale).
+// flags: 1 = a PNG palette that is all grey gives one channel; 2 = a MINISWHITE TIFF is inverted (max - x; OpenCV
+// already inverts 8-bit ones, this covers 16-bit). PNGs go through libpng directly (png_decode.cpp): its warnings are
+// returned through *warnings_out (may be null), never printed.
 // bits_out receives the bits per sample of the source (8, 16, 32 or 64).
-ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t reduce, int32_t* bits_out) {
+ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t reduce, int32_t flags, int32_t* bits_out) {
   ML_GUARD(nullptr, {
     init_opencv();
     if (!bytes || len <= 0) fail("empty image buffer");
     if (reduce != 1 && reduce != 2 && reduce != 4 && reduce != 8) fail("reduce must be 1, 2, 4 or 8");
     check_complete(bytes, len);
+    if (is_png(bytes, len)) {
+      std::string warnings;  // libpng's (e.g. an incorrect sRGB profile): not errors, and not for the console
+      int32_t bits = 8;
+      auto t = png_decode(bytes, len, (flags & 1) != 0, &bits, &warnings);
+      if (reduce > 1) {
+        const int c = static_cast<int>(t.size(2));
+        cv::Mat src;
+        if (bits == 16) {
+          cv::Mat wide(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_MAKETYPE(CV_32S, c), t.data_ptr());
+          wide.convertTo(src, CV_MAKETYPE(CV_16U, c));
+        } else {
+          src = cv::Mat(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_MAKETYPE(CV_8U, c), t.data_ptr());
+        }
+        cv::Mat small;
+        cv::resize(src, small, cv::Size(std::max(1, src.cols / reduce), std::max(1, src.rows / reduce)), 0, 0, cv::INTER_AREA);
+        if (bits == 16) small.convertTo(small, CV_MAKETYPE(CV_32S, c));
+        auto r = at::empty({small.rows, small.cols, c}, bits == 16 ? at::kInt : at::kByte);
+        std::memcpy(r.data_ptr(), small.data, small.total() * small.elemSize());
+        t = r;
+      }
+      if (bits_out) *bits_out = bits;
+      return wrap(std::move(t));
+    }
     if (is_jpeg(bytes, len)) {
       // libjpeg-turbo straight to RGB in the tensor (same library and settings as OpenCV: ISLOW IDCT, fancy
       // upsampling, so the pixels equal OpenCV's); CMYK/YCCK JPEGs fall through to OpenCV.
@@ -275,8 +354,11 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
         return wrap(std::move(t));
       }
     }
+    check_tiff_supported(bytes, len);
     cv::Mat buf(1, static_cast<int>(std::min<int64_t>(len, INT32_MAX)), CV_8U, const_cast<uint8_t*>(bytes));
     cv::Mat img;
+    medlearn::CerrCapture cerr_capture;  // OpenCV prints decode failures on std::cerr: keep them for the error
+    std::string decoder_text;
     if (reduce > 1 && is_jpeg(bytes, len)) {
       bool gray = jpeg_components(bytes, len) == 1;
       int flag = gray ? (reduce == 2 ? cv::IMREAD_REDUCED_GRAYSCALE_2 : reduce == 4 ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_GRAYSCALE_8)
@@ -284,19 +366,25 @@ ML_API ml_tensor ml_image_decode(const uint8_t* bytes, int64_t len, int32_t redu
       img = cv::imdecode(buf, flag);
     } else {
       img = cv::imdecode(buf, cv::IMREAD_UNCHANGED);
+      decoder_text = cerr_capture.text();
       if (!img.empty() && reduce > 1) {
         cv::Mat small;
         cv::resize(img, small, cv::Size(std::max(1, img.cols / reduce), std::max(1, img.rows / reduce)), 0, 0, cv::INTER_AREA);
         img = small;
       }
     }
-    if (img.empty()) fail("cannot decode image: unknown format or corrupt data");
+    if (img.empty()) {
+      if (decoder_text.empty()) decoder_text = cerr_capture.text();
+      fail("cannot decode image: unknown format or corrupt data" + (decoder_text.empty() ? std::string() : " (decoder: " + decoder_text + ")"));
+    }
     int channels = img.channels();
     if (channels == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
     else if (channels == 4) cv::cvtColor(img, img, cv::COLOR_BGRA2RGBA);
     else if (channels != 1 && channels != 2) fail("unsupported channel count " + std::to_string(channels));
     int32_t bits = 8;
     auto type = tensor_type(img.depth(), &bits);
+    if ((flags & 2) && channels == 1 && img.depth() == CV_16U && tiff_fields(bytes, len).photometric == 0)
+      cv::subtract(cv::Scalar(65535), img, img);  // MINISWHITE: 0 is white
     if (img.depth() == CV_16U) img.convertTo(img, CV_32S);
     if (!img.isContinuous()) img = img.clone();
     auto t = at::empty({img.rows, img.cols, channels}, at::TensorOptions().dtype(type));

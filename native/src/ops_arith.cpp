@@ -8,15 +8,22 @@ using namespace medlearn;
   ML_API ml_tensor ml_##name(ml_tensor a, ml_tensor b) { ML_TENSOR(expr_tt); }                   \
   ML_API ml_tensor ml_##name##_scalar(ml_tensor a, double s) { ML_TENSOR(expr_ts); }
 
-ML_API ml_tensor ml_add(ml_tensor a, ml_tensor b, double alpha) { ML_TENSOR(at::add(*a, *b, alpha)); }
+// libtorch refuses a floating-point alpha when both operands are integral ("alpha must not be a floating point
+// number"), even 1.0: pass an integral alpha as an integer Scalar.
+static at::Scalar alpha_scalar(const at::Tensor& a, const at::Tensor& b, double alpha) {
+  const bool integral = at::isIntegralType(a.scalar_type(), true) && at::isIntegralType(b.scalar_type(), true);
+  return integral && alpha == static_cast<double>(static_cast<int64_t>(alpha)) ? at::Scalar(static_cast<int64_t>(alpha)) : at::Scalar(alpha);
+}
+
+ML_API ml_tensor ml_add(ml_tensor a, ml_tensor b, double alpha) { ML_TENSOR(at::add(*a, *b, alpha_scalar(*a, *b, alpha))); }
 ML_API ml_tensor ml_add_scalar(ml_tensor a, double s) { ML_TENSOR(at::add(*a, s)); }
-ML_API void ml_add_(ml_tensor a, ml_tensor b, double alpha) { ML_VOID(a->add_(*b, alpha)); }
+ML_API void ml_add_(ml_tensor a, ml_tensor b, double alpha) { ML_VOID(a->add_(*b, alpha_scalar(*a, *b, alpha))); }
 ML_API void ml_add_scalar_(ml_tensor a, double s) { ML_VOID(a->add_(s)); }
 
-ML_API ml_tensor ml_sub(ml_tensor a, ml_tensor b, double alpha) { ML_TENSOR(at::sub(*a, *b, alpha)); }
+ML_API ml_tensor ml_sub(ml_tensor a, ml_tensor b, double alpha) { ML_TENSOR(at::sub(*a, *b, alpha_scalar(*a, *b, alpha))); }
 ML_API ml_tensor ml_sub_scalar(ml_tensor a, double s) { ML_TENSOR(at::sub(*a, s)); }
 ML_API ml_tensor ml_rsub_scalar(ml_tensor a, double s) { ML_TENSOR(at::rsub(*a, s)); }
-ML_API void ml_sub_(ml_tensor a, ml_tensor b, double alpha) { ML_VOID(a->sub_(*b, alpha)); }
+ML_API void ml_sub_(ml_tensor a, ml_tensor b, double alpha) { ML_VOID(a->sub_(*b, alpha_scalar(*a, *b, alpha))); }
 ML_API void ml_sub_scalar_(ml_tensor a, double s) { ML_VOID(a->sub_(s)); }
 
 ML_BINARY(mul, at::mul(*a, *b), at::mul(*a, s))

@@ -221,4 +221,21 @@ public class TensorMathTests
         var e = Assert.Throws<TorchArgumentException>(() => torch.Einsum("ij,jk->ik", sq));
         Assert.Contains("einsum()", e.Message);
     }
+
+    [Fact]
+    public void IntegerAddAndSubKeepTheirDTypeWithAnIntegralAlpha()
+    {
+        // libtorch refused alpha = 1.0 for integral tensors ("alpha must not be a floating point number"): the shim
+        // now passes an integral alpha as an integer (issue 12, MONOCHROME1 inversion of uint8/int32 pixels).
+        using var scope = DisposeScope.Open();
+        var a = torch.FromArray(new byte[] { 255, 255, 255 }, 3);
+        var b = torch.FromArray(new byte[] { 0, 100, 255 }, 3);
+        var d = a.Sub(b);
+        Assert.Equal(DType.UInt8, d.DType);
+        Assert.Equal(new byte[] { 255, 155, 0 }, d.ToArray<byte>());
+        var i = torch.FromArray(new[] { 1, 2, 3 }, 3);
+        Assert.Equal(new[] { 7, 10, 13 }, i.Add(torch.FromArray(new[] { 3, 4, 5 }, 3), 2).ToArray<int>());
+        Assert.Equal(new[] { -2, -2, -2 }, i.Sub(torch.FromArray(new[] { 3, 4, 5 }, 3)).ToArray<int>());
+        Assert.Throws<TorchArgumentException>(() => i.Add(i, 0.5)); // a fractional alpha stays an error, as in PyTorch
+    }
 }

@@ -31,6 +31,7 @@ internal unsafe struct DicomInfoNative
     public fixed byte SopClassUid[72];
     public fixed byte SeriesUid[72];
     public fixed byte TransferSyntax[72];
+    public fixed byte Warnings[256];
 }
 
 internal static partial class Native

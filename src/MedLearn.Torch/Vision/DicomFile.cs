@@ -111,6 +111,9 @@ public sealed class DicomFile
     public double? WindowCenter { get; private init; }
     /// <summary>WindowWidth (0028,1051), first value.</summary>
     public double? WindowWidth { get; private init; }
+    /// <summary>What the native decoders (GDCM, OpenJPEG) reported while reading, ';'-separated ("" when silent).
+    /// Captured instead of reaching the process's stderr.</summary>
+    public string DecoderWarnings { get; private init; } = "";
     /// <summary>DoseGridScaling (3004,000E) of RT dose files (Gy per stored unit).</summary>
     public double? DoseGridScaling { get; private init; }
 
@@ -120,10 +123,13 @@ public sealed class DicomFile
     /// structure is checked in managed code first (<see cref="DicomStructure"/>): a truncated or corrupt file must
     /// never reach GDCM, whose assertions abort the process.
     /// </summary>
-    public static unsafe DicomFile Read(string path)
+    public static DicomFile Read(string path) => Read(path, DicomLimits.Default);
+
+    /// <summary><see cref="Read(string)"/> refusing images larger than <paramref name="limits"/> before decoding.</summary>
+    public static unsafe DicomFile Read(string path, DicomLimits limits)
     {
         ArgumentNullException.ThrowIfNull(path);
-        DicomStructure.ValidateFile(path);
+        DicomStructure.ValidateFile(path, limits);
         Native.EnsureLoaded();
         if (Native.ml_dicom_info_size() != sizeof(DicomInfoNative))
             throw new InvalidOperationException("DicomInfoNative does not match the shim's ml_dicom_info: rebuild the shim");
@@ -167,6 +173,7 @@ public sealed class DicomFile
             WindowCenter = Opt(info.WindowCenter),
             WindowWidth = Opt(info.WindowWidth),
             DoseGridScaling = Opt(info.DoseGridScaling),
+            DecoderWarnings = Str(info.Warnings, 256),
         };
     }
 

@@ -15,6 +15,13 @@ namespace MedLearn.Torch.Vision;
 /// lengths (sequences, UN sequences, encapsulated pixel data) are walked item by item and must end with their
 /// delimiter before the end of the file. Native (uncompressed) pixel data must hold at least
 /// rows x columns x frames x samples x bits allocated / 8 bytes.</para>
+/// <para>Element headers are read exactly as GDCM reads them: a VR this walk does not know (e.g. "DC") has two
+/// reserved bytes and a 4-byte length (PS3.5 7.1.2), so the walk and GDCM never disagree on where elements
+/// are. Zero bytes after the top-level pixel data are padding and end the dataset. YBR_FULL_422 native pixel data
+/// holds 2 samples per pixel on disk.</para>
+/// <para>Resource limits (<see cref="DicomLimits"/>): the image size declared by the top-level Rows, Columns,
+/// NumberOfFrames, SamplesPerPixel and BitsAllocated is checked before GDCM allocates anything, and a deflated
+/// dataset is inflated only up to the byte limit.</para>
 /// <para>Reasons name tags, offsets and lengths only, never element values. Nesting is bounded by
 /// <see cref="MaxDepth"/>; nothing is allocated from a declared length.</para>
 /// </remarks>
@@ -23,8 +30,6 @@ public static class DicomStructure
     /// <summary>Deepest nesting of sequences accepted.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>Largest inflated dataset accepted for deflated files (bytes).</summary>
-    public const long MaxInflatedBytes = 1L << 30;
 
     private const string ImplicitLE = "1.2.840.10008.1.2";
     private const string ExplicitLE = "1.2.840.10008.1.2.1";
@@ -36,7 +41,11 @@ public static class DicomStructure
 
     /// <summary>Reads <paramref name="path"/> into memory and checks it (see <see cref="Validate(ReadOnlySpan{byte})"/>).</summary>
     /// <exception cref="DicomReadException">The file cannot be read or is not structurally valid DICOM.</exception>
-    public static void ValidateFile(string path)
+    public static void ValidateFile(string path) => ValidateFile(path, DicomLimits.Default);
+
+    /// <summary>Reads <paramref name="path"/> into memory and checks it against <paramref name="limits"/>.</summary>
+    /// <exception cref="DicomReadException">The file cannot be read, is not structurally valid DICOM or exceeds a limit.</exception>
+    public static void ValidateFile(string path, DicomLimits limits)
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
@@ -54,7 +63,7 @@ public static class DicomStructure
         }
         try
         {
-            Validate(bytes);
+            Validate(bytes, limits);
         }
         catch (DicomReadException e)
         {
@@ -69,7 +78,12 @@ public static class DicomStructure
     /// </summary>
     /// <returns>The transfer syntax UID the dataset was walked with (declared in the File Meta group, or guessed
     /// for files without one).</returns>
-    public static string Validate(ReadOnlySpan<byte> file)
+    public static string Validate(ReadOnlySpan<byte> file) => Validate(file, DicomLimits.Default);
+
+    /// <inheritdoc cref="Validate(ReadOnlySpan{byte})"/>
+    /// <param name="file">The whole file.</param>
+    /// <param name="limits">Largest image accepted (pixels, decoded bytes); also bounds the inflated dataset.</param>
+    public static string Validate(ReadOnlySpan<byte> file, DicomLimits limits)
     {
         int pos;
         if (file.Length >= 132 && file[128] == 'D' && file[129] == 'I' && file[130] == 'C' && file[131] == 'M')
@@ -88,8 +102,8 @@ public static class DicomStructure
         var ts0 = ts ?? "";
         if (ts0 == Deflated)
         {
-            var inflated = Inflate(data, pos);
-            var walker = new Walker(true, false, true, 0);
+            var inflated = Inflate(data, pos, limits.MaxDecodedBytes);
+            var walker = new Walker(true, false, true, 0, limits);
             walker.WalkDataset(inflated, 0, inflated.Length, 0, false, 0);
             return ts0;
         }
@@ -104,7 +118,7 @@ public static class DicomStructure
         if (ts0.Length > 0 && data.Length >= 8 && syntax.Explicit != LooksExplicit(data, syntax.BigEndian))
             syntax = syntax with { Explicit = !syntax.Explicit };
         var native = ts0 is "" or ImplicitLE or ExplicitLE or ExplicitBE;
-        new Walker(syntax.Explicit, syntax.BigEndian, native, pos).WalkDataset(data, 0, data.Length, 0, false, 0);
+        new Walker(syntax.Explicit, syntax.BigEndian, native, pos, limits).WalkDataset(data, 0, data.Length, 0, false, 0);
         return ts0.Length > 0 ? ts0 : syntax.Explicit ? syntax.BigEndian ? ExplicitBE : ExplicitLE : ImplicitLE;
     }
 
@@ -140,7 +154,7 @@ public static class DicomStructure
         return pos;
     }
 
-    private static byte[] Inflate(ReadOnlySpan<byte> deflated, int offset)
+    private static byte[] Inflate(ReadOnlySpan<byte> deflated, int offset, long maxBytes)
     {
         // The deflate stream must be complete: .NET returns a short read, without error, at a cut.
         using var output = new MemoryStream();
@@ -156,8 +170,9 @@ public static class DicomStructure
                     int n;
                     while ((n = inflater.Read(buffer)) > 0)
                     {
-                        if (output.Length + n > MaxInflatedBytes)
-                            throw Bad($"the deflated dataset inflates to more than {MaxInflatedBytes} bytes");
+                        if (output.Length + n > maxBytes)
+                            throw new DicomReadException(DicomErrorKind.Unsupported,
+                                $"the deflated dataset inflates to more than {maxBytes} bytes (ImageReadOptions.MaxDecodedBytes); refused while inflating");
                         output.Write(buffer, 0, n);
                     }
                 }
@@ -216,6 +231,12 @@ public static class DicomStructure
             return (12, ReadU32(d, pos + 8, bigEndian));
         }
         if (!IsUpper(a) || !IsUpper(b)) throw Bad($"element {Tag(tag)} at offset {pos} has an invalid VR (bytes 0x{a:X2} 0x{b:X2})");
+        if (!IsKnownVr(a, b))
+        {
+            // GDCM reads a VR it does not know with 2 reserved bytes and a 4-byte length: so must we.
+            if (d.Length - pos < 12) throw Bad($"truncated: the header of element {Tag(tag)} at offset {pos} is cut ({d.Length - pos} bytes remain)");
+            return (12, ReadU32(d, pos + 8, bigEndian));
+        }
         return (8, bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 6)..]) : BinaryPrimitives.ReadUInt16LittleEndian(d[(pos + 6)..]));
     }
 
@@ -274,9 +295,10 @@ public static class DicomStructure
     private struct ImageAttributes
     {
         public long Rows, Columns, Frames, Samples, BitsAllocated;
+        public bool Ybr422;
     }
 
-    private readonly struct Walker(bool isExplicit, bool bigEndian, bool native, int baseOffset)
+    private readonly struct Walker(bool isExplicit, bool bigEndian, bool native, int baseOffset, DicomLimits limits)
     {
         /// <summary>
         /// Walks the elements of a dataset in <c>[pos, end)</c>; with <paramref name="untilDelimiter"/> (an item of
@@ -288,8 +310,11 @@ public static class DicomStructure
             if (depth > MaxDepth) throw Bad($"sequences nested deeper than {MaxDepth} levels (at offset {baseOffset + pos})");
             var image = new ImageAttributes { Rows = -1, Columns = -1, Frames = 1, Samples = 1, BitsAllocated = -1 };
             var scope = d[..end];
+            var pixelDataSeen = false;
             while (pos < end)
             {
+                // zero bytes after the top-level pixel data (and any trailing elements) are padding, as for GDCM and pydicom
+                if (pixelDataSeen && !scope[pos..].ContainsAnyExcept((byte)0)) return end;
                 if (end - pos < 8)
                     throw Bad($"truncated: {end - pos} bytes at offset {baseOffset + pos} are too short for an element header");
                 var tag = ReadTag(scope, pos, bigEndian);
@@ -300,10 +325,12 @@ public static class DicomStructure
                 }
                 if (tag == ItemTag || tag == SequenceDelimiter)
                     throw Bad($"unexpected {Tag(tag)} at offset {baseOffset + pos} inside a dataset");
+                pixelDataSeen |= tag == PixelDataTag && depth == 0;
                 var (header, length) = ElementHeader(scope, pos, isExplicit, bigEndian, tag);
                 var value = pos + header;
                 if (length == Undefined)
                 {
+                    if (tag == PixelDataTag && depth == 0) CheckLimits(image);
                     pos = WalkUndefined(scope, tag, pos, value, end, depth);
                     continue;
                 }
@@ -315,9 +342,11 @@ public static class DicomStructure
                     WalkItems(scope[..(value + len)], tag, value, depth + 1, false);
                 else
                     Record(ref image, tag, scope.Slice(value, len));
+                if (tag == PixelDataTag && depth == 0) CheckLimits(image);
                 if (tag == PixelDataTag && native && image.Rows >= 0 && image.Columns >= 0 && image.BitsAllocated >= 0)
                 {
-                    var need = ((Int128)image.Rows * image.Columns * image.Frames * image.Samples * image.BitsAllocated + 7) / 8;
+                    var storedSamples = image.Ybr422 ? 2 : image.Samples;
+                    var need = ((Int128)image.Rows * image.Columns * image.Frames * storedSamples * image.BitsAllocated + 7) / 8;
                     if (len < need)
                         throw new DicomReadException(DicomErrorKind.DecodeFailed,
                             $"truncated: native pixel data {Tag(tag)} holds {len} bytes but rows x columns x frames x samples x bits allocated need {need}");
@@ -332,12 +361,13 @@ public static class DicomStructure
         private int WalkUndefined(ReadOnlySpan<byte> d, uint tag, int pos, int value, int end, int depth)
         {
             if (tag == PixelDataTag) return WalkFragments(d, value, end);
+
             if (!isExplicit) return WalkItems(d[..end], tag, value, depth + 1, true);
             byte a = d[pos + 4], b = d[pos + 5];
             if (a == 'S' && b == 'Q') return WalkItems(d[..end], tag, value, depth + 1, true);
             // UN of undefined length: a sequence encoded in implicit VR little endian.
             if (a == 'U' && b == 'N')
-                return new Walker(false, false, native, baseOffset).WalkItems(d[..end], tag, value, depth + 1, true);
+                return new Walker(false, false, native, baseOffset, limits).WalkItems(d[..end], tag, value, depth + 1, true);
             throw Bad($"element {Tag(tag)} at offset {baseOffset + pos} has an undefined length but VR {(char)a}{(char)b}");
         }
 
@@ -397,10 +427,30 @@ public static class DicomStructure
                 $"truncated: encapsulated pixel data (7FE0,0010) has no sequence delimiter (FFFE,E0DD) before the end of the file ({count} fragments read)");
         }
 
+        /// <summary>
+        /// Refuses an image larger than the limits from its declared size alone: pixels = rows x columns x frames;
+        /// decoded bytes = pixels x samples x the bytes of the returned sample type (1 for 1/8-bit, 4 for 16-bit as
+        /// unsigned 16-bit becomes int32, 8 for 32/64-bit as unsigned 32-bit becomes int64).
+        /// </summary>
+        private void CheckLimits(in ImageAttributes image)
+        {
+            if (image.Rows < 0 || image.Columns < 0) return;
+            var pixels = (Int128)image.Rows * image.Columns * Math.Max(1, image.Frames);
+            var sampleBytes = image.BitsAllocated switch { <= 8 => 1, <= 16 => 4, _ => 8 };
+            var bytes = pixels * Math.Max(1, image.Samples) * sampleBytes;
+            if (pixels > limits.MaxPixels)
+                throw new DicomReadException(DicomErrorKind.Unsupported,
+                    $"image too large: {image.Rows} x {image.Columns} x {Math.Max(1, image.Frames)} frames = {pixels} pixels exceeds the limit of {limits.MaxPixels} (ImageReadOptions.MaxPixels)");
+            if (bytes > limits.MaxDecodedBytes)
+                throw new DicomReadException(DicomErrorKind.Unsupported,
+                    $"image too large: decoding needs {bytes} bytes, over the limit of {limits.MaxDecodedBytes} (ImageReadOptions.MaxDecodedBytes)");
+        }
+
         private void Record(ref ImageAttributes image, uint tag, ReadOnlySpan<byte> v)
         {
             switch (tag)
             {
+                case 0x00280004: image.Ybr422 = v.TrimEnd((byte)' ').TrimEnd((byte)0).SequenceEqual("YBR_FULL_422"u8); break;
                 case 0x00280010: image.Rows = US(v); break;
                 case 0x00280011: image.Columns = US(v); break;
                 case 0x00280002: image.Samples = US(v); break;

@@ -49,14 +49,22 @@ public static class ImageCodec
     /// fast DCT-domain reduction, giving 8-bit output; other formats are area-downscaled keeping their depth).</param>
     /// <exception cref="InvalidDataException">Empty, truncated (a JPEG without end-of-image marker after its last
     /// scan, a PNG without IEND, a BMP shorter than its header says), corrupt or unrecognised data.</exception>
-    public static unsafe DecodedImage Decode(ReadOnlySpan<byte> encoded, int reduce = 1)
+    public static DecodedImage Decode(ReadOnlySpan<byte> encoded, int reduce = 1) =>
+        Decode(encoded, reduce, greyPaletteAsSingleChannel: false, invertMinIsWhite: false);
+
+    /// <inheritdoc cref="Decode(ReadOnlySpan{byte}, int)"/>
+    /// <param name="encoded">The whole file content.</param>
+    /// <param name="reduce">1, 2, 4 or 8 (see above).</param>
+    /// <param name="greyPaletteAsSingleChannel">A palette PNG whose palette is all grey (no transparency) gives 1 channel.</param>
+    /// <param name="invertMinIsWhite">A MINISWHITE TIFF is inverted (max - x) so that higher is brighter.</param>
+    public static unsafe DecodedImage Decode(ReadOnlySpan<byte> encoded, int reduce, bool greyPaletteAsSingleChannel, bool invertMinIsWhite)
     {
         if (reduce is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(reduce), reduce, "reduce must be 1, 2, 4 or 8");
         if (encoded.IsEmpty) throw new InvalidDataException("empty image buffer");
         int bits = 0;
         IntPtr handle;
         fixed (byte* p = encoded)
-            handle = Native.ml_image_decode(p, encoded.Length, reduce, &bits);
+            handle = Native.ml_image_decode(p, encoded.Length, reduce, (greyPaletteAsSingleChannel ? 1 : 0) | (invertMinIsWhite ? 2 : 0), &bits);
         if (handle == IntPtr.Zero)
         {
             try { Native.ThrowLastError(); }
@@ -95,7 +103,7 @@ public static class ImageCodec
     /// the iMCU columns covering it are decoded (<c>jpeg_crop_scanline</c>).
     /// </summary>
     /// <remarks>
-    /// <para>With <paramref name="reduce"/> = 1 the pixels equal the same box of <see cref="Decode"/>'s full decode
+    /// <para>With <paramref name="reduce"/> = 1 the pixels equal the same box of <see cref="Decode(ReadOnlySpan{byte}, int)"/>'s full decode
     /// (same library, ISLOW IDCT and fancy upsampling; the column window is widened so the box edges see their real
     /// neighbours). With 2, 4 or 8 the image is decoded at 1/reduce in the DCT domain (like PIL's draft mode) and the
     /// box is in the coordinates of that reduced image (<see cref="JpegHeader.Reduced"/>); its pixels are close to,

@@ -83,15 +83,11 @@ internal static class DicomGeometry
     public static (double Slope, double Intercept) Scaling(DicomFile f) =>
         (f.RescaleSlope ?? (f.RescaleIntercept is null ? f.DoseGridScaling ?? 1 : 1), f.RescaleIntercept ?? 0);
 
-    /// <summary>raw * slope + intercept as float32, or the raw tensor when (slope, intercept) = (1, 0).</summary>
-    public static Tensor Rescale(Tensor raw, double slope, double intercept) =>
-        slope == 1 && intercept == 0 ? raw : raw.To(DType.Float32).Mul(slope).Add(intercept);
-
     /// <summary>ImageMeta.ColorSpace for a photometric interpretation.</summary>
     public static string ColorSpace(string photometric) => photometric switch
     {
         "MONOCHROME2" or "" => "gray",
-        "RGB" => "rgb",
+        "RGB" or "YBR_RCT" or "YBR_ICT" => "rgb", // JPEG 2000 decoders undo RCT/ICT: the samples are RGB
         _ => photometric,
     };
 }

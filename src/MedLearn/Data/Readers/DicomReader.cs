@@ -21,28 +21,47 @@ namespace MedLearn.Data.Readers;
 /// (j / H axis), n * slice spacing (k / D axis), origin ImagePositionPatient, Space LPS. Spacing is in tensor
 /// order ([sy, sx] or [sz, sy, sx]). Values are rescaled to real units (float32, e.g. HU; RT dose in Gy with
 /// DoseGridScaling) when slope/intercept are not (1, 0); otherwise the stored dtype is kept (uint8, int16, int32
-/// for unsigned 16-bit, int64 for unsigned 32-bit). MONOCHROME1 and YBR data are returned as decoded; ColorSpace
-/// names them. Only geometry/scaling tags are read: no patient identifier reaches the metadata or errors.</para>
+/// for unsigned 16-bit, int64 for unsigned 32-bit). Only the low BitsStored bits are the value: unsigned samples are
+/// masked and signed ones sign-extended from BitsStored (PS3.5 8.1.1), whatever the codec returned. Display
+/// conventions (<see cref="ImageReadOptions"/>, defaults on): YBR_FULL / YBR_FULL_422 become RGB, MONOCHROME1
+/// becomes MONOCHROME2 (window centre mapped too); WindowCenter/WindowWidth of the file are in
+/// <see cref="ImageMeta"/> for the <c>Window</c> transform (a VOI LUT sequence is not applied). The rescale is
+/// computed in float64 and cast as <see cref="ImageReadOptions.RescaledType"/> says (an overflow is an error).
+/// Only geometry/scaling tags are read: no patient identifier reaches the metadata or errors.</para>
 /// </remarks>
 public sealed class DicomReader : IImageReader
 {
     /// <inheritdoc/>
     public string Name => "dicom (GDCM)";
 
-    /// <summary>True for "DICM" at byte offset 128, or a .dcm/.dicom file without preamble.</summary>
+    /// <summary>True for DICOM content (<see cref="CanReadContent"/>), or a .dcm/.dicom file (the pre-check then says what is wrong).</summary>
     public bool CanRead(string path, ReadOnlySpan<byte> header) =>
-        HasMagic(header) || (header.Length > 0 && (path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)
-                                                  || path.EndsWith(".dicom", StringComparison.OrdinalIgnoreCase)));
+        CanReadContent(header) || (header.Length > 0 && (path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)
+                                                          || path.EndsWith(".dicom", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// "DICM" at byte 128, or a preamble-less dataset: a first element of group 0002 or 0008 (little endian) with an
+    /// explicit VR or a small implicit length.
+    /// </summary>
+    public bool CanReadContent(ReadOnlySpan<byte> header) =>
+        HasMagic(header) || (header.Length >= 8 && header[0] is 2 or 8 && header[1] == 0 && header[3] == 0
+                             && ((IsUpper(header[4]) && IsUpper(header[5])) || (header[6] == 0 && header[7] == 0)));
+
+    private static bool IsUpper(byte b) => b is >= (byte)'A' and <= (byte)'Z';
 
     internal static bool HasMagic(ReadOnlySpan<byte> header) =>
         header.Length >= 132 && header[128] == (byte)'D' && header[129] == (byte)'I' && header[130] == (byte)'C' && header[131] == (byte)'M';
 
     /// <inheritdoc/>
-    public MedicalImage Read(string path)
+    public MedicalImage Read(string path) => Read(path, ImageReadOptions.Default);
+
+    /// <inheritdoc/>
+    public MedicalImage Read(string path, ImageReadOptions options)
     {
         using var scope = DisposeScope.Open();
-        var f = Open(path);
+        var f = Open(path, options);
         var (slope, intercept) = DicomGeometry.Scaling(f);
+        var (stored, colorSpace, windowCenter) = DicomDisplay.Convert(f, options);
         var rowSp = f.PixelSpacing?[0] ?? 1;
         var colSp = f.PixelSpacing?[1] ?? 1;
         var hasGeometry = f.ImageOrientationPatient is not null && f.ImagePositionPatient is not null;
@@ -52,13 +71,13 @@ public sealed class DicomReader : IImageReader
             BitsStored = f.BitsStored,
             RescaleSlope = slope,
             RescaleIntercept = intercept,
-            WindowCenter = f.WindowCenter,
+            WindowCenter = windowCenter,
             WindowWidth = f.WindowWidth,
             Modality = f.Modality.Length == 0 ? null : f.Modality,
-            ColorSpace = DicomGeometry.ColorSpace(f.PhotometricInterpretation),
+            ColorSpace = colorSpace,
             Space = hasGeometry ? CoordinateSpace.LPS : CoordinateSpace.Pixel,
         };
-        var pixels = DicomGeometry.Rescale(f.Pixels, slope, intercept); // [F, H, W, S]
+        var pixels = DicomDisplay.Rescaled(path, stored, slope, intercept, options); // [F, H, W, S]
         if (f.Frames == 1)
         {
             var nominal = f.SpacingBetweenSlices ?? f.SliceThickness ?? 1;
@@ -103,11 +122,11 @@ public sealed class DicomReader : IImageReader
     }
 
     /// <summary>Decodes a file, mapping binding errors to <see cref="ImageReadException"/> naming the file.</summary>
-    internal static DicomFile Open(string path)
+    internal static DicomFile Open(string path, ImageReadOptions options)
     {
         try
         {
-            return DicomFile.Read(path);
+            return DicomFile.Read(path, options.DicomLimits);
         }
         catch (DicomReadException e)
         {

@@ -37,14 +37,17 @@ public sealed class DicomSeriesReader(string? seriesInstanceUid = null) : IImage
     public static IReadOnlyList<string> SeriesUids(string folder)
     {
         using var scope = DisposeScope.Open();
-        return [.. Load(folder).Select(s => s.File.SeriesInstanceUid).Distinct().Order(StringComparer.Ordinal)];
+        return [.. Load(folder, ImageReadOptions.Default).Select(s => s.File.SeriesInstanceUid).Distinct().Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc/>
-    public MedicalImage Read(string path)
+    public MedicalImage Read(string path) => Read(path, ImageReadOptions.Default);
+
+    /// <inheritdoc/>
+    public MedicalImage Read(string path, ImageReadOptions options)
     {
         using var scope = DisposeScope.Open();
-        var all = Load(path);
+        var all = Load(path, options);
         if (all.Count == 0) throw new ImageReadException(path, "no DICOM image files in the folder");
         var groups = all.GroupBy(s => s.File.SeriesInstanceUid).ToList();
         List<(string Path, DicomFile File)> slices;
@@ -86,11 +89,15 @@ public sealed class DicomSeriesReader(string? seriesInstanceUid = null) : IImage
         if (double.IsNaN(spacing)) spacing = first.SpacingBetweenSlices ?? first.SliceThickness ?? 1;
 
         var rescale = slices.Any(s => DicomGeometry.Scaling(s.File) != (1, 0));
+        double? windowCenter = null;
+        var colorSpace = "gray";
         var planes = order.Select(i =>
         {
             var f = slices[i].File;
             var (slope, intercept) = DicomGeometry.Scaling(f);
-            return rescale ? f.Pixels.To(DType.Float32).Mul(slope).Add(intercept) : f.Pixels;
+            var (stored, cs, wc) = DicomDisplay.Convert(f, options);
+            if (ReferenceEquals(f, first)) (windowCenter, colorSpace) = (wc, cs);
+            return rescale ? Rescale.Apply(slices[i].Path, stored, slope, intercept, options.RescaledType) : stored;
         }).ToList();
         var volume = torch.Cat(planes, 0).Permute(3, 0, 1, 2).Contiguous(); // [F=D, H, W, S] -> [S, D, H, W]
         var (s0, i0) = DicomGeometry.Scaling(slices[order[0]].File);
@@ -106,19 +113,22 @@ public sealed class DicomSeriesReader(string? seriesInstanceUid = null) : IImage
             BitsStored = first.BitsStored,
             RescaleSlope = rescale ? s0 : 1,
             RescaleIntercept = rescale ? i0 : 0,
-            WindowCenter = first.WindowCenter,
+            WindowCenter = windowCenter,
             WindowWidth = first.WindowWidth,
             Modality = first.Modality.Length == 0 ? null : first.Modality,
-            ColorSpace = DicomGeometry.ColorSpace(first.PhotometricInterpretation),
+            ColorSpace = colorSpace,
         });
     }
+
+    private static int DTypeBytes(DType t) => t switch { DType.UInt8 or DType.Int8 => 1, DType.Int16 => 2, DType.Int32 or DType.Float32 => 4, _ => 8 };
 
     private static bool Near(double[] a, double[] b, double tol) =>
         a.Length == b.Length && a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= tol);
 
     /// <summary>Decodes every DICOM image file of the folder (tensors in the caller's scope).</summary>
-    private static List<(string Path, DicomFile File)> Load(string folder)
+    private static List<(string Path, DicomFile File)> Load(string folder, ImageReadOptions options)
     {
+        Int128 pixels = 0, bytes = 0;
         if (!Directory.Exists(folder)) throw new ImageReadException(folder, "folder not found");
         var result = new List<(string, DicomFile)>();
         Span<byte> header = stackalloc byte[132];
@@ -138,7 +148,12 @@ public sealed class DicomSeriesReader(string? seriesInstanceUid = null) : IImage
             if (!DicomReader.HasMagic(header[..n]) && !file.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase)) continue;
             try
             {
-                result.Add((file, DicomFile.Read(file)));
+                var f = DicomFile.Read(file, options.DicomLimits);
+                result.Add((file, f));
+                // the volume is the sum of its slices: the limits hold for the whole series too
+                pixels += (Int128)f.Rows * f.Columns * f.Frames;
+                bytes += (Int128)f.Pixels.NumEl * DTypeBytes(f.Pixels.DType);
+                options.CheckSize(folder, $"the series so far ({result.Count} files)", pixels, bytes);
             }
             catch (DicomReadException e) when (e.Kind == DicomErrorKind.NoPixelData)
             {

@@ -9,7 +9,7 @@ public interface IRegionImageReader : IImageReader
 {
     /// <summary>
     /// Opens <paramref name="path"/> for region decoding, or returns null when this file cannot be region-decoded
-    /// (then use <see cref="IImageReader.Read"/>).
+    /// (then use <see cref="IImageReader.Read(string)"/>).
     /// </summary>
     /// <exception cref="ImageReadException">The file cannot be read or its header is corrupt.</exception>
     IRegionSource? OpenRegion(string path);

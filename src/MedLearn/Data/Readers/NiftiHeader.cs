@@ -12,7 +12,7 @@ internal sealed class NiftiHeader
     public const int Nifti1Size = 348;
     public const int Nifti2Size = 540;
 
-    /// <summary>1 or 2.</summary>
+    /// <summary>1 or 2 (NIfTI-1/2), 0 for an ANALYZE 7.5 header (no magic; always a .hdr/.img pair).</summary>
     public int Version { get; init; }
     public bool BigEndian { get; init; }
     /// <summary>dim[0..7].</summary>
@@ -46,8 +46,20 @@ internal sealed class NiftiHeader
         return be is Nifti1Size or Nifti2Size ? be : 0;
     }
 
-    /// <summary>Parses a complete header; throws <see cref="ImageReadException"/> for anything that is not NIfTI-1/2.</summary>
-    public static NiftiHeader Parse(string path, ReadOnlySpan<byte> h)
+    /// <summary>True for a 348-byte header without the NIfTI-1 magic whose dim[0] is 1..7: ANALYZE 7.5.</summary>
+    public static bool IsAnalyze(ReadOnlySpan<byte> h)
+    {
+        if (h.Length < Nifti1Size || DetectSize(h, out var big) != Nifti1Size) return false;
+        if (h[344] == (byte)'n' && h[346] == (byte)'1') return false;
+        var ndim = big ? BinaryPrimitives.ReadInt16BigEndian(h[40..]) : BinaryPrimitives.ReadInt16LittleEndian(h[40..]);
+        return ndim is >= 1 and <= 7;
+    }
+
+    /// <summary>
+    /// Parses a complete header; throws <see cref="ImageReadException"/> for anything that is not NIfTI-1/2, or
+    /// ANALYZE 7.5 when <paramref name="allowAnalyze"/> (the header of a .hdr/.img pair).
+    /// </summary>
+    public static NiftiHeader Parse(string path, ReadOnlySpan<byte> h, bool allowAnalyze = false)
     {
         var size = DetectSize(h, out var big);
         if (size == 0) throw new ImageReadException(path, "not a NIfTI file (sizeof_hdr is neither 348 nor 540)");
@@ -56,14 +68,25 @@ internal sealed class NiftiHeader
         if (size == Nifti1Size)
         {
             var magic = Encoding.ASCII.GetString(h.Slice(344, 3));
-            if (magic is not ("n+1" or "ni1"))
-                throw new ImageReadException(path, "NIfTI-1 magic missing (ANALYZE 7.5 headers are not supported)");
+            var analyze = magic is not ("n+1" or "ni1");
+            if (analyze && !(allowAnalyze && IsAnalyze(h)))
+                throw new ImageReadException(path, "NIfTI-1 magic missing (an ANALYZE 7.5 header must be read as a .hdr/.img pair)");
             var dim = new long[8];
             for (var i = 0; i < 8; i++) dim[i] = r.I16(40 + 2 * i);
             var pixdim = new double[8];
             for (var i = 0; i < 8; i++) pixdim[i] = r.F32(76 + 4 * i);
             var srow = new double[12];
             for (var i = 0; i < 12; i++) srow[i] = r.F32(280 + 4 * i);
+            if (analyze)
+            {
+                // ANALYZE 7.5: same field offsets for dim/datatype/bitpix/pixdim/vox_offset; no scaling, units or
+                // orientation fields (nibabel's AnalyzeImage ignores "funused1" too).
+                return new NiftiHeader
+                {
+                    Version = 0, BigEndian = big, Dim = dim, DataType = r.I16(70), BitPix = r.I16(72), PixDim = pixdim,
+                    VoxOffset = r.F32(108), SclSlope = double.NaN, SclInter = 0, XyztUnits = 2, PairedFiles = true,
+                };
+            }
             return new NiftiHeader
             {
                 Version = 1, BigEndian = big, Dim = dim, DataType = r.I16(70), BitPix = r.I16(72), PixDim = pixdim,

@@ -24,8 +24,17 @@ namespace MedLearn.Data.Readers;
 /// pixdim is zero or not finite).</para>
 /// <para>Robustness: the header is validated before any allocation; the voxel buffer is bounded by the file size
 /// (and, for gzip, by the maximum deflate ratio), so a corrupt header gives an <see cref="ImageReadException"/>,
-/// never an out-of-memory or index error. Header/image pairs (<c>.hdr</c>/<c>.img</c>) and ANALYZE files are not
-/// supported; the volume must fit in one .NET array (under 2 GB of voxel data).</para>
+/// never an out-of-memory or index error. The declared size is checked against <see cref="ImageReadOptions.MaxPixels"/>
+/// and <see cref="ImageReadOptions.MaxDecodedBytes"/> before anything is allocated; the volume must also fit in one
+/// .NET array (under 2 GB of voxel data).</para>
+/// <para>Header/image pairs: a NIfTI-1 pair ("ni1", <c>.hdr</c> + <c>.img</c>) and ANALYZE 7.5 (<c>.hdr</c> without
+/// magic + <c>.img</c>) are read from either file name; the data sit in the <c>.img</c> at vox_offset. ANALYZE has no
+/// orientation: the affine is nibabel's (x flipped, origin at the volume centre: diag(-dx, dy, dz) with translation
+/// -(dim - 1) / 2 * zooms) and no intensity scaling is applied. Complex, binary, uint64 and float128 datatypes are
+/// refused by design (no tensor type for them in training; convert magnitude/phase first).</para>
+/// <para>Gzip: a file is inflated when its content starts with the gzip magic, whatever its name; a corrupt stream
+/// is reported as "corrupt gzip stream (CRC mismatch)" or "(invalid deflate data)".</para>
+/// <para>Rescaling: computed in float64 and cast as <see cref="ImageReadOptions.RescaledType"/> says (overflow rule there).</para>
 /// </remarks>
 public sealed class NiftiReader : IImageReader
 {
@@ -38,18 +47,65 @@ public sealed class NiftiReader : IImageReader
     /// <inheritdoc />
     public bool CanRead(string path, ReadOnlySpan<byte> header)
     {
-        if (header.Length >= 4 && NiftiHeader.DetectSize(header, out _) != 0) return true;
+        if (CanReadContent(header)) return true;
         var name = path.ToLowerInvariant();
-        if (header.Length >= 2 && header[0] == 0x1F && header[1] == 0x8B) return name.EndsWith(".nii.gz", StringComparison.Ordinal);
-        return name.EndsWith(".nii", StringComparison.Ordinal);
+        return name.EndsWith(".nii", StringComparison.Ordinal) || name.EndsWith(".nii.gz", StringComparison.Ordinal)
+            || name.EndsWith(".hdr", StringComparison.Ordinal) || (name.EndsWith(".img", StringComparison.Ordinal) && File.Exists(PairHeader(path)));
     }
 
+    /// <summary>NIfTI-1/2 magic (or an ANALYZE 7.5 header), also inside gzip content.</summary>
+    public bool CanReadContent(ReadOnlySpan<byte> header)
+    {
+        if (IsGzip(header))
+        {
+            Span<byte> inner = stackalloc byte[NiftiHeader.Nifti2Size];
+            var n = GzipPrefix(header, inner);
+            return LooksLikeHeader(inner[..n]);
+        }
+        return LooksLikeHeader(header);
+    }
+
+    private static bool LooksLikeHeader(ReadOnlySpan<byte> h)
+    {
+        var size = h.Length >= 4 ? NiftiHeader.DetectSize(h, out _) : 0;
+        if (size == NiftiHeader.Nifti1Size && h.Length >= NiftiHeader.Nifti1Size)
+            return (h[344] == (byte)'n' && h[346] == (byte)'1') || NiftiHeader.IsAnalyze(h);
+        if (size == NiftiHeader.Nifti2Size && h.Length >= 8) return h[4] == (byte)'n' && h[6] == (byte)'2';
+        return false;
+    }
+
+    internal static bool IsGzip(ReadOnlySpan<byte> h) => h.Length >= 2 && h[0] == 0x1F && h[1] == 0x8B;
+
+    /// <summary>Inflates as much of a gzip prefix as it holds into <paramref name="output"/>; returns the byte count.</summary>
+    internal static int GzipPrefix(ReadOnlySpan<byte> gz, Span<byte> output)
+    {
+        // raw deflate after the gzip header: a prefix has no trailer, and a bad CRC must not hide the content
+        var body = GzipCheck.BodyOffset(gz);
+        if (body < 0) return 0;
+        try
+        {
+            using var stream = new DeflateStream(new MemoryStream(gz[body..].ToArray()), CompressionMode.Decompress);
+            return stream.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static string PairHeader(string path) => Path.ChangeExtension(path, path.EndsWith(".IMG", StringComparison.Ordinal) ? ".HDR" : ".hdr");
+
+    private static string PairImage(string path) => Path.ChangeExtension(path, path.EndsWith(".HDR", StringComparison.Ordinal) ? ".IMG" : ".img");
+
     /// <inheritdoc />
-    public MedicalImage Read(string path)
+    public MedicalImage Read(string path) => Read(path, ImageReadOptions.Default);
+
+    /// <inheritdoc />
+    public MedicalImage Read(string path, ImageReadOptions options)
     {
         try
         {
-            return ReadCore(path);
+            return ReadCore(path, options);
         }
         catch (EndOfStreamException e)
         {
@@ -57,7 +113,7 @@ public sealed class NiftiReader : IImageReader
         }
         catch (InvalidDataException e)
         {
-            throw new ImageReadException(path, $"corrupt gzip stream: {e.Message}", e);
+            throw new ImageReadException(path, GzipCheck.Diagnose(path, options.MaxDecodedBytes), e);
         }
         catch (OverflowException e)
         {
@@ -73,21 +129,31 @@ public sealed class NiftiReader : IImageReader
         }
     }
 
-    private static MedicalImage ReadCore(string path)
+    private static MedicalImage ReadCore(string path, ImageReadOptions options)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        // A pair is named by either file: the header comes from the .hdr, the voxels from the .img.
+        var headerPath = path.EndsWith(".img", StringComparison.OrdinalIgnoreCase) ? PairHeader(path) : path;
+        var (head, n) = ReadHeaderBytes(headerPath);
+        if (n < 4) throw new ImageReadException(path, "file too short for a NIfTI header");
+        var h = NiftiHeader.Parse(path, head.AsSpan(0, n), allowAnalyze: true);
+        var dataPath = h.PairedFiles ? PairImage(headerPath) : headerPath;
+        if (h.PairedFiles && !File.Exists(dataPath))
+            throw new ImageReadException(path, $"the image file {Path.GetFileName(dataPath)} of this .hdr/.img pair is missing");
+        using var file = new FileStream(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var fileLength = file.Length;
         Span<byte> magic = stackalloc byte[2];
-        var gz = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        var gz = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && IsGzip(magic);
         file.Position = 0;
         using Stream stream = gz ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
-
-        var head = new byte[NiftiHeader.Nifti2Size];
-        var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (n < 4) throw new ImageReadException(path, "file too short for a NIfTI header");
-        var h = NiftiHeader.Parse(path, head.AsSpan(0, n));
-        var headerSize = h.Version == 1 ? NiftiHeader.Nifti1Size : NiftiHeader.Nifti2Size;
-        if (h.PairedFiles) throw new ImageReadException(path, "NIfTI header/image pairs (.hdr + .img) are not supported; convert to a single .nii");
+        if (!h.PairedFiles)
+        {
+            n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        else
+        {
+            n = 0; // the .img holds voxels only: nothing of it has been read yet
+        }
+        var headerSize = h.PairedFiles ? 0 : h.Version == 1 ? NiftiHeader.Nifti1Size : NiftiHeader.Nifti2Size;
 
         // --- dimensions ---------------------------------------------------------------------------
         var ndim = h.Dim[0];
@@ -104,6 +170,9 @@ public sealed class NiftiReader : IImageReader
         var (elemBytes, components, bits) = TypeInfo(path, h.DataType);
         var voxels = checked(nx * ny * nz * nt);
         var nbytes = checked(voxels * elemBytes);
+        // uint16 / uint32 are widened to int32 / int64: the tensor takes twice the stored bytes
+        var tensorBytes = h.DataType is 512 or 768 ? 2 * nbytes : nbytes;
+        options.CheckSize(path, $"{nx} x {ny} x {nz} x {nt} voxels", voxels, tensorBytes);
 
         // --- data location and size bounds (before allocating) -------------------------------------
         var vox = h.VoxOffset;
@@ -153,8 +222,8 @@ public sealed class NiftiReader : IImageReader
         var scaled = double.IsFinite(slope) && slope != 0 && !(slope == 1 && inter == 0);
         if (scaled)
         {
-            var target = data.DType == DType.Float64 ? DType.Float64 : DType.Float32;
-            data = data.To(target) * slope + inter;
+            var target = data.DType == DType.Float64 ? DType.Float64 : options.RescaledType;
+            data = Rescale.Apply(path, data, slope, inter, target);
         }
 
         var twoD = ndim <= 2 && components == 1;
@@ -242,9 +311,29 @@ public sealed class NiftiReader : IImageReader
         }
     }
 
+    /// <summary>The first bytes of a header file (inflated when gzip), enough for a NIfTI-2 header.</summary>
+    private static (byte[] Head, int Count) ReadHeaderBytes(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+        Span<byte> magic = stackalloc byte[2];
+        var gz = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && IsGzip(magic);
+        file.Position = 0;
+        using Stream stream = gz ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+        var head = new byte[NiftiHeader.Nifti2Size];
+        return (head, stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false));
+    }
+
     /// <summary>The voxel-to-world affine (row-major 4x4, file units) chosen as the NIfTI standard says.</summary>
     internal static double[] Affine(NiftiHeader h)
     {
+        if (h.Version == 0)
+        {
+            // ANALYZE 7.5, as nibabel: zooms with x flipped (radiological storage), origin at the volume centre.
+            double Z(int i) => double.IsFinite(h.PixDim[i]) && h.PixDim[i] != 0 ? Math.Abs(h.PixDim[i]) : 1;
+            double[] z = [-Z(1), Z(2), Z(3)];
+            double[] o = [(Math.Max(h.Dim[1], 1) - 1) / 2.0, (Math.Max(h.Dim[2], 1) - 1) / 2.0, (Math.Max(h.Dim[3], 1) - 1) / 2.0];
+            return [z[0], 0, 0, -o[0] * z[0], 0, z[1], 0, -o[1] * z[1], 0, 0, z[2], -o[2] * z[2], 0, 0, 0, 1];
+        }
         if (h.SformCode > 0 && h.SRow.All(double.IsFinite))
             return [.. h.SRow, 0, 0, 0, 1];
         double dx = Fin(h.PixDim[1]), dy = Fin(h.PixDim[2]), dz = Fin(h.PixDim[3]);

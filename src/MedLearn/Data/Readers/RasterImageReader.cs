@@ -13,7 +13,13 @@ namespace MedLearn.Data.Readers;
 /// (never squashed to 8 bits); float TIFFs are float32. <see cref="ImageMeta.BitsStored"/> is 8, 16 or 32,
 /// spacing is [1, 1], the affine is the identity and the space is <see cref="CoordinateSpace.Pixel"/>.</para>
 /// <para>Limits: a multi-page TIFF yields its FIRST page only; EXIF orientation is not applied; truncated JPEG/PNG
-/// files (no end-of-image marker / IEND chunk) are rejected rather than returned half-decoded.</para>
+/// files (no end-of-image marker / IEND chunk) are rejected rather than returned half-decoded. The size declared in
+/// the header (PNG IHDR, JPEG SOF, TIFF IFD, BMP header) is checked against <see cref="ImageReadOptions.MaxPixels"/> /
+/// <see cref="ImageReadOptions.MaxDecodedBytes"/> before decoding.</para>
+/// <para>Conventions (<see cref="ImageReadOptions"/>): a palette PNG whose palette is all grey comes back with one
+/// channel; a MINISWHITE TIFF is inverted (max - x). PNGs are decoded by libpng directly (its warnings never reach
+/// stderr). Refused by design: planar (PlanarConfiguration 2) 16-bit RGB TIFF and 32-bit unsigned integer TIFF,
+/// which OpenCV cannot decode ("cannot decode image"); convert them to interleaved 16-bit / float TIFF.</para>
 /// <para>Region decoding (<see cref="OpenRegion(string)"/>): gray and RGB JPEGs only (libjpeg-turbo decodes just the box's
 /// rows and iMCU columns, optionally DCT-scaled); other files return null and are read whole.</para>
 /// </remarks>
@@ -36,6 +42,9 @@ public sealed class RasterImageReader : IRegionImageReader
     private static readonly string[] s_extensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"];
 
     /// <inheritdoc />
+    public bool CanReadContent(ReadOnlySpan<byte> header) => FormatOf(header) is not null;
+
+    /// <inheritdoc />
     public bool CanRead(string path, ReadOnlySpan<byte> header)
     {
         if (FormatOf(header) is not null) return true;
@@ -54,7 +63,10 @@ public sealed class RasterImageReader : IRegionImageReader
     }
 
     /// <inheritdoc />
-    public MedicalImage Read(string path)
+    public MedicalImage Read(string path) => Read(path, ImageReadOptions.Default);
+
+    /// <inheritdoc />
+    public MedicalImage Read(string path, ImageReadOptions options)
     {
         byte[] bytes;
         try
@@ -65,7 +77,7 @@ public sealed class RasterImageReader : IRegionImageReader
         {
             throw new ImageReadException(path, $"cannot read: {e.Message}", e);
         }
-        return Decode(bytes, path, Reduce);
+        return Decode(bytes, path, Reduce, options);
     }
 
     /// <inheritdoc />
@@ -145,10 +157,16 @@ public sealed class RasterImageReader : IRegionImageReader
         ColorSpace = channels switch { 3 => "rgb", 4 => "rgba", _ => "gray" },
     };
 
-    /// <summary>Decodes an in-memory encoded image as <see cref="Read"/> does; <paramref name="path"/> names it in errors.</summary>
-    public static MedicalImage Decode(ReadOnlySpan<byte> bytes, string path, int reduce = 1)
+    /// <summary>Decodes an in-memory encoded image as <see cref="Read(string)"/> does; <paramref name="path"/> names it in errors.</summary>
+    public static MedicalImage Decode(ReadOnlySpan<byte> bytes, string path, int reduce = 1) => Decode(bytes, path, reduce, ImageReadOptions.Default);
+
+    /// <inheritdoc cref="Decode(ReadOnlySpan{byte}, string, int)"/>
+    public static MedicalImage Decode(ReadOnlySpan<byte> bytes, string path, int reduce, ImageReadOptions options)
     {
         if (bytes.IsEmpty) throw new ImageReadException(path, "the file is empty");
+        if (RasterHeader.Read(bytes) is { } declared)
+            options.CheckSize(path, $"{declared.Width} x {declared.Height}", (Int128)declared.Width * declared.Height,
+                (Int128)declared.Width * declared.Height * declared.Channels * declared.BytesPerSample);
         using var scope = DisposeScope.Open();
         DecodedImage decoded;
         try
@@ -160,7 +178,7 @@ public sealed class RasterImageReader : IRegionImageReader
                 var planes = ImageCodec.DecodeJpegRegion(bytes, 0, 0, rh, rw, reduce, channelsFirst: true);
                 return new MedicalImage(planes, MetaFor(path, 8, planes.Size(0)));
             }
-            decoded = ImageCodec.Decode(bytes, reduce);
+            decoded = ImageCodec.Decode(bytes, reduce, options.GreyPaletteAsSingleChannel, options.InvertMinIsWhite);
         }
         catch (InvalidDataException e)
         {
