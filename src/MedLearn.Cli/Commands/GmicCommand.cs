@@ -32,6 +32,7 @@ internal static class GmicCommand
         var patches = new Option<int?>("--patches") { Description = "K, patches per image (default 6)." };
         var crop = new Option<int?>("--crop-size") { Description = "Patch size in input pixels (default 256)." };
         var size = new Option<string?>("--image-size") { Description = "Network input HEIGHTxWIDTH (default 2944x1920)." };
+        var preprocessing = new Option<string?>("--preprocessing") { Description = "resize (default) or screening (laterality flip, breast crop, fixed-size placement)." };
         var precision = new Option<string?>("--precision") { Description = "auto (default: channels-last + bf16 where the CPU has it), fp32 or bf16." };
         var workers = new Option<int?>("--workers") { Description = "Background loader threads (default 1)." };
         var onError = new Option<string?>("--on-error") { Description = "Unreadable images: fail (default) or skip." };
@@ -39,7 +40,7 @@ internal static class GmicCommand
         var set = new Option<string[]>("--set") { Description = "Any setting as key=value (e.g. --set monitor=val_auc); repeatable.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("gmic", "GMIC: weakly supervised full-resolution screening classifier with saliency maps and patches.")
         {
-            data, config, epochs, seed, output, name, batch, lr, beta, topT, patches, crop, size, precision, workers, onError, resume, set,
+            data, config, epochs, seed, output, name, batch, lr, beta, topT, patches, crop, size, preprocessing, precision, workers, onError, resume, set,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +61,7 @@ internal static class GmicCommand
             Add("top-t-percent", parse.GetValue(topT));
             Add("patches", parse.GetValue(patches));
             Add("crop-size", parse.GetValue(crop));
+            Add("preprocessing", parse.GetValue(preprocessing));
             Add("precision", parse.GetValue(precision));
             Add("workers", parse.GetValue(workers));
             Add("on-error", parse.GetValue(onError));

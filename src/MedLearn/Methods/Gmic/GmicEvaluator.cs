@@ -15,13 +15,13 @@ public static class GmicEvaluator
 {
     /// <summary>Predictions for every image of <paramref name="dataset"/>, in dataset order.</summary>
     public static IReadOnlyList<GmicPrediction> Predict(GmicModel model, ImageDataset dataset, PrecisionPlan plan, int height, int width,
-        int batchSize, int workers, ErrorPolicy onError, double diceThreshold, IProgress<int>? progress = null, CancellationToken cancellation = default)
+        string preprocessing, int batchSize, int workers, ErrorPolicy onError, double diceThreshold, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         model.Eval();
         var classes = model.Options.Classes;
         var result = new List<GmicPrediction>();
-        var loader = new DataLoader(dataset, GmicPreprocessing.Create(height, width),
+        var loader = new DataLoader(dataset, GmicPreprocessing.Create(height, width, preprocessing),
             new DataLoaderOptions { BatchSize = batchSize, Workers = workers, OnError = onError });
         foreach (var batchItem in loader.Epoch(0))
         {

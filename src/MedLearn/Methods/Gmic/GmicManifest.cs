@@ -13,7 +13,7 @@ namespace MedLearn.Methods.Gmic;
 /// <param name="TopTPercent">t of the top-t% aggregation.</param>
 /// <param name="Patches">K.</param>
 /// <param name="CropSize">Patch size in input pixels.</param>
-/// <param name="Preprocessing">The preprocessing profile ("resize", see <see cref="GmicPreprocessing"/>).</param>
+/// <param name="Preprocessing">The preprocessing profile (resize or screening, see <see cref="GmicPreprocessing"/>).</param>
 /// <param name="Seed">The run's seed.</param>
 public sealed record GmicManifest(IReadOnlyList<string> Outputs, int ImageHeight, int ImageWidth, double TopTPercent, int Patches, int CropSize,
     string Preprocessing, ulong Seed)

@@ -26,7 +26,7 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
         using var model = new GmicModel(GmicSetup.ModelOptions(options, outputs.Count));
         using var optimizer = new Adam(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         var task = new GmicTask(model, options.Beta);
-        var transform = GmicPreprocessing.Create(options.ImageHeight, options.ImageWidth);
+        var transform = GmicPreprocessing.Create(options.ImageHeight, options.ImageWidth, options.Preprocessing);
         var train = new DataLoader(split.Train, transform,
             new DataLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, DropLast = split.Train.Count > options.BatchSize, Seed = options.Seed, Workers = options.Workers, OnError = options.OnError });
         var val = new DataLoader(split.Val, transform,
@@ -60,13 +60,13 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
             model.LoadStateDict(Checkpoint.Load(best).Model);
         }
         model.SaveStateDictToFile(Path.Combine(run.Path, GmicManifest.WeightsFileName));
-        new GmicManifest(outputs, options.ImageHeight, options.ImageWidth, options.TopTPercent, options.Patches, options.CropSize, "resize", options.Seed)
+        new GmicManifest(outputs, options.ImageHeight, options.ImageWidth, options.TopTPercent, options.Patches, options.CropSize, options.Preprocessing, options.Seed)
             .Write(Path.Combine(run.Path, GmicManifest.FileName));
 
         phases?.Report(RunPhase.Evaluating);
         var evaluated = split.Test.Count > 0 ? split.Test : split.Val;
         var splitName = split.Test.Count > 0 ? "test" : "val";
-        var predictions = GmicEvaluator.Predict(plan.Apply(model), evaluated, plan, options.ImageHeight, options.ImageWidth, options.EvalBatchSize,
+        var predictions = GmicEvaluator.Predict(plan.Apply(model), evaluated, plan, options.ImageHeight, options.ImageWidth, options.Preprocessing, options.EvalBatchSize,
             options.Workers, options.OnError, options.DiceThreshold, cancellation: cancellation);
 
         phases?.Report(RunPhase.WritingReport);

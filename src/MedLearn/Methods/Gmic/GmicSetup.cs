@@ -42,6 +42,7 @@ public static class GmicSetup
         Check(o.EarlyStoppingPatience is null or >= 1, $"early-stopping-patience: must be >= 1 (got {o.EarlyStoppingPatience})");
         Check(o.Workers is >= 0 and <= 64, $"workers: must be in 0..64 (got {o.Workers})");
         Check(o.BootstrapSamples >= 0, $"bootstrap-samples: must be >= 0 (got {o.BootstrapSamples})");
+        Check(GmicPreprocessing.Profiles.Contains(o.Preprocessing), $"preprocessing: must be {string.Join(" or ", GmicPreprocessing.Profiles)} (got '{o.Preprocessing}')");
         Check(o.DiceThreshold is > 0 and < 1, $"dice-threshold: must be in (0, 1) (got {o.DiceThreshold})");
         var grid = GridSize(o.ImageHeight, o.ImageWidth);
         try { RoiRetrieval.CheckFits(grid.Height, grid.Width, o.ImageHeight, o.ImageWidth, o.CropSize, o.CropSize, o.Patches); }

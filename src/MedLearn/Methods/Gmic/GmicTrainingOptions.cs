@@ -56,6 +56,9 @@ public sealed record GmicTrainingOptions
     /// <summary>Network input width.</summary>
     public int ImageWidth { get; init; } = 1920;
 
+    /// <summary>Preprocessing profile: resize (default) or screening (laterality flip, breast crop, fixed-size placement); see <see cref="GmicPreprocessing"/>.</summary>
+    public string Preprocessing { get; init; } = "resize";
+
     /// <summary>Numeric precision: auto (channels-last + bf16 autocast where the CPU has native bf16, else fp32), fp32 or bf16.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
 
