@@ -158,4 +158,38 @@ public sealed class GmicTrainingTests
         foreach (var key in a.Keys) Assert.True(a[key].Equal(b[key]), key);
         Assert.Equal(File.ReadAllText(straight.Directory.PredictionsPath), File.ReadAllText(resumed.Directory.PredictionsPath));
     }
+
+    [Fact]
+    public void TuneDrawsLogUniformTrialsAndContinuesWhenRerun()
+    {
+        using var dir = new TempDir();
+        var data = WritePhantoms(dir, 12);
+        var tuneArgs = new[] { "tune", "gmic", "--data", data, "--trials", "2", "--seed", "4", "--out", dir["tune"], "--epochs", "1",
+            "--set", "image-height=128", "--set", "image-width=96", "--set", "crop-size=32", "--set", "patches=2", "--set", "batch-size=4",
+            "--set", "workers=0", "--set", "precision=fp32", "--set", "bootstrap-samples=0" };
+        var (code, output) = CliHarness.Run(tuneArgs);
+        Assert.True(code == 0, output);
+        var folders = Directory.GetDirectories(dir["tune"]).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, folders.Length);
+        var rows = File.ReadAllLines(dir["tune/tune.csv"]);
+        Assert.Equal(3, rows.Length);
+        var options = new GmicTuneOptions { Seed = 4 };
+        for (var i = 0; i < 2; i++)
+        {
+            var (lr, beta, t) = GmicTuning.Sample(options, i);
+            Assert.InRange(Math.Log10(lr), -5.5, -3.5);
+            Assert.InRange(Math.Log10(beta), -5.5, -3.5);
+            Assert.InRange(t, 0.02, 0.1);
+            var config = ConfigBinder.Load<GmicTrainingOptions>(Path.Combine(folders[i], "config.resolved.yaml"));
+            Assert.Equal((lr, beta, t), (config.LearningRate, config.Beta, config.TopTPercent));
+            Assert.StartsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i},{lr:R},"), rows[i + 1]);
+        }
+        Assert.NotEqual(GmicTuning.Sample(options, 0), GmicTuning.Sample(options, 1));
+
+        // Rerun: both trials are finished, so nothing trains again and the table is the same.
+        var (again, output2) = CliHarness.Run(tuneArgs);
+        Assert.True(again == 0, output2);
+        Assert.Equal(folders, Directory.GetDirectories(dir["tune"]).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(rows, File.ReadAllLines(dir["tune/tune.csv"]));
+    }
 }
