@@ -9,6 +9,8 @@ using MedLearn.Torch;
 //       inference latency; prints RESULT mode=infer config=... mean_ms=... p50_ms=... p95_ms=... peak_rss_mb=... out0=...
 //   dotnet MedLearn.Bench.dll --mode occlusion --config batched|batched-fp32|naive|naive-eager --threads N [--model resnet18] [--batch 16] [--size 224]
 //       one occlusion map (window 20, stride 4); prints RESULT mode=occlusion config=... seconds=... ms_per_position=... (bench/occlusion.sh)
+//   dotnet MedLearn.Bench.dll --mode gmic --gmic-mode forward|step --config fp32|cl-bf16|auto --threads N [--model gmic|resnet34] [--warmup 1] [--iters 3]
+//       one 2944x1920 image (bench/gmic.sh); prints RESULT mode=... config=... model=... mean_ms=... best_ms=... peak_rss_mb=...
 //   dotnet MedLearn.Bench.dll --names      state-dict keys and shapes of resnet18(num_classes=4)
 
 if (args is ["--names"])
@@ -38,6 +40,7 @@ var result = options["mode"] switch
     "train" => TrainBench.Run(options),
     "infer" => InferBench.Run(options),
     "occlusion" => OcclusionBench.Run(options),
+    "gmic" => GmicBench.Run(options),
     var m => throw new ArgumentException($"unknown mode {m}"),
 };
 Console.WriteLine(result);

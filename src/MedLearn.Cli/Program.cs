@@ -21,6 +21,7 @@ internal static class Program
             DemoCommand.Create(),
             DataCommand.Create(),
             TrainCommand.Create(),
+            TuneCommand.Create(),
             ExperimentCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),

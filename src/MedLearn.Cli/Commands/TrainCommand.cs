@@ -17,6 +17,7 @@ internal static class TrainCommand
     {
         CreateClassify(),
         SemiCommand.Create(),
+        GmicCommand.Create(),
     };
 
     private static Command CreateClassify()

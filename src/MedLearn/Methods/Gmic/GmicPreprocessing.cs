@@ -1,0 +1,31 @@
+using MedLearn.Data.Transforms;
+
+namespace MedLearn.Methods.Gmic;
+
+/// <summary>
+/// The preprocessing profiles of GMIC runs (setting <c>preprocessing</c>), the same for training and evaluation.
+/// Both start by scaling integer images to [0, 1] by their bit depth (a 16-bit PNG by 65535, whatever its content)
+/// and converting to one channel (RGB to luminance), and end with a per-image standardisation
+/// (<c>(x - mean) / std</c> over the whole image, <see cref="NormalizeIntensity"/>).
+/// <list type="bullet">
+/// <item><c>resize</c> (default): resize (bilinear; masks nearest) to image-height x image-width.</item>
+/// <item><c>screening</c>: flip to a common laterality (chest wall on the left, <see cref="FlipToCommonLaterality"/>),
+/// crop to the largest connected foreground component (<see cref="BreastCrop"/>; an image without one is refused),
+/// then place it without distortion in the image-height x image-width canvas, padded with the minimum
+/// (<see cref="FitAndPad"/>).</item>
+/// </list>
+/// </summary>
+public static class GmicPreprocessing
+{
+    /// <summary>The profile names.</summary>
+    public static IReadOnlyList<string> Profiles { get; } = ["resize", "screening"];
+
+    /// <summary>The transform of <paramref name="profile"/> for inputs of <paramref name="height"/> x <paramref name="width"/>.</summary>
+    public static ITransform Create(int height, int width, string profile = "resize") => profile switch
+    {
+        "resize" => new Compose(new ScaleIntensity(), new ToChannels(1), new Resize([height, width]), new NormalizeIntensity()),
+        "screening" => new Compose(new ScaleIntensity(), new ToChannels(1), new FlipToCommonLaterality(), new BreastCrop(),
+            new FitAndPad(height, width), new NormalizeIntensity()),
+        _ => throw new ArgumentException($"preprocessing: must be {string.Join(" or ", Profiles)} (got '{profile}')"),
+    };
+}

@@ -1,0 +1,80 @@
+using MedLearn.Data.Loading;
+using MedLearn.Methods.Supervised;
+using MedLearn.Models.Gmic;
+using MedLearn.Runs;
+using MedLearn.Torch;
+using MedLearn.Torch.Amp;
+using MedLearn.Torch.Optim;
+using MedLearn.Torch.Serialization;
+using MedLearn.Training;
+
+namespace MedLearn.Methods.Gmic;
+
+/// <summary>The work behind <see cref="GmicTraining.Run"/> and <see cref="GmicTraining.Resume"/>.</summary>
+internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks, IProgress<RunPhase>? phases)
+{
+    public GmicRun Execute(Data.Datasets.ImageDataset dataset, bool resume, CancellationToken cancellation)
+    {
+        phases?.Report(RunPhase.PreparingData);
+        if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
+        var split = GmicSetup.Split(dataset, options, resume ? run.SplitPath : null);
+        if (!resume) Data.Datasets.SplitFile.Write(run.SplitPath, split);
+        var outputs = GmicTargets.OutputNames(dataset.Classes);
+
+        phases?.Report(RunPhase.BuildingModel);
+        torch.ManualSeed(options.Seed);
+        using var model = new GmicModel(GmicSetup.ModelOptions(options, outputs.Count));
+        using var optimizer = new Adam(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay);
+        var task = new GmicTask(model, options.Beta);
+        var transform = GmicPreprocessing.Create(options.ImageHeight, options.ImageWidth, options.Preprocessing);
+        var train = new DataLoader(split.Train, transform,
+            new DataLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, DropLast = split.Train.Count > options.BatchSize, Seed = options.Seed, Workers = options.Workers, OnError = options.OnError });
+        var val = new DataLoader(split.Val, transform,
+            new DataLoaderOptions { BatchSize = options.EvalBatchSize, Workers = options.Workers, OnError = options.OnError });
+        var trainerOptions = new TrainerOptions
+        {
+            Epochs = options.Epochs,
+            Precision = options.Precision,
+            Seed = options.Seed,
+            GradientClipNorm = options.GradientClipNorm,
+            CheckpointDirectory = run.CheckpointsDir,
+            KeepBest = options.KeepBest,
+            MonitorMetric = options.Monitor,
+            MonitorGoal = GmicSetup.GoalOf(options.Monitor),
+            EarlyStoppingPatience = options.EarlyStoppingPatience,
+        };
+        using var recorder = new RunHistoryRecorder(run);
+        var trainer = new Trainer(task, optimizer, null, trainerOptions, [recorder, .. callbacks ?? []]);
+
+        phases?.Report(RunPhase.Training);
+        var lastCheckpoint = Path.Combine(run.CheckpointsDir, Trainer.LastCheckpointName);
+        if (resume && !File.Exists(lastCheckpoint))
+            throw new InvalidDataException($"{run.Path}: no {Path.Combine(RunDirectory.CheckpointsFolderName, Trainer.LastCheckpointName)} to resume from");
+        var result = trainer.Fit(train, val, resume ? lastCheckpoint : null, cancellation);
+        var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
+        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged) return new GmicRun(run, result, null);
+
+        if (result.BestCheckpoint is { } best)
+        {
+            using var scope = DisposeScope.Open();
+            model.LoadStateDict(Checkpoint.Load(best).Model);
+        }
+        model.SaveStateDictToFile(Path.Combine(run.Path, GmicManifest.WeightsFileName));
+        new GmicManifest(outputs, options.ImageHeight, options.ImageWidth, options.TopTPercent, options.Patches, options.CropSize, options.Preprocessing, options.Seed)
+            .Write(Path.Combine(run.Path, GmicManifest.FileName));
+
+        phases?.Report(RunPhase.Evaluating);
+        var evaluated = split.Test.Count > 0 ? split.Test : split.Val;
+        var splitName = split.Test.Count > 0 ? "test" : "val";
+        var predictions = GmicEvaluator.Predict(plan.Apply(model), evaluated, plan, options.ImageHeight, options.ImageWidth, options.Preprocessing, options.EvalBatchSize,
+            options.Workers, options.OnError, options.DiceThreshold, cancellation: cancellation);
+
+        phases?.Report(RunPhase.WritingReport);
+        var summary = new GmicSummary(splitName, predictions.Count,
+            GmicSummaryBuilder.Outputs(predictions, outputs, options.BootstrapSamples, (int)(options.Seed % int.MaxValue)),
+            GmicSummaryBuilder.Localisation(predictions, options.DiceThreshold), plan.Reason, TrainingSummary.From(result, options.Monitor));
+        MetricsFile.Write(run.MetricsPath, summary);
+        GmicPredictionsFile.Write(run.PredictionsPath, predictions, outputs);
+        return new GmicRun(run, result, summary);
+    }
+}
