@@ -17,6 +17,7 @@ internal static class Program
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             ReportCommand.Create(),
+            SegmentCommand.CreateTools(),
             ExplainCommand.Create(),
         };
         return root.Parse(args).Invoke();

@@ -17,6 +17,7 @@ internal static class TrainCommand
     {
         CreateClassify(),
         SemiCommand.Create(),
+        SegmentCommand.CreateTrain(),
     };
 
     private static Command CreateClassify()

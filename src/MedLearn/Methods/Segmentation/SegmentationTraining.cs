@@ -24,6 +24,22 @@ public static class SegmentationTraining
     /// <summary>The trained student's state dict (PyTorch-loadable) in the run folder.</summary>
     public const string ModelFileName = "model.pt";
 
+    /// <summary>The network's <see cref="VNetOptions"/> (JSON) in the run folder, to rebuild it for prediction.</summary>
+    public const string NetworkFileName = "network.json";
+
+    /// <summary>Rebuilds the trained network of run folder <paramref name="runPath"/> (weights loaded, evaluation mode).</summary>
+    /// <exception cref="RunFileException">network.json or model.pt is missing or unreadable.</exception>
+    public static VNet LoadNetwork(string runPath)
+    {
+        var options = MetricsFile.Read<VNetOptions>(Path.Combine(runPath, NetworkFileName));
+        var weights = Path.Combine(runPath, ModelFileName);
+        if (!File.Exists(weights)) throw new RunFileException(weights, $"{weights}: not found (the run did not finish training)");
+        var net = new VNet(options);
+        using (DisposeScope.Open()) net.LoadStateDict(StateDictFile.Load(weights));
+        net.Eval();
+        return net;
+    }
+
     /// <summary>Trains and evaluates; the run folder is created only after the data checked out.</summary>
     /// <exception cref="DatasetException">The data folder/CSV is unusable (names the file and problem).</exception>
     /// <exception cref="ArgumentException">Invalid settings, or too few volumes for the requested split.</exception>
@@ -49,6 +65,7 @@ public static class SegmentationTraining
             throw new ArgumentException($"{options.Data}: the {method} method needs unlabeled volumes and an unlabeled batch size > 0 (found {unlabeled.Length} unlabeled)");
 
         var run = RunDirectory.Create(options.Output, options.Name ?? method.ToString().ToLowerInvariant());
+        MetricsFile.Write(Path.Combine(run.Path, NetworkFileName), network);
         MetricsFile.Write(Path.Combine(run.Path, "settings.json"), new { options, network, settings, test = Names(dataset, test), labeled = Names(dataset, labeled), unlabeled = Names(dataset, unlabeled) });
 
         var transform = new Compose(
