@@ -88,3 +88,20 @@ public class VNetTests
         Assert.Contains("divisible by 4", e.Message);
     }
 }
+
+/// <summary>The segmentation model registry.</summary>
+public class SegmentationModelRegistryTests
+{
+    [Fact]
+    public void NamesBuildTheDualAndPlainVNet()
+    {
+        using var scope = DisposeScope.Open();
+        using var dual = SegmentationModelRegistry.Create("Dual-VNet");
+        using var plain = SegmentationModelRegistry.Create("vnet", new VNetOptions { BaseFilters = 4 });
+        Assert.Equal(9_448_883, dual.ParameterCount());
+        Assert.True(dual.HasDistanceHead);
+        Assert.False(plain.HasDistanceHead);
+        Assert.Equal(4, plain.Options.BaseFilters);
+        Assert.Contains("known: dual-vnet, vnet", Assert.Throws<ArgumentException>(() => SegmentationModelRegistry.Create("unet")).Message);
+    }
+}
