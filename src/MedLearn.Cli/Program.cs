@@ -26,6 +26,7 @@ internal static class Program
             EvaluateCommand.Create(),
             PredictCommand.Create(),
             ReportCommand.Create(),
+            SegmentCommand.CreateTools(),
             ExplainCommand.Create(),
         };
         // --version prints MedLearnInfo.Version (the one version source), not the entry assembly's version.

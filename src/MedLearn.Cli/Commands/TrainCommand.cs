@@ -18,6 +18,7 @@ internal static class TrainCommand
         CreateClassify(),
         SemiCommand.Create(),
         GmicCommand.Create(),
+        SegmentCommand.CreateTrain(),
     };
 
     private static Command CreateClassify()

@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Globalization;
+using MedLearn.Cli.Rendering;
+using MedLearn.Methods.Segmentation;
+using MedLearn.Models.Segmentation;
+using Spectre.Console;
+
+namespace MedLearn.Cli.Commands;
+
+/// <summary>
+/// <c>medlearn train segment</c> (semi-supervised 3-D segmentation: ugmcl, mean-teacher, supervised) and
+/// <c>medlearn segment predict|evaluate</c> (whole volumes with a trained run's network).
+/// </summary>
+internal static class SegmentCommand
+{
+    public static Command CreateTrain()
+    {
+        var data = new Option<string>("--data") { Description = "Folder with imagesTr/ and labelsTr/ (as 'data synth volume' writes) or CSV image,mask.", Required = true };
+        var labeled = new Option<int>("--labeled") { Description = "Labeled training volumes (the other training volumes are used without labels).", DefaultValueFactory = _ => 4 };
+        var method = new Option<string>("--method") { Description = "ugmcl (default), mean-teacher or supervised.", DefaultValueFactory = _ => "ugmcl" };
+        var test = new Option<int>("--test") { Description = "Held-out test volumes evaluated after training (default 4).", DefaultValueFactory = _ => 4 };
+        var iterations = new Option<int>("--iterations") { Description = "Optimiser steps (default 6000).", DefaultValueFactory = _ => 6000 };
+        var patch = new Option<string>("--patch") { Description = "Training patch D,H,W (default 80,112,112).", DefaultValueFactory = _ => "80,112,112" };
+        var stride = new Option<string?>("--window-stride") { Description = "Sliding-window stride D,H,W for the evaluation (default 4,18,18)." };
+        var blending = new Option<string>("--blending") { Description = "Sliding-window blending: constant (default) or gaussian.", DefaultValueFactory = _ => "constant" };
+        var filters = new Option<int>("--filters") { Description = "Base filters of the V-Net (default 16).", DefaultValueFactory = _ => 16 };
+        var depth = new Option<int>("--depth") { Description = "Down-sampling steps of the V-Net (default 4).", DefaultValueFactory = _ => 4 };
+        var batchLabeled = new Option<int>("--labeled-batch") { Description = "Labeled patches per batch (default 2).", DefaultValueFactory = _ => 2 };
+        var batchUnlabeled = new Option<int>("--unlabeled-batch") { Description = "Unlabeled patches per batch (default 2).", DefaultValueFactory = _ => 2 };
+        var lr = new Option<double>("--lr") { Description = "SGD learning rate (default 0.01).", DefaultValueFactory = _ => 0.01 };
+        var lrStep = new Option<int>("--lr-step") { Description = "Iterations between x0.1 learning-rate decays (default 2500).", DefaultValueFactory = _ => 2500 };
+        var passes = new Option<int>("--uncertainty-passes") { Description = "T: teacher passes for the uncertainty (default 8).", DefaultValueFactory = _ => 8 };
+        var rampUp = new Option<double>("--rampup") { Description = "R: consistency ramp-up length in units of 150 iterations (default 40).", DefaultValueFactory = _ => 40 };
+        var noUncertainty = new Option<bool>("--no-uncertainty") { Description = "Ablation: unmasked intra-task consistency." };
+        var noCross = new Option<bool>("--no-cross-task") { Description = "Ablation: no cross-task consistency." };
+        var noSdf = new Option<bool>("--no-sdf-head") { Description = "Ablation: no signed-distance head (no SDF loss, no cross-task term)." };
+        var lcc = new Option<bool>("--largest-component") { Description = "Keep the largest connected component of the prediction." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of weights, split, sampling and augmentation (default 0).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Folder the run folder is created in (default runs/).", DefaultValueFactory = _ => "runs" };
+        var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the method)." };
+        var workers = new Option<int>("--workers") { Description = "Background loader threads (default 0).", DefaultValueFactory = _ => 0 };
+        var command = new Command("segment", "Semi-supervised 3-D segmentation (UG-MCL, mean teacher, supervised V-Net).")
+        {
+            data, labeled, method, test, iterations, patch, stride, blending, filters, depth, batchLabeled, batchUnlabeled, lr, lrStep,
+            passes, rampUp, noUncertainty, noCross, noSdf, lcc, seed, output, name, workers,
+        };
+        command.SetAction(parse =>
+        {
+            var console = AnsiConsole.Console;
+            try
+            {
+                var m = ParseMethod(parse.GetValue(method)!);
+                var patchSize = Ints(parse.GetValue(patch)!, "--patch");
+                var options = new SegmentationTrainingOptions
+                {
+                    Data = parse.GetValue(data)!, Labeled = parse.GetValue(labeled), Method = m, TestCount = parse.GetValue(test),
+                    Iterations = parse.GetValue(iterations), PatchSize = patchSize, LabeledBatchSize = parse.GetValue(batchLabeled),
+                    UnlabeledBatchSize = m == SegmentationMethod.Supervised ? 0 : parse.GetValue(batchUnlabeled),
+                    LearningRate = parse.GetValue(lr), LearningRateStep = parse.GetValue(lrStep), Seed = parse.GetValue(seed),
+                    Output = parse.GetValue(output)!, Name = parse.GetValue(name), Workers = parse.GetValue(workers),
+                    LargestComponent = parse.GetValue(lcc),
+                    Network = new VNetOptions { BaseFilters = parse.GetValue(filters), Depth = parse.GetValue(depth), DistanceHead = !parse.GetValue(noSdf) },
+                    Losses = new UgMclSettings
+                    {
+                        UncertaintyPasses = parse.GetValue(passes), ConsistencyRampUp = parse.GetValue(rampUp),
+                        UseUncertainty = !parse.GetValue(noUncertainty), UseCrossTask = !parse.GetValue(noCross),
+                    },
+                    Window = new SlidingWindowOptions
+                    {
+                        PatchSize = patchSize, Stride = parse.GetValue(stride) is { } s ? Ints(s, "--window-stride") : [4, 18, 18],
+                        Blending = ParseBlending(parse.GetValue(blending)!),
+                    },
+                };
+                var result = SegmentationTraining.Run(options, [new SegmentationProgress(Console.Error, options.Iterations)]);
+                var dice = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Dice));
+                var hd = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Hd95Mm));
+                console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"run: [bold]{result.Run.Path}[/]  iterations {result.Iterations}  test Dice {dice.Mean:0.0000} ± {dice.Sd:0.0000}  HD95 {hd.Mean:0.00} ± {hd.Sd:0.00} mm ({result.TestCases.Count} cases, {SegmentationTraining.CasesFileName})");
+                return 0;
+            }
+            catch (Exception e) when (CliErrors.IsUserError(e))
+            {
+                return CliErrors.Report(console, "train segment", e);
+            }
+        });
+        return command;
+    }
+
+    /// <summary><c>medlearn segment predict|evaluate</c>.</summary>
+    public static Command CreateTools()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder of 'train segment' (network.json + model.pt).", Required = true };
+        var input = new Option<string[]>("--input") { Description = "Volumes (NIfTI files or DICOM series folders).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Output folder for <case>.nii.gz (created).", Required = true };
+        var patch = new Option<string>("--patch") { Description = "Window D,H,W (default 80,112,112).", DefaultValueFactory = _ => "80,112,112" };
+        var stride = new Option<string>("--window-stride") { Description = "Window stride D,H,W (default 4,18,18).", DefaultValueFactory = _ => "4,18,18" };
+        var blending = new Option<string>("--blending") { Description = "constant (default) or gaussian.", DefaultValueFactory = _ => "constant" };
+        var lcc = new Option<bool>("--largest-component") { Description = "Keep the largest connected component." };
+        var probabilities = new Option<bool>("--probabilities") { Description = "Also write <case>_probabilities.nii.gz." };
+        var uncertainty = new Option<bool>("--uncertainty") { Description = "Also write <case>_uncertainty.nii.gz (predictive entropy)." };
+        var predict = new Command("predict", "Segment volumes; labels written as NIfTI with the input's geometry.")
+        {
+            run, input, output, patch, stride, blending, lcc, probabilities, uncertainty,
+        };
+        predict.SetAction(parse =>
+        {
+            var console = AnsiConsole.Console;
+            try
+            {
+                using var net = SegmentationTraining.LoadNetwork(parse.GetValue(run)!);
+                var window = Window(parse.GetValue(patch)!, parse.GetValue(stride)!, parse.GetValue(blending)!);
+                var outDir = parse.GetValue(output)!;
+                Directory.CreateDirectory(outDir);
+                foreach (var path in parse.GetValue(input)!)
+                {
+                    using var scope = Torch.DisposeScope.Open();
+                    using var image = Data.Readers.ImageReader.Read(path);
+                    var prediction = VolumeSegmenter.Predict(x => net.Forward(x), image.Data, window, parse.GetValue(lcc));
+                    var caseName = SegmentationEvaluation.CaseName(path);
+                    VolumeSegmenter.Write(prediction, image.Meta, Path.Combine(outDir, caseName + ".nii.gz"),
+                        parse.GetValue(probabilities) ? Path.Combine(outDir, caseName + "_probabilities.nii.gz") : null,
+                        parse.GetValue(uncertainty) ? Path.Combine(outDir, caseName + "_uncertainty.nii.gz") : null);
+                    console.MarkupLineInterpolated($"{path} -> [bold]{Path.Combine(outDir, caseName + ".nii.gz")}[/]");
+                }
+                return 0;
+            }
+            catch (Exception e) when (CliErrors.IsUserError(e))
+            {
+                return CliErrors.Report(console, "segment predict", e);
+            }
+        });
+
+        var data = new Option<string>("--data") { Description = "Folder with imagesTr/ + labelsTr/ or CSV image,mask.", Required = true };
+        var csv = new Option<string>("--csv") { Description = "Per-case metrics CSV to write.", Required = true };
+        var evaluate = new Command("evaluate", "Per-case Dice, Jaccard, HD95, ASD, ASSD (mm and voxels) with mean and sd.")
+        {
+            run, data, csv, patch, stride, blending, lcc,
+        };
+        evaluate.SetAction(parse =>
+        {
+            var console = AnsiConsole.Console;
+            try
+            {
+                using var net = SegmentationTraining.LoadNetwork(parse.GetValue(run)!);
+                var window = Window(parse.GetValue(patch)!, parse.GetValue(stride)!, parse.GetValue(blending)!);
+                var source = parse.GetValue(data)!;
+                var dataset = File.Exists(source) ? Data.Datasets.VolumeDataset.FromCsv(source) : Data.Datasets.VolumeDataset.FromDecathlon(source);
+                var cases = dataset.Items.Where(i => i.MaskPath is not null)
+                    .Select(i => SegmentationEvaluation.EvaluateCase(x => net.Forward(x), (int)net.Options.Classes, i.Path, i.MaskPath!, window, parse.GetValue(lcc)))
+                    .ToList();
+                SegmentationEvaluation.WriteCsv(parse.GetValue(csv)!, cases);
+                var dice = SegmentationEvaluation.MeanSd(cases.Select(c => c.Metrics.Dice));
+                var hd = SegmentationEvaluation.MeanSd(cases.Select(c => c.Metrics.Hd95Mm));
+                console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"{cases.Count} cases: Dice {dice.Mean:0.0000} ± {dice.Sd:0.0000}  HD95 {hd.Mean:0.00} ± {hd.Sd:0.00} mm -> [bold]{parse.GetValue(csv)}[/]");
+                return 0;
+            }
+            catch (Exception e) when (CliErrors.IsUserError(e))
+            {
+                return CliErrors.Report(console, "segment evaluate", e);
+            }
+        });
+        return new Command("segment", "Segment or evaluate volumes with a trained 'train segment' run.") { predict, evaluate };
+    }
+
+    private static SlidingWindowOptions Window(string patch, string stride, string blending) =>
+        new() { PatchSize = Ints(patch, "--patch"), Stride = Ints(stride, "--window-stride"), Blending = ParseBlending(blending) };
+
+    private static SegmentationMethod ParseMethod(string s) => s.ToLowerInvariant() switch
+    {
+        "ugmcl" or "ug-mcl" => SegmentationMethod.UgMcl,
+        "mean-teacher" or "meanteacher" => SegmentationMethod.MeanTeacher,
+        "supervised" => SegmentationMethod.Supervised,
+        _ => throw new ArgumentException($"--method: unknown '{s}' (ugmcl, mean-teacher, supervised)"),
+    };
+
+    private static WindowBlending ParseBlending(string s) => s.ToLowerInvariant() switch
+    {
+        "constant" => WindowBlending.Constant,
+        "gaussian" => WindowBlending.Gaussian,
+        _ => throw new ArgumentException($"--blending: unknown '{s}' (constant, gaussian)"),
+    };
+
+    private static int[] Ints(string s, string option)
+    {
+        var parts = s.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0))
+            throw new ArgumentException($"{option}: expected three positive integers D,H,W, got '{s}'");
+        return [.. parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+    }
+}
