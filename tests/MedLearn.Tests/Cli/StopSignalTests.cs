@@ -113,15 +113,29 @@ public sealed class StopSignalTests : IDisposable
 
             // Resumable: the trainer restores the checkpoint (model, optimiser, history) and carries on from it.
             var run = Path.GetDirectoryName(Path.GetDirectoryName(last))!;
-            using var stopAtOnce = new CancellationTokenSource();
-            stopAtOnce.Cancel();
-            var resumed = ClassificationTraining.Resume(run, cancellation: stopAtOnce.Token);
+            // Stopped as soon as training restarts (a token cancelled earlier stops the image check before training).
+            using var stopAtStart = new CancellationTokenSource();
+            var restart = new StopAtTrainingStart(stopAtStart);
+            var resumed = ClassificationTraining.Resume(run, [restart], cancellation: stopAtStart.Token);
             Assert.Equal(TrainingStatus.Cancelled, resumed.Training.Status);
+            Assert.True(restart.StartEpoch >= 1, $"resumed at epoch {restart.StartEpoch}, not after the checkpoint's epoch");
             Assert.True(resumed.Training.History.Count >= 1, "the checkpoint held no finished epoch");
         }
         finally
         {
             if (!child.HasExited) child.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>Records where training (re)starts and cancels the run there.</summary>
+    private sealed class StopAtTrainingStart(CancellationTokenSource stop) : ITrainingCallback
+    {
+        public int StartEpoch { get; private set; } = -1;
+
+        public void OnTrainingStart(TrainingStart start)
+        {
+            StartEpoch = start.StartEpoch;
+            stop.Cancel();
         }
     }
 }
