@@ -47,10 +47,7 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
         var trainer = new Trainer(task, optimizer, null, trainerOptions, [recorder, .. callbacks ?? []]);
 
         phases?.Report(RunPhase.Training);
-        var lastCheckpoint = Path.Combine(run.CheckpointsDir, Trainer.LastCheckpointName);
-        if (resume && !File.Exists(lastCheckpoint))
-            throw new InvalidDataException($"{run.Path}: no {Path.Combine(RunDirectory.CheckpointsFolderName, Trainer.LastCheckpointName)} to resume from");
-        var result = trainer.Fit(train, val, resume ? lastCheckpoint : null, cancellation);
+        var result = trainer.Fit(train, val, ResumeCheckpoint.Of(run, resume), cancellation);
         var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
         if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged) return new GmicRun(run, result, null);
 
