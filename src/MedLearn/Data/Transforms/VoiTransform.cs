@@ -5,8 +5,7 @@ namespace MedLearn.Data.Transforms;
 /// <summary>
 /// Applies the source file's VOI transformation (DICOM PS3.3 C.11.2), output scaled to [0, 1]. When the meta has a
 /// <see cref="ImageMeta.VoiLut"/> it wins (as pydicom's <c>apply_voi_lut(prefer_lut=True)</c>):
-/// <c>y = Data[clamp(x − FirstMapped, 0, n − 1)] / (2^BitsPerEntry − 1)</c> with x truncated toward zero to an integer
-/// first, so inputs below the first mapped value take the first entry and inputs above the last take the last entry
+/// <c>y = Data[floor(clamp(x − FirstMapped, 0, n − 1))] / (2^BitsPerEntry − 1)</c>, so inputs below the first mapped value take the first entry and inputs above the last take the last entry
 /// (C.11.2.1.1). Otherwise the window (<see cref="ImageMeta.WindowCenter"/> c, <see cref="ImageMeta.WindowWidth"/> w)
 /// with <see cref="ImageMeta.VoiLutFunction"/>:
 /// <list type="bullet">
@@ -60,7 +59,8 @@ public sealed class VoiTransform : ITransform
         if (finite.ToDouble() == 0) throw new ArgumentException($"VoiTransform: {Source(path)}: the image has NaN/inf values, which a VOI LUT cannot map");
         var scale = Math.Pow(2, lut.BitsPerEntry) - 1;
         using var table = torch.FromArray(lut.Data, lut.Data.Length).To(img.DType).Div(scale);
-        var index = img.To(DType.Int64).Sub(lut.FirstMapped).Clamp(0, lut.Data.Length - 1);
+        // Clamp in floating point, then truncate: pydicom's integer index for x >= FirstMapped, 0 below it.
+        var index = img.To(DType.Float64).Sub(lut.FirstMapped).Clamp(0, lut.Data.Length - 1).To(DType.Int64);
         return table.IndexSelect(0, index.Flatten()).Reshape(img.Shape);
     }
 
