@@ -34,8 +34,9 @@ rng = np.random.default_rng(1203)
 ROWS, COLS = 8, 9
 
 
-def write(name, pixels, signed, bits_stored, lut=None, center=None, width=None, function=None):
-    """pixels: int array [ROWS, COLS]; lut: (first_map, bits, entries list, explanation, vr of LUTData)."""
+def write(name, pixels, signed, bits_stored, lut=None, center=None, width=None, function=None,
+          photometric="MONOCHROME2", oracle=True):
+    """pixels: int array [ROWS, COLS]; lut: (first_map, bits, entries list, explanation, vr of LUTData[, count])."""
     path = os.path.join(OUT, name)
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.1.2"  # digital mammography, for presentation
@@ -49,7 +50,7 @@ def write(name, pixels, signed, bits_stored, lut=None, center=None, width=None, 
     ds.Modality = "MG"
     ds.Rows, ds.Columns = ROWS, COLS
     ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.PhotometricInterpretation = photometric
     ds.BitsAllocated = 16
     ds.BitsStored = bits_stored
     ds.HighBit = bits_stored - 1
@@ -60,9 +61,9 @@ def write(name, pixels, signed, bits_stored, lut=None, center=None, width=None, 
     if function is not None:
         ds.VOILUTFunction = function
     if lut is not None:
-        first, bits, entries, explanation, vr = lut
+        first, bits, entries, explanation, vr = lut[:5]
         item = Dataset()
-        n = len(entries)
+        n = lut[5] if len(lut) > 5 else len(entries)  # a 6th value overrides the descriptor's count (hostile files)
         item.add(DataElement(0x00283002, "SS" if signed else "US", [n % 65536, first, bits]))
         if vr == "OW":
             item.add(DataElement(0x00283006, "OW", np.asarray(entries, dtype="<u2").tobytes()))
@@ -72,6 +73,8 @@ def write(name, pixels, signed, bits_stored, lut=None, center=None, width=None, 
         ds.VOILUTSequence = Sequence([item])
     ds.PixelData = np.asarray(pixels, dtype="<i2" if signed else "<u2").tobytes()
     ds.save_as(path, write_like_original=False)
+    if not oracle:
+        return
 
     back = pydicom.dcmread(path)
     arr = back.pixel_array
@@ -110,4 +113,12 @@ write("linear.dcm", win, False, 12, center=2000, width=1500, function="LINEAR")
 write("linear_default.dcm", win, False, 12, center=1000, width=801)  # no function: LINEAR
 write("signed_sigmoid.dcm", rng.integers(-1000, 1001, (ROWS, COLS)), True, 12, center=-100, width=300, function="SIGMOID")
 write("no_voi.dcm", win, False, 12)  # neither: the transform refuses it
+# MONOCHROME1 with a LUT: pydicom applies it to the stored (un-inverted) values; MedLearn keeps it only when the
+# reader is told not to invert.
+write("mono1_lut8.dcm", rng.integers(40, 356, (ROWS, COLS)), False, 12, lut=(100, 8, lut8, "mono1", "US"),
+      photometric="MONOCHROME1")
+# Hostile: bits per entry 20 (PS3.3 allows 8..16) and LUT Data shorter than its descriptor: the read is refused.
+write("lut_bad_bits.dcm", win, False, 12, lut=(0, 20, [1, 2, 3], "bad", "US"), oracle=False)
+bad_short = rng.integers(0, 256, 10)
+write("lut_short.dcm", win, False, 12, lut=(0, 8, bad_short, "short", "US", 300), oracle=False)
 g.save()

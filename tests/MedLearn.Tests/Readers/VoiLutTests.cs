@@ -121,4 +121,29 @@ public class VoiLutTests
         };
         Assert.Equal([0, 0, 1, 1, 1], new VoiTransform().Apply(sample, ctx).Image.Reshape(-1).ToArray<double>());
     }
+
+    [Fact]
+    public void Monochrome1LutIsKeptOnlyWhenTheReaderDoesNotInvert()
+    {
+        var baseline = LeakCheck.Baseline();
+        using (var inverted = ImageReader.Read(F("mono1_lut8.dcm")))
+            Assert.Null(inverted.Meta.VoiLut); // its input would be the un-inverted value: dropped, not misapplied
+        using (var raw = ImageReader.Read(F("mono1_lut8.dcm"), new ImageReadOptions { InvertMonochrome1 = false }))
+        {
+            Assert.Equal("mono1", raw.Meta.VoiLut?.Explanation);
+            Assert.Equal(G.Data("mono1_lut8.input"), ReadInput(raw));
+            Assert.Equal(G.Data("mono1_lut8"), Apply(raw, DType.Float64));
+        }
+        Assert.Equal(baseline, LiveTensors.Count);
+    }
+
+    [Theory]
+    [InlineData("lut_bad_bits.dcm", "bits per entry must be 8 to 16, got 20")]
+    [InlineData("lut_short.dcm", "shorter than its descriptor's 300 entries")]
+    public void MalformedVoiLutIsRefusedNamingTheFileAndTheProblem(string name, string problem)
+    {
+        var e = Assert.Throws<ImageReadException>(() => ImageReader.Read(F(name)));
+        Assert.Contains(name, e.Message);
+        Assert.Contains(problem, e.Message);
+    }
 }
