@@ -71,6 +71,12 @@ struct ml_dicom_info {
   char series_uid[72];           // (0020,000E)
   char transfer_syntax[72];      // (0002,0010)
   char warnings[256];            // what the decoders printed (OpenJPEG, GDCM), ';'-separated; "" when silent
+  char voi_function[16];         // (0028,1056) VOI LUT Function: LINEAR, LINEAR_EXACT, SIGMOID or ""
+  char voi_lut_explanation[64];  // (0028,3003) of the first VOI LUT Sequence item
+  int64_t voi_lut_first;         // (0028,3002)[1]: first input value mapped (signed when PixelRepresentation = 1)
+  int32_t voi_lut_bits;          // (0028,3002)[2]: bits per LUT entry; 0 when the file has no VOI LUT Sequence
+  int32_t voi_lut_reserved;
+  void* voi_lut_data;            // int64 [entries] tensor (an ml_tensor the caller frees) or null
 };
 
 namespace {
@@ -260,6 +266,36 @@ void init_info(ml_dicom_info* info) {
   info->window_center = info->window_width = info->dose_grid_scaling = kNaN;
 }
 
+// First item of the VOI LUT Sequence (0028,3010) as an int64 [entries] tensor; fills the descriptor fields.
+// LUT Data (0028,3006) holds one 16-bit word per entry whatever the bits per entry (PS3.3 C.11.2.1.1); the
+// descriptor's first value 0 means 65536 entries. Undefined tensor when the file has no VOI LUT Sequence.
+at::Tensor voi_lut(const gdcm::DataSet& ds, ml_dicom_info* info) {
+  copy_str(info->voi_function, sizeof info->voi_function, tag_string(ds, gdcm::Tag(0x0028, 0x1056)));
+  const gdcm::DataSet* item = seq_item(ds, gdcm::Tag(0x0028, 0x3010), 1);
+  if (!item || !item->FindDataElement(gdcm::Tag(0x0028, 0x3002)) || !item->FindDataElement(gdcm::Tag(0x0028, 0x3006)))
+    return at::Tensor();
+  const gdcm::ByteValue* desc = item->GetDataElement(gdcm::Tag(0x0028, 0x3002)).GetByteValue();
+  const gdcm::ByteValue* data = item->GetDataElement(gdcm::Tag(0x0028, 0x3006)).GetByteValue();
+  if (!desc || !data || desc->GetLength() < 6 || !desc->GetPointer() || !data->GetPointer())
+    fail(info, kUnsupported, "malformed VOI LUT Sequence: LUT Descriptor (0028,3002) needs three 16-bit values");
+  uint16_t d[3];
+  std::memcpy(d, desc->GetPointer(), 6);
+  const int64_t entries = d[0] == 0 ? 65536 : d[0];
+  const int64_t first = info->pixel_representation == 1 ? static_cast<int64_t>(static_cast<int16_t>(d[1])) : d[1];
+  if (d[2] < 8 || d[2] > 16)
+    fail(info, kUnsupported, "VOI LUT Descriptor (0028,3002): bits per entry must be 8 to 16, got " + std::to_string(d[2]));
+  if (static_cast<int64_t>(data->GetLength()) < entries * 2)
+    fail(info, kUnsupported, "VOI LUT Data (0028,3006) is shorter than its descriptor's " + std::to_string(entries) + " entries");
+  auto lut = at::empty({entries}, at::kLong);
+  auto* o = lut.data_ptr<int64_t>();
+  const auto* p = reinterpret_cast<const unsigned char*>(data->GetPointer());
+  for (int64_t i = 0; i < entries; ++i) o[i] = p[2 * i] | (p[2 * i + 1] << 8);
+  info->voi_lut_first = first;
+  info->voi_lut_bits = d[2];
+  copy_str(info->voi_lut_explanation, sizeof info->voi_lut_explanation, tag_string(*item, gdcm::Tag(0x0028, 0x3003)));
+  return lut;
+}
+
 at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* positions_out) {
   // GDCM reports problems on stderr: capture them instead (a library never writes to the console) and use
   // them to detect truncated pixel data, which GDCM pads silently.
@@ -335,6 +371,7 @@ at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* p
     auto* o = out.data_ptr<uint8_t>();
     for (int64_t i = 0; i < total; ++i) o[i] = (static_cast<uint8_t>(packed[i >> 3]) >> (i & 7)) & 1;
     copy_str(info->photometric, sizeof info->photometric, "MONOCHROME2");
+    if (auto lut = voi_lut(ds, info); lut.defined()) info->voi_lut_data = medlearn::wrap(std::move(lut));
     if (positions_out) {
       auto pos = frame_positions(ds, info);
       if (pos.defined()) *positions_out = medlearn::wrap(std::move(pos));
@@ -400,6 +437,7 @@ at::Tensor read_dicom_locked(const char* path, ml_dicom_info* info, ml_tensor* p
 
   const auto* pi = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
   copy_str(info->photometric, sizeof info->photometric, pi ? trim(pi) : "");
+  if (auto lut = voi_lut(ds, info); lut.defined()) info->voi_lut_data = medlearn::wrap(std::move(lut));
   if (positions_out) {
     auto pos = frame_positions(ds, info);
     if (pos.defined()) *positions_out = medlearn::wrap(std::move(pos));

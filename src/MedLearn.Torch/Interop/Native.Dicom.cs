@@ -32,6 +32,12 @@ internal unsafe struct DicomInfoNative
     public fixed byte SeriesUid[72];
     public fixed byte TransferSyntax[72];
     public fixed byte Warnings[256];
+    public fixed byte VoiFunction[16];
+    public fixed byte VoiLutExplanation[64];
+    public long VoiLutFirst;
+    public int VoiLutBits;
+    public int VoiLutReserved;
+    public IntPtr VoiLutData;
 }
 
 internal static partial class Native

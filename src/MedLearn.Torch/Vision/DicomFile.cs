@@ -114,6 +114,11 @@ public sealed class DicomFile
     /// <summary>What the native decoders (GDCM, OpenJPEG) reported while reading, ';'-separated ("" when silent).
     /// Captured instead of reaching the process's stderr.</summary>
     public string DecoderWarnings { get; private init; } = "";
+    /// <summary>VOI LUT Function (0028,1056): "LINEAR", "LINEAR_EXACT", "SIGMOID"; empty when absent.</summary>
+    public string VoiLutFunction { get; private init; } = "";
+    /// <summary>First item of the VOI LUT Sequence (0028,3010): descriptor, LUT Data entries as stored, explanation;
+    /// or null when the file has none.</summary>
+    public (long FirstMapped, int BitsPerEntry, long[] Data, string Explanation)? VoiLut { get; private init; }
     /// <summary>DoseGridScaling (3004,000E) of RT dose files (Gy per stored unit).</summary>
     public double? DoseGridScaling { get; private init; }
 
@@ -145,6 +150,12 @@ public sealed class DicomFile
         }
         var pix = Tensor.Wrap(pixels);
         var pos = positions == IntPtr.Zero ? null : Tensor.Wrap(positions);
+        (long, int, long[], string)? voiLut = null;
+        if (info.VoiLutData != IntPtr.Zero)
+        {
+            using var lut = Tensor.Wrap(info.VoiLutData);
+            voiLut = (info.VoiLutFirst, info.VoiLutBits, lut.ToArray<long>(), Str(info.VoiLutExplanation, 64));
+        }
         return new DicomFile
         {
             Pixels = pix,
@@ -174,6 +185,8 @@ public sealed class DicomFile
             WindowWidth = Opt(info.WindowWidth),
             DoseGridScaling = Opt(info.DoseGridScaling),
             DecoderWarnings = Str(info.Warnings, 256),
+            VoiLutFunction = Str(info.VoiFunction, 16),
+            VoiLut = voiLut,
         };
     }
 

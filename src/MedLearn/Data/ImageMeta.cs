@@ -54,6 +54,14 @@ public sealed record ImageMeta
     /// <summary>Display window width from the source (DICOM WindowWidth), in real units.</summary>
     public double? WindowWidth { get; init; }
 
+    /// <summary>VOI LUT Function (0028,1056) for <see cref="WindowCenter"/>/<see cref="WindowWidth"/>: "LINEAR",
+    /// "LINEAR_EXACT" or "SIGMOID"; null when absent (DICOM's default is LINEAR).</summary>
+    public string? VoiLutFunction { get; init; }
+
+    /// <summary>The source's VOI LUT (first VOI LUT Sequence item), which takes precedence over the window; null when absent.
+    /// Its input is the rescaled (modality LUT output) value.</summary>
+    public VoiLut? VoiLut { get; init; }
+
     /// <summary>Acquisition modality when known (DICOM Modality, e.g. "CT", "MG"); never patient data.</summary>
     public string? Modality { get; init; }
 

@@ -45,6 +45,16 @@ internal static class DicomDisplay
         return (pixels, DicomGeometry.ColorSpace(pi), center);
     }
 
+    /// <summary>
+    /// The file's VOI LUT for <see cref="ImageMeta.VoiLut"/>, or null when it has none or when the reader inverted
+    /// MONOCHROME1 (the LUT's input is the un-inverted value: applying it to inverted pixels would be silently wrong,
+    /// so it is dropped and the inverted window is used instead).
+    /// </summary>
+    public static VoiLut? Lut(DicomFile f, ImageReadOptions options) =>
+        f.VoiLut is not { } l || (options.InvertMonochrome1 && f.PhotometricInterpretation == "MONOCHROME1")
+            ? null
+            : new VoiLut(l.FirstMapped, l.BitsPerEntry, l.Data, l.Explanation);
+
     /// <summary>Smallest and largest stored value BitsStored allows: [0, 2^b - 1] unsigned, [-2^(b-1), 2^(b-1) - 1] signed.</summary>
     public static (double Lo, double Hi) StoredRange(DicomFile f)
     {

@@ -73,6 +73,8 @@ public sealed class DicomReader : IImageReader
             RescaleIntercept = intercept,
             WindowCenter = windowCenter,
             WindowWidth = f.WindowWidth,
+            VoiLutFunction = f.VoiLutFunction.Length == 0 ? null : f.VoiLutFunction,
+            VoiLut = DicomDisplay.Lut(f, options),
             Modality = f.Modality.Length == 0 ? null : f.Modality,
             ColorSpace = colorSpace,
             Space = hasGeometry ? CoordinateSpace.LPS : CoordinateSpace.Pixel,

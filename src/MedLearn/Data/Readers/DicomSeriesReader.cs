@@ -115,6 +115,8 @@ public sealed class DicomSeriesReader(string? seriesInstanceUid = null) : IImage
             RescaleIntercept = rescale ? i0 : 0,
             WindowCenter = windowCenter,
             WindowWidth = first.WindowWidth,
+            VoiLutFunction = first.VoiLutFunction.Length == 0 ? null : first.VoiLutFunction,
+            VoiLut = DicomDisplay.Lut(first, options),
             Modality = first.Modality.Length == 0 ? null : first.Modality,
             ColorSpace = colorSpace,
         });

@@ -57,7 +57,7 @@ public static class VolumeSegmenter
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(geometry);
-        var meta = geometry with { BitsStored = 8, RescaleSlope = 1, RescaleIntercept = 0, WindowCenter = null, WindowWidth = null };
+        var meta = geometry with { BitsStored = 8, RescaleSlope = 1, RescaleIntercept = 0, WindowCenter = null, WindowWidth = null, VoiLut = null, VoiLutFunction = null };
         NiftiWriter.Write(prediction.Labels, meta, labelsPath);
         var floatMeta = meta with { BitsStored = 32 };
         if (probabilitiesPath is not null) NiftiWriter.Write(prediction.Probabilities, floatMeta, probabilitiesPath);
