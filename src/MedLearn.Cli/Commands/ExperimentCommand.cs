@@ -48,19 +48,15 @@ internal static class ExperimentCommand
             LabelSweepOptions options;
             try
             {
-                var assignments = new List<string>();
-                void Add<T>(string key, T? value)
-                {
-                    if (value is not null) assignments.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={TrainCommand.Quote(value)}"));
-                }
-                Add("data", parse.GetValue(data));
-                Add("epochs", parse.GetValue(epochs));
-                Add("model", parse.GetValue(model));
-                Add("weights", parse.GetValue(weights));
-                Add("image-size", parse.GetValue(imageSize));
-                Add("learning-rate", parse.GetValue(lr));
-                Add("precision", parse.GetValue(precision));
-                Add("workers", parse.GetValue(workers));
+                var assignments = new SettingAssignments();
+                assignments.Set("data", parse.GetValue(data));
+                assignments.Set("epochs", parse.GetValue(epochs));
+                assignments.Set("model", parse.GetValue(model));
+                assignments.Set("weights", parse.GetValue(weights));
+                assignments.Set("image-size", parse.GetValue(imageSize));
+                assignments.Set("learning-rate", parse.GetValue(lr));
+                assignments.Set("precision", parse.GetValue(precision));
+                assignments.Set("workers", parse.GetValue(workers));
                 assignments.AddRange(parse.GetValue(set) ?? []);
                 var defaults = new SemiSupervisedTrainingOptions();
                 var fromFile = parse.GetValue(config) is { } path ? ConfigBinder.Load(path, defaults) : defaults;

@@ -45,33 +45,29 @@ internal static class GmicCommand
         command.SetAction(parse =>
         {
             if (parse.GetValue(resume) is { } resumeDir) return Execute(null, resumeDir);
-            var assignments = new List<string>();
-            void Add<T>(string key, T? value)
-            {
-                if (value is not null) assignments.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={TrainCommand.Quote(value)}"));
-            }
-            Add("data", parse.GetValue(data));
-            Add("epochs", parse.GetValue(epochs));
-            Add("seed", parse.GetValue(seed));
-            Add("out", parse.GetValue(output));
-            Add("name", parse.GetValue(name));
-            Add("batch-size", parse.GetValue(batch));
-            Add("learning-rate", parse.GetValue(lr));
-            Add("beta", parse.GetValue(beta));
-            Add("top-t-percent", parse.GetValue(topT));
-            Add("patches", parse.GetValue(patches));
-            Add("crop-size", parse.GetValue(crop));
-            Add("preprocessing", parse.GetValue(preprocessing));
-            Add("precision", parse.GetValue(precision));
-            Add("workers", parse.GetValue(workers));
-            Add("on-error", parse.GetValue(onError));
+            var assignments = new SettingAssignments();
+            assignments.Set("data", parse.GetValue(data));
+            assignments.Set("epochs", parse.GetValue(epochs));
+            assignments.Set("seed", parse.GetValue(seed));
+            assignments.Set("out", parse.GetValue(output));
+            assignments.Set("name", parse.GetValue(name));
+            assignments.Set("batch-size", parse.GetValue(batch));
+            assignments.Set("learning-rate", parse.GetValue(lr));
+            assignments.Set("beta", parse.GetValue(beta));
+            assignments.Set("top-t-percent", parse.GetValue(topT));
+            assignments.Set("patches", parse.GetValue(patches));
+            assignments.Set("crop-size", parse.GetValue(crop));
+            assignments.Set("preprocessing", parse.GetValue(preprocessing));
+            assignments.Set("precision", parse.GetValue(precision));
+            assignments.Set("workers", parse.GetValue(workers));
+            assignments.Set("on-error", parse.GetValue(onError));
             if (parse.GetValue(size) is { } hw)
             {
                 var parts = hw.Split('x', 'X');
                 if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var h) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var w))
                     return CliErrors.Report(AnsiConsole.Console, "train gmic", new ArgumentException($"--image-size: expected HEIGHTxWIDTH, e.g. 736x480 (got '{hw}')"));
-                Add("image-height", (int?)h);
-                Add("image-width", (int?)w);
+                assignments.Set("image-height", (int?)h);
+                assignments.Set("image-width", (int?)w);
             }
             assignments.AddRange(parse.GetValue(set) ?? []);
             return Execute(() =>

@@ -44,28 +44,24 @@ internal static class SemiCommand
         {
             if (parse.GetValue(resume) is { } resumeDir)
                 return ResumeFlags.Refuse(parse, "train semi", command.Options.Where(o => o != resume)) ?? Execute(null, resumeDir);
-            var assignments = new List<string>();
-            void Add<T>(string key, T? value)
-            {
-                if (value is not null) assignments.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={TrainCommand.Quote(value)}"));
-            }
-            Add("data", parse.GetValue(data));
-            Add("labeled-fraction", parse.GetValue(fraction));
-            Add("method", parse.GetValue(method));
-            Add("model", parse.GetValue(model));
-            Add("weights", parse.GetValue(weights));
-            Add("weights-strict", parse.GetValue(weightsStrict));
-            Add("epochs", parse.GetValue(epochs));
-            Add("seed", parse.GetValue(seed));
-            Add("out", parse.GetValue(output));
-            Add("name", parse.GetValue(name));
-            Add("labeled-batch-size", parse.GetValue(labeledBatch));
-            Add("unlabeled-batch-size", parse.GetValue(unlabeledBatch));
-            Add("learning-rate", parse.GetValue(lr));
-            Add("precision", parse.GetValue(precision));
-            Add("image-size", parse.GetValue(imageSize));
-            Add("workers", parse.GetValue(workers));
-            Add("on-error", parse.GetValue(onError));
+            var assignments = new SettingAssignments();
+            assignments.Set("data", parse.GetValue(data));
+            assignments.Set("labeled-fraction", parse.GetValue(fraction));
+            assignments.Set("method", parse.GetValue(method));
+            assignments.Set("model", parse.GetValue(model));
+            assignments.Set("weights", parse.GetValue(weights));
+            assignments.Set("weights-strict", parse.GetValue(weightsStrict));
+            assignments.Set("epochs", parse.GetValue(epochs));
+            assignments.Set("seed", parse.GetValue(seed));
+            assignments.Set("out", parse.GetValue(output));
+            assignments.Set("name", parse.GetValue(name));
+            assignments.Set("labeled-batch-size", parse.GetValue(labeledBatch));
+            assignments.Set("unlabeled-batch-size", parse.GetValue(unlabeledBatch));
+            assignments.Set("learning-rate", parse.GetValue(lr));
+            assignments.Set("precision", parse.GetValue(precision));
+            assignments.Set("image-size", parse.GetValue(imageSize));
+            assignments.Set("workers", parse.GetValue(workers));
+            assignments.Set("on-error", parse.GetValue(onError));
             assignments.AddRange(parse.GetValue(set) ?? []);
             return Execute(() =>
             {
