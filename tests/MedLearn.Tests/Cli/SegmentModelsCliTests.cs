@@ -93,10 +93,21 @@ public class SegmentModelsCliTests
                 var spacing = g.RawValue("series.spacing").EnumerateArray().Select(e => e.GetDouble()).ToArray();
                 var affine = g.RawValue("series.affine").EnumerateArray().Select(e => e.GetDouble()).ToArray();
                 for (var a = 0; a < 3; a++) Assert.Equal(spacing[a], labels.Meta.Spacing[a], 4);
-                for (var i = 0; i < 16; i++) Assert.Equal(affine[i], labels.Meta.Affine[i], 4);
-                Assert.Equal(dicom.Meta.Affine.Select(v => Math.Round(v, 4)), labels.Meta.Affine.Select(v => Math.Round(v, 4)));
+                // NIfTI stores RAS: the series' LPS affine with its x and y rows negated (same voxels, same world positions)
+                Assert.Equal(CoordinateSpace.LPS, dicom.Meta.Space);
+                Assert.Equal(CoordinateSpace.RAS, labels.Meta.Space);
+                for (var i = 0; i < 16; i++) Assert.Equal(i < 8 ? -affine[i] : affine[i], labels.Meta.Affine[i], 4);
                 TensorAssert.Close(torch.Ones(6, 12, 10), probabilities.Data.Sum(0), 1e-5, 1e-5, "probabilities sum to 1");
             }
+
+            // the prediction (RAS NIfTI) as the label of the DICOM series (LPS): same grid in two conventions, accepted;
+            // evaluating the network against its own prediction gives Dice 1
+            var manifest = Path.Combine(root, "series.csv");
+            File.WriteAllText(manifest, $"image,mask\n{series},{Path.Combine(pred, "dicom_series.nii.gz")}\n");
+            var csv = Path.Combine(root, "series_eval.csv");
+            (code, output) = CliHarness.Run(["segment", "evaluate", "--run", run, "--data", manifest, "--csv", csv, .. s_window]);
+            Assert.True(code == 0, output);
+            Assert.Equal("1", File.ReadAllLines(csv)[1].Split(',')[1]);
 
             // a volume smaller than the patch (and not a multiple of 2^depth): padded for the network, cropped back
             var small = Path.Combine(root, "small.nii.gz");

@@ -75,6 +75,15 @@ public static class SegmentationEvaluation
 
     private static string List(double[] v) => "[" + string.Join(", ", v.Select(x => x.ToString("0.####", CultureInfo.InvariantCulture))) + "]";
 
+    /// <summary>The metadata with its affine expressed in RAS (LPS affines get their x and y rows negated; RAS and pixel-space ones are kept).</summary>
+    private static ImageMeta InRas(ImageMeta meta)
+    {
+        if (meta.Space != CoordinateSpace.LPS) return meta;
+        var a = (double[])meta.Affine.Clone();
+        for (var i = 0; i < 8; i++) a[i] = -a[i];
+        return meta with { Affine = a, Space = CoordinateSpace.RAS };
+    }
+
     /// <summary>The checked label map as int64 [1, D, H, W], mapped by <paramref name="labelMap"/> when given.</summary>
     private static Tensor CheckPair(MedicalImage image, string imagePath, MedicalImage label, string labelPath, int classes, LabelMap? labelMap)
     {
@@ -88,12 +97,14 @@ public static class SegmentationEvaluation
         for (var a = 0; a < Math.Min(imageSpacing.Length, labelSpacing.Length); a++)
             if (Differ(imageSpacing[a], labelSpacing[a]))
                 throw new InvalidDataException($"{labelPath}: label spacing {List(labelSpacing)} differs from image {imagePath} {List(imageSpacing)}");
-        var (imageDirection, labelDirection) = (image.Meta.Direction, label.Meta.Direction);
+        // Compare in one convention: a DICOM series (LPS) and a NIfTI label (RAS) of the same grid have affines that differ by diag(-1, -1, 1).
+        var (imageMeta, labelMeta) = (InRas(image.Meta), InRas(label.Meta));
+        var (imageDirection, labelDirection) = (imageMeta.Direction, labelMeta.Direction);
         if (imageDirection.Zip(labelDirection).Any(p => Math.Abs(p.First - p.Second) > 1e-3))
-            throw new InvalidDataException($"{labelPath}: label orientation (direction cosines, columns i,j,k) {List(labelDirection)} differs from image {imagePath} {List(imageDirection)}: the label is flipped or permuted relative to the image; resample it onto the image grid");
-        var (imageOrigin, labelOrigin) = (image.Meta.Origin, label.Meta.Origin);
+            throw new InvalidDataException($"{labelPath}: label orientation (RAS direction cosines, columns i,j,k) {List(labelDirection)} differs from image {imagePath} {List(imageDirection)}: the label is flipped or permuted relative to the image; resample it onto the image grid");
+        var (imageOrigin, labelOrigin) = (imageMeta.Origin, labelMeta.Origin);
         if (imageOrigin.Zip(labelOrigin).Any(p => Differ(p.First, p.Second)))
-            throw new InvalidDataException($"{labelPath}: label origin {List(labelOrigin)} mm differs from image {imagePath} {List(imageOrigin)} mm: the grids do not cover the same place; resample the label onto the image grid");
+            throw new InvalidDataException($"{labelPath}: label origin (RAS) {List(labelOrigin)} mm differs from image {imagePath} {List(imageOrigin)} mm: the grids do not cover the same place; resample the label onto the image grid");
         if (labels.To(DType.Float64).Frac().Abs().Max().ToDouble() > 0)
             throw new InvalidDataException($"{labelPath}: label values must be integers (class indices), found fractional values");
         var values = labels.To(DType.Int64);
