@@ -77,6 +77,10 @@ public class SegmentModelsCliTests
             Assert.Equal(2, code);
             Assert.Contains("inc, down1, down2, up1, up2", output);
 
+            (code, output) = CliHarness.Run(["explain", image, "--run", run, "--out", explained]);
+            Assert.Equal(2, code);
+            Assert.Contains("is a 3-D segmentation run: explain it with 'medlearn segment explain", output);
+
             // a DICOM series folder in, NIfTI with the series geometry out
             var series = Path.Combine(AppContext.BaseDirectory, "Golden", "dicom_series");
             var pred = Path.Combine(root, "pred");
