@@ -1,5 +1,6 @@
 using MedLearn.Models.Segmentation;
 using MedLearn.Torch;
+using MedLearn.Torch.Serialization;
 using MedLearn.Torch.Tests;
 
 namespace MedLearn.Tests.Segmentation;
@@ -50,6 +51,32 @@ public class UNet3dTests
         plain.LoadStateDict(net.StateDict());
         plain.Eval();
         TensorAssert.Close(G.Tensor(name + ".logits"), plain.Forward(x), 1e-4, 1e-4, "logits with libtorch's transposed convolution");
+    }
+
+    [Theory]
+    [InlineData(UNet3dNorm.Batch, "batch")]
+    [InlineData(UNet3dNorm.None, "none")]
+    public void CheckpointLoadsStrictlyInPyTorchAndGivesTheSameLogits(UNet3dNorm norm, string normName)
+    {
+        using var scope = DisposeScope.Open();
+        torch.ManualSeed(11);
+        using var net = new UNet3d(new UNet3dOptions { InChannels = 2, BaseFilters = 3, Depth = 2, Norm = norm, Classes = 3 });
+        net.Eval();
+        var x = (torch.Arange(2 * 4 * 8 * 12).To(DType.Float32) * 0.1).Sin().Reshape(1, 2, 4, 8, 12);
+        var logits = net.Forward(x);
+        var path = Path.Combine(Path.GetTempPath(), "unet3d-" + Guid.NewGuid().ToString("N") + ".pt");
+        try
+        {
+            StateDictFile.Save(net, path);
+            var (code, stdout, stderr) = PythonOracle.RunScript(PythonOracle.RepoFile("tools/golden/check_unet3d_load.py"), null,
+                path, "2", "3", "3", "2", normName, "4", "8", "12");
+            Assert.True(code == 0, stdout + stderr);
+            using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+            Assert.Equal(net.StateDict().Keys, doc.RootElement.GetProperty("keys").EnumerateArray().Select(e => e.GetString()!));
+            var expected = doc.RootElement.GetProperty("logits").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
+            TensorAssert.Close(torch.FromArray(expected, logits.Shape), logits, 1e-4, 1e-4, "PyTorch logits of our checkpoint");
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]
