@@ -69,7 +69,8 @@ public static class SaliencyOverlay
 
     /// <summary>
     /// A montage of axial slices of a volume [C, D, H, W] and its map [D, H, W]: one row [image | overlay] per slice in
-    /// <paramref name="slices"/> (depth indices, top to bottom in the given order), with one colour bar.
+    /// <paramref name="slices"/> (depth indices, top to bottom in the given order, each written in yellow in the image
+    /// panel's top-left corner when it fits), with one colour bar.
     /// </summary>
     /// <exception cref="ArgumentException">Shapes disagree, no slices, or a slice index outside 0..D−1.</exception>
     public static Tensor RenderMontage(Tensor volume, Tensor map, IReadOnlyList<int> slices, OverlayOptions? options = null)
@@ -91,8 +92,23 @@ public static class SaliencyOverlay
             if (rows.Count > 0) rows.Add(torch.Ones([3, Gap, 2 * map.Size(2) * scale + Gap]));
             rows.Add(Row(volume.Select(1, z), map.Select(0, z), min, max, options.Alpha, scale));
         }
-        return scope.MoveToOuter(WithLegend(torch.Cat(rows, 1), min, max));
+        var picture = WithLegend(torch.Cat(rows, 1), min, max);
+        // the slice index in the top-left corner of each row's image panel
+        var (height, width) = ((int)picture.Size(1), (int)picture.Size(2));
+        var rgb = picture.Contiguous().ToArray<byte>();
+        var rowHeight = (int)map.Size(1) * scale;
+        var glyph = Math.Max(1, Math.Min(3, rowHeight / 40));
+        for (var i = 0; i < slices.Count; i++)
+        {
+            var text = slices[i].ToString(CultureInfo.InvariantCulture);
+            if (BitmapFont.Height * glyph + 2 <= rowHeight && BitmapFont.TextWidth(text, glyph) + 2 <= map.Size(2) * scale)
+                BitmapFont.Draw(rgb, height, width, text, i * (rowHeight + Gap) + 1, 1, glyph, SliceInk);
+        }
+        return scope.MoveToOuter(torch.FromArray(rgb, 3, height, width));
     }
+
+    /// <summary>Colour of the slice numbers of <see cref="RenderMontage"/> (yellow, readable on gray).</summary>
+    internal static readonly (byte R, byte G, byte B) SliceInk = (255, 230, 0);
 
     /// <summary>
     /// <paramref name="count"/> depth indices spread evenly over the slices where <paramref name="map"/> [D, H, W] is positive

@@ -80,6 +80,12 @@ public class SegmentationGradCamTests
         Assert.Equal(DType.UInt8, picture.DType);
         Assert.True(picture.Size(1) >= 3 * 6 + 2 * 4, $"three rows of 3·2 pixels with gaps, got height {picture.Size(1)}");
         Assert.True(picture.Size(2) > 2 * 6 + 4, "image | overlay side by side, then the colour bar");
+        // the slice number "12" is drawn in yellow in the third row's image panel (the volume is black there)
+        var big = SaliencyOverlay.RenderMontage(torch.Zeros(1, 20, 3, 3), map, [5, 8, 12], new OverlayOptions { Scale = 8 });
+        var rowHeight = 3 * 8;
+        var third = big.Narrow(1, 2 * (rowHeight + 4), rowHeight).Narrow(2, 0, 3 * 8);
+        var yellow = third.Select(0, 0).Eq(255).LogicalAnd(third.Select(0, 1).Eq(230)).LogicalAnd(third.Select(0, 2).Eq(0));
+        Assert.True(yellow.Sum().ToInt64() > 0, "slice number drawn");
         Assert.Contains("0..19", Assert.Throws<ArgumentException>(() => SaliencyOverlay.RenderMontage(torch.Zeros(1, 20, 3, 3), map, [20])).Message);
     }
 }
