@@ -111,8 +111,9 @@ public static class SaliencyOverlay
     internal static readonly (byte R, byte G, byte B) SliceInk = (255, 230, 0);
 
     /// <summary>
-    /// <paramref name="count"/> depth indices spread evenly over the slices where <paramref name="map"/> [D, H, W] is positive
-    /// (all slices when it is nowhere positive): z_i = lo + round((i + ½)(hi − lo + 1)/count − ½), duplicates removed.
+    /// <paramref name="count"/> depth indices spread evenly over the slices lo..hi where <paramref name="map"/> [D, H, W]
+    /// reaches at least a tenth of its maximum (all slices when the map is nowhere positive):
+    /// z_i = lo + round((i + ½)(hi − lo + 1)/count − ½) (halves away from zero), duplicates removed.
     /// </summary>
     public static int[] MontageSlices(Tensor map, int count)
     {
@@ -120,7 +121,8 @@ public static class SaliencyOverlay
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         using var scope = DisposeScope.Open();
         var perSlice = map.Flatten(1).Max(1).Values.To(DType.Float64).Contiguous().ToArray<double>();
-        var positive = Enumerable.Range(0, perSlice.Length).Where(z => perSlice[z] > 0).ToArray();
+        var peak = perSlice.Max();
+        var positive = peak > 0 ? Enumerable.Range(0, perSlice.Length).Where(z => perSlice[z] >= 0.1 * peak).ToArray() : [];
         var (lo, hi) = positive.Length == 0 ? (0, perSlice.Length - 1) : (positive[0], positive[^1]);
         var n = hi - lo + 1;
         return [.. Enumerable.Range(0, Math.Min(count, n)).Select(i => lo + (int)Math.Round((i + 0.5) * n / Math.Min(count, n) - 0.5, MidpointRounding.AwayFromZero)).Distinct()];

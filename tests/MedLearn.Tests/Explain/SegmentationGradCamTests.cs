@@ -72,7 +72,8 @@ public class SegmentationGradCamTests
     {
         using var scope = DisposeScope.Open();
         var values = new float[20 * 9];
-        for (var z = 4; z < 14; z++) values[z * 9 + 4] = 0.5f; // slices 4..13 positive
+        for (var z = 4; z < 14; z++) values[z * 9 + 4] = 0.5f; // slices 4..13 at the maximum
+        values[2 * 9] = 0.04f; values[17 * 9] = 0.04f;          // below a tenth of it: not part of the range
         var map = torch.FromArray(values, 20, 3, 3);
         Assert.Equal([5, 9, 12], SaliencyOverlay.MontageSlices(map, 3)); // 4 + round((i + ½)·10/3 − ½), halves away from zero
         Assert.Equal([0, 1, 2], SaliencyOverlay.MontageSlices(torch.Zeros(3, 2, 2), 6)); // nothing positive: all slices, at most D
