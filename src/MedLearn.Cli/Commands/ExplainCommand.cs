@@ -59,7 +59,10 @@ internal static class ExplainCommand
                     ClassName = parse.GetValue(className),
                     DeletionSteps = parse.GetValue(steps),
                 };
-                using var explainer = RunExplainer.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
+                var runPath = parse.GetValue(run)!;
+                if (File.Exists(Path.Combine(runPath, Methods.Segmentation.SegmentationTraining.NetworkFileName)))
+                    throw new ArgumentException($"{runPath} is a 3-D segmentation run: explain it with 'medlearn segment explain --run {runPath} --input VOLUME --out DIR [--class C] [--layer NAME]'");
+                using var explainer = RunExplainer.Load(runPath, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
                 var inputs = Data.Datasets.ImageInputs.Resolve(parse.GetValue(images)!);
                 var skip = parse.GetValue(onError) == "skip";
                 var skipped = new Data.Loading.SkippedImages();
