@@ -56,12 +56,29 @@ public static class GmicReport
             ? HistoryFile.Read(run.HistoryPath).Rows.Select(r => new EpochHistoryRow(r.Epoch, Value(r.TrainLoss), Value(r.ValLoss), LearningRate: Value(r.LearningRate), Seconds: Value(r.Seconds))).ToList()
             : [];
         var gallery = GmicCaseGallery.Section(run.Path, manifest.Outputs);
+        Reports.DatasetSummary? dataset = null;
+        if (File.Exists(run.SplitPath))
+        {
+            // split.csv holds class names; GMIC's outputs are the classes after the negative one.
+            using (var reader = new StreamReader(run.SplitPath))
+            {
+                var table = Data.Datasets.CsvTable.Parse(reader, run.SplitPath);
+                var labelColumn = table.Count > 0 ? Data.Datasets.CsvTable.Header(table[0], run.SplitPath).GetValueOrDefault("label", -1) : -1;
+                var negative = labelColumn < 0 ? null : table.Skip(1).Select(r => r.Fields[labelColumn]).FirstOrDefault(l => !manifest.Outputs.Contains(l));
+                if (negative is not null)
+                    dataset = Supervised.ClassificationReportBuilder.CountsPerSplit(run.SplitPath, [negative, .. manifest.Outputs]) with
+                    {
+                        Description = $"metrics below are measured on the {summary.Split} split ({summary.Images} images) with the weights of epoch {summary.Training.BestEpoch} (best {summary.Training.Monitor}); training: {summary.Training.Message}",
+                    };
+            }
+        }
         var content = new ClassificationReportContent
         {
             Title = $"GMIC run {run.Name}",
             RunName = run.Name,
             RunPath = run.Path,
             Created = run.CreatedUtc,
+            Dataset = dataset,
             Metrics = metrics,
             History = history,
             RocCurves = curves,
