@@ -211,6 +211,18 @@ public sealed class GmicInferenceTests
         Assert.Equal(2, e.Boxes.Count);
     }
 
+    [Fact]
+    public void AGmicRunWithoutARecordedKindIsDetectedByItsManifest()
+    {
+        // GMIC runs of earlier versions recorded no kind in run.json: medlearn report took them for classification runs.
+        using var dir = new TempDir();
+        var run = RunDirectory.Create(dir["runs"], "gmic");
+        Assert.Null(run.Kind);
+        Assert.Equal(RunKinds.Classify, RunKinds.Detect(run));
+        new GmicManifest(["1"], 128, 96, 0.02, 2, 32, "resize", 0).Write(Path.Combine(run.Path, GmicManifest.FileName));
+        Assert.Equal(RunKinds.Gmic, RunKinds.Detect(RunDirectory.Open(run.Path)));
+    }
+
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
