@@ -19,7 +19,7 @@ namespace MedLearn.Explain;
 /// </remarks>
 public static class SaliencyOverlay
 {
-    private const int Gap = 4;
+    internal const int Gap = 4;
     private const int BarWidth = 10;
 
     /// <summary>The picture for an image [C, H, W] and its map [H, W].</summary>
@@ -160,7 +160,7 @@ public static class SaliencyOverlay
     private static Tensor RenderEither(Tensor image, Tensor map, OverlayOptions? options) =>
         image.Dim == 4 ? RenderVolume(image, map, options) : Render(image, map, options);
 
-    private static int AutoScale(long side) => (int)Math.Clamp((160 + side - 1) / Math.Max(side, 1), 1, 8);
+    internal static int AutoScale(long side) => (int)Math.Clamp((160 + side - 1) / Math.Max(side, 1), 1, 8);
 
     private static (double Min, double Max) Range(Tensor map, OverlayOptions options)
     {
@@ -190,7 +190,7 @@ public static class SaliencyOverlay
     /// bottom and right edges (they are never cut by the picture's border), and a picture too low for both labels is
     /// padded with white rows below, so the two labels never overlap.
     /// </summary>
-    private static Tensor WithLegend(Tensor panels, double min, double max)
+    internal static Tensor WithLegend(Tensor panels, double min, double max)
     {
         var glyph = Math.Max(1, Math.Min(3, (int)panels.Size(1) / 60));
         var margin = glyph;
