@@ -6,6 +6,7 @@ namespace MedLearn.Methods.Gmic;
 /// The preprocessing profiles of GMIC runs (setting <c>preprocessing</c>), the same for training and evaluation.
 /// Both start by refusing a 16-bit image whose values fit in 8 bits (<see cref="BitDepthCheck"/>) and, when a minimum
 /// side is given (the crop size in training and evaluation), an image smaller than it (<see cref="MinimumSizeCheck"/>);
+/// then a DICOM's own VOI LUT or window maps it to [0, 1] (<see cref="FileVoi"/>; MONOCHROME1 is inverted by the reader);
 /// then they scale integer images to [0, 1] by their bit depth (a 16-bit PNG by 65535, whatever its content)
 /// and converting to one channel (RGB to luminance), and end with a per-image standardisation
 /// (<c>(x - mean) / std</c> over the whole image, <see cref="NormalizeIntensity"/>).
@@ -34,6 +35,7 @@ public static class GmicPreprocessing
     {
         var checks = new List<ITransform> { new BitDepthCheck() };
         if (minimumSide > 0) checks.Add(new MinimumSizeCheck(minimumSide, minimumSide, "the crop size"));
+        checks.Add(new FileVoi());
         ITransform flip = laterality is { Count: > 0 } ? new FlipByLaterality(laterality) : new FlipToCommonLaterality();
         return profile switch
         {
