@@ -124,9 +124,10 @@ internal static class GmicCommand
     /// <summary>The metrics of a GMIC summary, one line per output, then breast level, hybrid and localisation.</summary>
     internal static IEnumerable<string> SummaryLines(GmicSummary s)
     {
+        var where = s.Split is "test" or "val" ? s.Split + " split" : s.Split; // an evaluation names its data instead
         foreach (var o in s.Outputs)
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"{s.Split}, {s.Images} images, output '{o.Name}' ({o.Positives} positive): AUC {Format(o.Auc.Estimate)} (95% CI {Format(o.Auc.Lower)}-{Format(o.Auc.Upper)}), global {Format(o.AucGlobal)}, local {Format(o.AucLocal)}");
+                $"{where}, {s.Images} images, output '{o.Name}' ({o.Positives} positive): AUC {Format(o.Auc.Estimate)} (95% CI {Format(o.Auc.Lower)}-{Format(o.Auc.Upper)}), global {Format(o.AucGlobal)}, local {Format(o.AucLocal)}");
         if (s.Breasts is { } b)
             foreach (var o in b.Outputs)
                 yield return string.Create(CultureInfo.InvariantCulture,
