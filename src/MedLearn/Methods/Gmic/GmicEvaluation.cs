@@ -38,6 +38,9 @@ public static class GmicEvaluation
         var problems = GmicInputCheck.Find(screening.Dataset, transform, cancellation);
         screening = screening with { Dataset = GmicInputCheck.Enforce(screening.Dataset, problems, options.OnError) };
         if (screening.Dataset.Count == 0) throw new DatasetException($"{data}: no usable image");
+        if (screening.HasViews && options.MissingViews == MissingViewPolicy.Fail) // refused before the model runs
+            BreastAggregation.Aggregate([.. screening.Dataset.Items.Select(i => (i.Path, new float[scheme.Outputs.Count], (float[]?)null))], screening.Info,
+                MissingViewPolicy.Fail, screening.Source);
 
         var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
         using var model = new GmicModel(manifest.ModelOptions);
