@@ -55,14 +55,25 @@ internal static class DataCommand
                 command.Add(format);
                 command.Add(quality);
             }
+            Option<double>? minLesion = null;
+            Option<int>? views = null;
+            if (kind == "mammo")
+            {
+                minLesion = new Option<double>("--min-lesion-pixels") { Description = "Lesion size floor in pixels for reduced sizes (mass sigma >= N, cluster radius >= 2N, calcification sigma >= N/3; default 0 = full-size rule).", DefaultValueFactory = _ => 0 };
+                views = new Option<int>("--views") { Description = "1 (default) or 2: consecutive images are the CC and MLO views of one breast (labels.csv gains patient,exam,view,laterality).", DefaultValueFactory = _ => 1 };
+                views.AcceptOnlyFromAmong("1", "2");
+                command.Add(minLesion);
+                command.Add(views);
+            }
             command.SetAction(parse => RunSynth(kind, parse.GetValue(output)!, parse.GetValue(count), parse.GetValue(seed),
-                parse.GetValue(size), format is null ? "png" : parse.GetValue(format)!, quality is null ? 95 : parse.GetValue(quality)));
+                parse.GetValue(size), format is null ? "png" : parse.GetValue(format)!, quality is null ? 95 : parse.GetValue(quality),
+                minLesion is null ? 0 : parse.GetValue(minLesion), views is null ? 1 : parse.GetValue(views)));
             synth.Add(command);
         }
         return synth;
     }
 
-    internal static int RunSynth(string kind, string outDir, int count, ulong seed, string? size, string format, int quality)
+    internal static int RunSynth(string kind, string outDir, int count, ulong seed, string? size, string format, int quality, double minLesionPixels = 0, int viewsPerBreast = 1)
     {
         if (count <= 0)
         {
@@ -90,7 +101,7 @@ internal static class DataCommand
                         format == "png" ? ImageFormat.Png : ImageFormat.Jpeg, quality, progress);
                     break;
                 case "mammo":
-                    SyntheticDatasetWriter.WriteMammo(outDir, count, new MammoPhantomOptions { Height = dims[0], Width = dims[1], Seed = seed }, progress);
+                    SyntheticDatasetWriter.WriteMammo(outDir, count, new MammoPhantomOptions { Height = dims[0], Width = dims[1], Seed = seed, MinLesionPixels = minLesionPixels, ViewsPerBreast = viewsPerBreast }, progress);
                     break;
                 default:
                     SyntheticDatasetWriter.WriteVolumes(outDir, count,

@@ -19,13 +19,27 @@ internal static class EvaluateCommand
         var onError = new Option<string>("--on-error") { Description = "Unreadable images: fail or skip.", DefaultValueFactory = _ => "fail" };
         onError.AcceptOnlyFromAmong("fail", "skip");
         var precision = new Option<string>("--precision") { Description = "auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
+        var missingViews = new Option<string>("--missing-views") { Description = "GMIC runs: a breast without its CC or MLO view fails (default), is skipped, or uses the available view.", DefaultValueFactory = _ => "fail" };
+        missingViews.AcceptOnlyFromAmong("fail", "skip", "available");
+        var readerLambda = new Option<double>("--reader-lambda") { Description = "GMIC runs: lambda of the hybrid lambda * reader + (1 - lambda) * model (default 0.5).", DefaultValueFactory = _ => 0.5 };
+        var readerOutput = new Option<string?>("--reader-output") { Description = "GMIC runs: output the reader score is combined with (default the last output)." };
         var command = new Command("evaluate", "Evaluate a trained run on labeled data: metrics, predictions and a report in RUN/evaluations/.")
         {
-            run, data, label, workers, onError, precision,
+            run, data, label, workers, onError, precision, missingViews, readerLambda, readerOutput,
         };
         command.SetAction(parse =>
         {
             var console = AnsiConsole.Console;
+            if (Methods.Gmic.GmicManifest.IsGmicRun(parse.GetValue(run)!))
+                return GmicEvaluateCommand.Execute(parse.GetValue(run)!, parse.GetValue(data)!, new Methods.Gmic.GmicEvaluateOptions
+                {
+                    Label = parse.GetValue(label)!,
+                    Workers = parse.GetValue(workers),
+                    OnError = parse.GetValue(onError) == "skip" ? Data.Loading.ErrorPolicy.Skip : Data.Loading.ErrorPolicy.Fail,
+                    MissingViews = Enum.Parse<Methods.Gmic.MissingViewPolicy>(parse.GetValue(missingViews)!, ignoreCase: true),
+                    ReaderLambda = parse.GetValue(readerLambda),
+                    ReaderOutput = parse.GetValue(readerOutput),
+                }, parse.GetValue(precision)!);
             try
             {
                 var options = new ClassificationEvaluateOptions

@@ -44,7 +44,8 @@ internal static class GmicCommand
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(resume) is { } resumeDir) return Execute(null, resumeDir);
+            if (parse.GetValue(resume) is { } resumeDir)
+                return ResumeFlags.Refuse(parse, "train gmic", command.Options.Where(o => o != resume)) ?? Execute(null, resumeDir);
             var assignments = new SettingAssignments();
             assignments.Set("data", parse.GetValue(data));
             assignments.Set("epochs", parse.GetValue(epochs));
@@ -107,14 +108,7 @@ internal static class GmicCommand
                     return 1;
             }
             if (run.Summary is { } s)
-            {
-                foreach (var o in s.Outputs)
-                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{s.Split} split, {s.Images} images, output '{o.Name}' ({o.Positives} positive): AUC {Format(o.Auc.Estimate)} (95% CI {Format(o.Auc.Lower)}-{Format(o.Auc.Upper)}), global {Format(o.AucGlobal)}, local {Format(o.AucLocal)}"));
-                if (s.Localisation is { } l)
-                    console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"localisation on {l.Images} positive images: peak hit rate {l.PeakHitRate:0.000}, patch hit rate {l.PatchHitRate:0.000}, Dice@{l.DiceThreshold} {l.MeanDice:0.000}"));
-            }
+                foreach (var line in SummaryLines(s)) console.WriteLine(line);
             return 0;
         }
         catch (Exception e) when (CliErrors.IsUserError(e))
@@ -125,6 +119,25 @@ internal static class GmicCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>The metrics of a GMIC summary, one line per output, then breast level, hybrid and localisation.</summary>
+    internal static IEnumerable<string> SummaryLines(GmicSummary s)
+    {
+        var where = s.Split is "test" or "val" ? s.Split + " split" : s.Split; // an evaluation names its data instead
+        foreach (var o in s.Outputs)
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"{where}, {s.Images} images, output '{o.Name}' ({o.Positives} positive): AUC {Format(o.Auc.Estimate)} (95% CI {Format(o.Auc.Lower)}-{Format(o.Auc.Upper)}), global {Format(o.AucGlobal)}, local {Format(o.AucLocal)}");
+        if (s.Breasts is { } b)
+            foreach (var o in b.Outputs)
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"breast level, {b.Breasts} breasts (CC+MLO averaged; {b.Skipped} skipped, {b.SingleView} single-view, missing-views {b.MissingViews}), output '{o.Name}' ({o.Positives} positive): AUC {Format(o.Auc.Estimate)} (95% CI {Format(o.Auc.Lower)}-{Format(o.Auc.Upper)})");
+        if (s.Hybrid is { } h)
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"hybrid {h.Lambda} * reader + {1 - h.Lambda} * model ({h.Level} level, output '{h.Output}', {h.Cases} cases, {h.Positives} positive): AUC {Format(h.Auc.Estimate)} (95% CI {Format(h.Auc.Lower)}-{Format(h.Auc.Upper)}); model alone {Format(h.AucModel)}, reader alone {Format(h.AucReader)}");
+        if (s.Localisation is { } l)
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"localisation on {l.Images} positive images: peak hit rate {l.PeakHitRate:0.000}, patch hit rate {l.PatchHitRate:0.000}, Dice@{l.DiceThreshold} {l.MeanDice:0.000}");
     }
 
     private static string Format(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";

@@ -17,6 +17,22 @@ public sealed record MammoPhantomOptions
 
     /// <summary>Fraction of positive (lesion-bearing) images, spread evenly over the indices.</summary>
     public double PositiveFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// Size floor of the lesions in pixels, for reduced-size phantoms where the full-size sizes (fractions of the
+    /// image) shrink to a pixel or two: a mass's larger gaussian sigma is at least this, a calcification cluster's
+    /// radius at least twice this, a calcification's sigma at least a third of it. 0 (default) keeps the full-size
+    /// rule (sigma >= 1.5 px for masses, >= 0.6 px for calcifications).
+    /// </summary>
+    public double MinLesionPixels { get; init; }
+
+    /// <summary>
+    /// 1 (default): every image is its own breast. 2: consecutive images 2b (CC) and 2b + 1 (MLO) are two views of
+    /// breast b, which fixes the label (both views positive or both negative) and the laterality (even b left,
+    /// odd b right; chest wall on the left of a left breast's image, on the right of a right one's); breasts 2e and
+    /// 2e + 1 form exam (and patient) e. Lesions and texture are drawn independently per view.
+    /// </summary>
+    public int ViewsPerBreast { get; init; } = 1;
 }
 
 /// <summary>One screening phantom: image, lesion mask and label, all in the caller's dispose scope.</summary>
@@ -41,7 +57,20 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
 {
     /// <summary>The options.</summary>
     public MammoPhantomOptions Options { get; } = options.Height >= 16 && options.Width >= 16
-        ? options : throw new ArgumentOutOfRangeException(nameof(options), "mammo phantom size must be >= 16x16");
+        ? options.ViewsPerBreast is 1 or 2 ? options : throw new ArgumentOutOfRangeException(nameof(options), "views per breast must be 1 or 2")
+        : throw new ArgumentOutOfRangeException(nameof(options), "mammo phantom size must be >= 16x16");
+
+    /// <summary>The breast image <paramref name="index"/> shows (the index itself with one view per breast).</summary>
+    public long BreastOf(long index) => index / Options.ViewsPerBreast;
+
+    /// <summary>"CC" or "MLO" with two views per breast, else null.</summary>
+    public string? ViewOf(long index) => Options.ViewsPerBreast == 2 ? (index % 2 == 0 ? "CC" : "MLO") : null;
+
+    /// <summary>"L" or "R" with two views per breast, else null.</summary>
+    public string? LateralityOf(long index) => Options.ViewsPerBreast == 2 ? (BreastOf(index) % 2 == 0 ? "L" : "R") : null;
+
+    /// <summary>The exam (and patient) of image <paramref name="index"/>: its breast / 2.</summary>
+    public long ExamOf(long index) => BreastOf(index) / 2;
 
     /// <summary>Whether sample <paramref name="index"/> is positive (exactly the configured fraction over any prefix, up to rounding).</summary>
     public bool IsPositive(long index)
@@ -54,7 +83,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
     public MammoPhantom Generate(long index)
     {
         var rng = new SynthRandom(Options.Seed, index, stream: 0x4D414D);
-        var positive = IsPositive(index);
+        var positive = IsPositive(BreastOf(index));
         long h = Options.Height, w = Options.Width;
         var px = 2.0 / Math.Max(h, w);
         using var scope = DisposeScope.Open();
@@ -64,6 +93,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
 
         // Breast: half-ellipse against the chest wall (left or right), irregular boundary, skin line.
         var side = rng.Chance(0.5) ? 1.0 : -1.0;
+        if (LateralityOf(index) is { } laterality) side = laterality == "L" ? 1.0 : -1.0;
         var a = rng.Uniform(0.62, 0.8) * 2 * xe;
         var b = rng.Uniform(0.6, 0.8);
         var cy = rng.Uniform(-0.1, 0.1);
@@ -100,7 +130,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
                 if (rng.Chance(0.6))
                 {
                     masses++;
-                    var sx = Math.Max(rng.Uniform(0.012, 0.035), 1.5 * px);
+                    var sx = Math.Max(Math.Max(rng.Uniform(0.012, 0.035), 1.5 * px), Options.MinLesionPixels * px);
                     var sy = sx * rng.Uniform(0.6, 1.0);
                     var theta = rng.Uniform(0, Math.PI);
                     var amp = rng.Uniform(0.18, 0.32);
@@ -116,7 +146,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
                 else
                 {
                     clusters++;
-                    var radius = rng.Uniform(0.01, 0.03);
+                    var radius = Math.Max(rng.Uniform(0.01, 0.03), 2 * Options.MinLesionPixels * px);
                     var dots = rng.Int(5, 15);
                     (top, left, var py, var pxx) = Window(y, x, ly, lx, radius + 8 * px + 0.01, h, w);
                     patch = torch.Zeros(py.Size(0), pxx.Size(1));
@@ -125,7 +155,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
                     {
                         var ang = rng.Uniform(0, 2 * Math.PI);
                         var dist = radius * Math.Sqrt(rng.NextDouble());
-                        var sd = Math.Max(rng.Uniform(0.0015, 0.003), 0.6 * px);
+                        var sd = Math.Max(Math.Max(rng.Uniform(0.0015, 0.003), 0.6 * px), Options.MinLesionPixels / 3 * px);
                         var dot = (pxx - (lx + dist * Math.Cos(ang))).Square().Add((py - (ly + dist * Math.Sin(ang))).Square())
                             .Div(-2 * sd * sd).Exp();
                         patch = patch.Maximum(dot.Mul(rng.Uniform(0.3, 0.5)));

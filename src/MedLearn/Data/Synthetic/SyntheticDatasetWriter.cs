@@ -67,7 +67,8 @@ public static class SyntheticDatasetWriter
     /// <summary>
     /// Screening data: <c>dir/images/mammo_NNNNN.png</c> (16-bit gray), <c>dir/masks/mammo_NNNNN.png</c> (8-bit,
     /// 0/255) and <c>dir/labels.csv</c> with columns <c>path,label,mask</c> (relative paths; label 0 = no lesion,
-    /// 1 = lesion present), readable by the manifest dataset.
+    /// 1 = lesion present), readable by the manifest dataset. With two views per breast the CSV also has
+    /// <c>patient,exam,view,laterality</c> (see <see cref="MammoPhantomOptions.ViewsPerBreast"/>).
     /// </summary>
     /// <returns>The image paths, in index order.</returns>
     public static IReadOnlyList<string> WriteMammo(string dir, int count, MammoPhantomOptions options,
@@ -90,8 +91,14 @@ public static class SyntheticDatasetWriter
             paths[i] = path;
             return path;
         }, progress, cancellationToken);
-        var csv = new StringBuilder("path,label,mask\n");
-        for (var i = 0; i < count; i++) csv.Append(CultureInfo.InvariantCulture, $"images/mammo_{i:D5}.png,{labels[i]},masks/mammo_{i:D5}.png\n");
+        var views = options.ViewsPerBreast == 2;
+        var csv = new StringBuilder(views ? "path,label,mask,patient,exam,view,laterality\n" : "path,label,mask\n");
+        for (var i = 0; i < count; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"images/mammo_{i:D5}.png,{labels[i]},masks/mammo_{i:D5}.png");
+            if (views) csv.Append(CultureInfo.InvariantCulture, $",p{generator.ExamOf(i):D4},e{generator.ExamOf(i):D4},{generator.ViewOf(i)},{generator.LateralityOf(i)}");
+            csv.Append('\n');
+        }
         WriteAtomic(Path.Combine(dir, "labels.csv"), Encoding.UTF8.GetBytes(csv.ToString()));
         return paths;
     }

@@ -1,5 +1,6 @@
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Loading;
+using MedLearn.Data.Transforms;
 using MedLearn.Models.Gmic;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
@@ -18,10 +19,24 @@ public static class GmicEvaluator
         string preprocessing, int batchSize, int workers, ErrorPolicy onError, double diceThreshold, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var scheme = new GmicLabelScheme([.. Enumerable.Range(1, model.Options.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))], "0");
+        return Predict(model, dataset, plan, GmicPreprocessing.Create(height, width, preprocessing), scheme, height, width, batchSize, workers, onError, diceThreshold, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Predictions with the preprocessing <paramref name="transform"/> (it must produce <paramref name="height"/> x
+    /// <paramref name="width"/> inputs) and targets by <paramref name="scheme"/>; localisation is measured on the saliency
+    /// map of the image's first positive output.
+    /// </summary>
+    public static IReadOnlyList<GmicPrediction> Predict(GmicModel model, ImageDataset dataset, PrecisionPlan plan, ITransform transform, GmicLabelScheme scheme,
+        int height, int width, int batchSize, int workers, ErrorPolicy onError, double diceThreshold, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(scheme);
         model.Eval();
         var classes = model.Options.Classes;
         var result = new List<GmicPrediction>();
-        var loader = new DataLoader(dataset, GmicPreprocessing.Create(height, width, preprocessing),
+        var loader = new DataLoader(dataset, transform,
             new DataLoaderOptions { BatchSize = batchSize, Workers = workers, OnError = onError });
         foreach (var batchItem in loader.Epoch(0))
         {
@@ -41,16 +56,14 @@ public static class GmicEvaluator
             var masks = batch.Mask?.To(DType.UInt8).Contiguous().ToArray<byte>();
             for (var i = 0; i < batch.Count; i++)
             {
-                float[]? targets = null;
                 LesionLocalisation.Result? loc = null;
-                if (labels[i] >= 0 && labels[i] <= classes)
+                var targets = scheme.Targets(labels[i]);
+                if (targets is not null)
                 {
-                    targets = new float[classes];
-                    if (labels[i] > 0) targets[labels[i] - 1] = 1;
                     var mask = masks is null ? default : masks.AsSpan(i * height * width, height * width);
-                    if (labels[i] > 0 && masks is not null && mask.ContainsAnyExcept((byte)0))
+                    var c = Array.FindIndex(targets, t => t > 0.5f);
+                    if (c >= 0 && masks is not null && mask.ContainsAnyExcept((byte)0))
                     {
-                        var c = (int)labels[i] - 1;
                         var map = saliency.AsSpan((i * classes + c) * h * w, h * w);
                         loc = LesionLocalisation.Measure(map, h, w, mask, height, width, output.Windows[i], model.Options.CropHeight, model.Options.CropWidth, diceThreshold);
                     }

@@ -18,6 +18,15 @@ namespace MedLearn.Methods.Gmic;
 public sealed record GmicManifest(IReadOnlyList<string> Outputs, int ImageHeight, int ImageWidth, double TopTPercent, int Patches, int CropSize,
     string Preprocessing, ulong Seed)
 {
+    /// <summary>Single-label runs: the negative class of the training data (null in runs written before it was recorded: "0").</summary>
+    public string? NegativeClass { get; init; }
+
+    /// <summary>Multi-label runs: the manifest's target columns (the outputs); null for single-label runs.</summary>
+    public IReadOnlyList<string>? TargetColumns { get; init; }
+
+    /// <summary>How labels of new data become targets for this model.</summary>
+    public GmicLabelScheme LabelScheme => TargetColumns is { Count: > 0 } t ? GmicLabelScheme.MultiLabel(t) : new GmicLabelScheme(Outputs, NegativeClass ?? "0");
+
     /// <summary>The manifest's file name in a run folder.</summary>
     public const string FileName = "gmic.json";
 

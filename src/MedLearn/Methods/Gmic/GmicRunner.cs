@@ -13,20 +13,21 @@ namespace MedLearn.Methods.Gmic;
 /// <summary>The work behind <see cref="GmicTraining.Run"/> and <see cref="GmicTraining.Resume"/>.</summary>
 internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, IEnumerable<ITrainingCallback>? callbacks, IProgress<RunPhase>? phases)
 {
-    public GmicRun Execute(Data.Datasets.ImageDataset dataset, bool resume, CancellationToken cancellation)
+    public GmicRun Execute(ScreeningData data, bool resume, CancellationToken cancellation)
     {
         phases?.Report(RunPhase.PreparingData);
         if (!resume) ConfigWriter.Write(run.ConfigPath, options, RunProvenance.Comment(options.Seed));
-        var split = GmicSetup.Split(dataset, options, resume ? run.SplitPath : null);
+        var split = GmicSetup.Split(data, options, resume ? run.SplitPath : null);
         if (!resume) Data.Datasets.SplitFile.Write(run.SplitPath, split);
-        var outputs = GmicTargets.OutputNames(dataset.Classes);
+        var scheme = data.Scheme;
+        var outputs = scheme.Outputs;
 
         phases?.Report(RunPhase.BuildingModel);
         torch.ManualSeed(options.Seed);
         using var model = new GmicModel(GmicSetup.ModelOptions(options, outputs.Count));
         using var optimizer = new Adam(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay);
-        var task = new GmicTask(model, options.Beta);
-        var transform = GmicPreprocessing.Create(options.ImageHeight, options.ImageWidth, options.Preprocessing);
+        var task = new GmicTask(model, options.Beta, scheme);
+        var transform = GmicTraining.Transform(options, data);
         var train = new DataLoader(split.Train, transform,
             new DataLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, DropLast = split.Train.Count > options.BatchSize, Seed = options.Seed, Workers = options.Workers, OnError = options.OnError });
         var val = new DataLoader(split.Val, transform,
@@ -58,20 +59,29 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
         }
         model.SaveStateDictToFile(Path.Combine(run.Path, GmicManifest.WeightsFileName));
         new GmicManifest(outputs, options.ImageHeight, options.ImageWidth, options.TopTPercent, options.Patches, options.CropSize, options.Preprocessing, options.Seed)
+        { NegativeClass = scheme.NegativeClass, TargetColumns = scheme.IsMultiLabel ? outputs : null }
             .Write(Path.Combine(run.Path, GmicManifest.FileName));
 
         phases?.Report(RunPhase.Evaluating);
         var evaluated = split.Test.Count > 0 ? split.Test : split.Val;
         var splitName = split.Test.Count > 0 ? "test" : "val";
-        var predictions = GmicEvaluator.Predict(plan.Apply(model), evaluated, plan, options.ImageHeight, options.ImageWidth, options.Preprocessing, options.EvalBatchSize,
+        var predictions = GmicEvaluator.Predict(plan.Apply(model), evaluated, plan, transform, scheme, options.ImageHeight, options.ImageWidth, options.EvalBatchSize,
             options.Workers, options.OnError, options.DiceThreshold, cancellation: cancellation);
 
         phases?.Report(RunPhase.WritingReport);
+        var seed = (int)(options.Seed % int.MaxValue);
+        var settings = new GmicExamSummaryBuilder.Settings(options.MissingViews, options.ReaderLambda, options.ReaderOutput, options.BootstrapSamples, seed);
+        var breasts = GmicExamSummaryBuilder.Breasts(predictions, data, options.MissingViews);
         var summary = new GmicSummary(splitName, predictions.Count,
-            GmicSummaryBuilder.Outputs(predictions, outputs, options.BootstrapSamples, (int)(options.Seed % int.MaxValue)),
-            GmicSummaryBuilder.Localisation(predictions, options.DiceThreshold), plan.Reason, TrainingSummary.From(result, options.Monitor));
+            GmicSummaryBuilder.Outputs(predictions, outputs, options.BootstrapSamples, seed),
+            GmicSummaryBuilder.Localisation(predictions, options.DiceThreshold), plan.Reason, TrainingSummary.From(result, options.Monitor))
+        {
+            Breasts = GmicExamSummaryBuilder.BreastMetrics(breasts, outputs, settings),
+            Hybrid = GmicExamSummaryBuilder.Hybrid(predictions, data, breasts, outputs, settings),
+        };
         MetricsFile.Write(run.MetricsPath, summary);
         GmicPredictionsFile.Write(run.PredictionsPath, predictions, outputs);
+        if (breasts is { } b) BreastPredictionsFile.Write(Path.Combine(run.Path, BreastPredictionsFile.FileName), b.Breasts, outputs);
         GmicReport.Rebuild(run, refreshCases: true, cancellation);
         return new GmicRun(run, result, summary);
     }

@@ -43,6 +43,12 @@ public static class GmicSetup
         Check(o.Workers is >= 0 and <= 64, $"workers: must be in 0..64 (got {o.Workers})");
         Check(o.BootstrapSamples >= 0, $"bootstrap-samples: must be >= 0 (got {o.BootstrapSamples})");
         Check(GmicPreprocessing.Profiles.Contains(o.Preprocessing), $"preprocessing: must be {string.Join(" or ", GmicPreprocessing.Profiles)} (got '{o.Preprocessing}')");
+        Check(o.ReaderLambda is >= 0 and <= 1, $"reader-lambda: must be in [0, 1] (got {o.ReaderLambda})");
+        Check(o.Targets is null || (o.Targets.Count <= GmicLabelScheme.MaxTargetColumns && o.Targets.All(t => !string.IsNullOrWhiteSpace(t))
+            && o.Targets.Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Targets.Count),
+            $"targets: must be distinct non-empty column names, at most {GmicLabelScheme.MaxTargetColumns} (got [{string.Join(", ", o.Targets ?? [])}])");
+        Check(o.ReaderOutput is null || (o.Targets is { Count: > 0 } ? o.Targets.Contains(o.ReaderOutput) : true),
+            $"reader-output: '{o.ReaderOutput}' is not one of the targets [{string.Join(", ", o.Targets ?? [])}]");
         Check(o.DiceThreshold is > 0 and < 1, $"dice-threshold: must be in (0, 1) (got {o.DiceThreshold})");
         var grid = GridSize(o.ImageHeight, o.ImageWidth);
         try { RoiRetrieval.CheckFits(grid.Height, grid.Width, o.ImageHeight, o.ImageWidth, o.CropSize, o.CropSize, o.Patches); }
@@ -79,6 +85,45 @@ public static class GmicSetup
         if (dataset.Classes.Count < 2)
             throw new DatasetException($"{data}: only one class ('{string.Join("", dataset.Classes)}'); GMIC needs a negative class and at least one finding class");
         return dataset;
+    }
+
+    /// <summary>
+    /// The data of <paramref name="o"/>: a CSV with target columns (setting targets) or any screening column (view,
+    /// laterality, patient, exam, reader) is read by <see cref="ScreeningManifest"/>; other CSVs and folders as before
+    /// (single-label, the first class negative).
+    /// </summary>
+    /// <exception cref="DatasetException">Missing data, a bad row (named), or a single class.</exception>
+    public static ScreeningData LoadData(GmicTrainingOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var data = o.Data;
+        if (File.Exists(data) && data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+            && (o.Targets is { Count: > 0 } || ScreeningManifest.HasScreeningColumns(data)))
+            return ScreeningManifest.Load(data, o.Targets);
+        if (o.Targets is { Count: > 0 }) throw new DatasetException($"{data}: target columns [{string.Join(", ", o.Targets)}] need a CSV manifest");
+        var dataset = LoadDataset(data);
+        return new ScreeningData(data, dataset, GmicLabelScheme.SingleLabel(dataset.Classes), new Dictionary<string, ScreeningImageInfo>(),
+            HasViews: false, HasLaterality: false, HasReader: false, HasPatient: false);
+    }
+
+    /// <summary>
+    /// The split of <paramref name="data"/>: a recorded split file, or the stratified split — by patient (else exam) when
+    /// the manifest has such ids, so every image of a patient lands in one part (stratified by the patient's largest label).
+    /// </summary>
+    public static DatasetSplit Split(ScreeningData data, GmicTrainingOptions o, string? splitFile = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!data.HasPatient || (splitFile ?? o.SplitFile) is not null) return Split(data.Dataset, o, splitFile);
+        var dataset = data.Dataset;
+        var groups = dataset.Items.Select(i => data.GroupOf(i.Path)).ToArray();
+        var order = groups.Distinct(StringComparer.Ordinal).ToList();
+        var representatives = order.Select(g => dataset.Items.Where((_, i) => groups[i] == g).MaxBy(i => i.Label)!).ToList();
+        var parts = DatasetSplitter.Split(dataset.WithItems(representatives), o.Split[0], o.Split[1], o.Split[2], o.Seed);
+        var partOf = DatasetSplit.Names.SelectMany(n => parts[n].Items.Select(i => (Group: data.GroupOf(i.Path), n))).ToDictionary(x => x.Group, x => x.n, StringComparer.Ordinal);
+        var split = DatasetSplitter.FromAssignment(dataset, [.. groups.Select(g => partOf[g])]);
+        if (split.Train.Count == 0 || split.Val.Count == 0)
+            throw new DatasetException($"{o.Data}: the training or validation split is empty ({order.Count} patients); use more data");
+        return split;
     }
 
     /// <summary>The stratified split (or the one of <paramref name="splitFile"/>), with non-empty training and validation parts.</summary>

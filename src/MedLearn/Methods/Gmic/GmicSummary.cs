@@ -11,7 +11,14 @@ namespace MedLearn.Methods.Gmic;
 /// <param name="Precision">The resolved precision, in words.</param>
 /// <param name="Training">How training ended.</param>
 public sealed record GmicSummary(string Split, int Images, IReadOnlyList<GmicOutputMetrics> Outputs, GmicLocalisationMetrics? Localisation,
-    string Precision, TrainingSummary Training);
+    string Precision, TrainingSummary Training)
+{
+    /// <summary>Breast-level metrics when the manifest has view, laterality and exam columns, else null.</summary>
+    public GmicBreastMetrics? Breasts { get; init; }
+
+    /// <summary>The reader hybrid when the manifest has a reader column, else null.</summary>
+    public GmicHybridMetrics? Hybrid { get; init; }
+}
 
 /// <summary>Image-level metrics of one output.</summary>
 /// <param name="Name">Output (class) name.</param>

@@ -16,11 +16,16 @@ public sealed class GmicTask : ITrainingTask
 {
     private readonly GmicModel _model;
     private readonly double _beta;
+    private readonly GmicLabelScheme? _scheme;
     private PrecisionPlan? _plan;
 
-    /// <summary>A task training <paramref name="model"/> with saliency weight <paramref name="beta"/>.</summary>
-    public GmicTask(GmicModel model, double beta)
+    /// <summary>A task training <paramref name="model"/> with saliency weight <paramref name="beta"/> on single-label data.</summary>
+    public GmicTask(GmicModel model, double beta) : this(model, beta, null) { }
+
+    /// <summary>A task whose labels become targets by <paramref name="scheme"/> (null = single-label, the first class negative).</summary>
+    public GmicTask(GmicModel model, double beta, GmicLabelScheme? scheme)
     {
+        _scheme = scheme;
         ArgumentNullException.ThrowIfNull(model);
         if (!(beta >= 0)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be >= 0");
         _model = model;
@@ -42,7 +47,7 @@ public sealed class GmicTask : ITrainingTask
     public TrainStepOutput TrainStep(Batch batch, StepInfo step)
     {
         var output = _model.Forward(Plan.PrepareInput(batch.Image));
-        var terms = GmicLoss.Compute(output, GmicTargets.FromLabels(batch.Labels, _model.Options.Classes), _beta);
+        var terms = GmicLoss.Compute(output, Targets(batch.Labels), _beta);
         return new TrainStepOutput(terms.Total, batch.Count, new Dictionary<string, Tensor>
         {
             ["global"] = terms.Global,
@@ -51,6 +56,8 @@ public sealed class GmicTask : ITrainingTask
             ["saliency_l1"] = terms.SaliencyL1,
         });
     }
+
+    private Tensor Targets(Tensor labels) => _scheme is null ? GmicTargets.FromLabels(labels, _model.Options.Classes) : _scheme.FromLabels(labels);
 
     /// <inheritdoc/>
     public void AfterOptimizerStep(StepInfo step) { }
@@ -68,7 +75,7 @@ public sealed class GmicTask : ITrainingTask
         {
             using var scope = DisposeScope.Open();
             var output = task._model.Forward(task.Plan.PrepareInput(batch.Image));
-            var targets = GmicTargets.FromLabels(batch.Labels, task._model.Options.Classes);
+            var targets = task.Targets(batch.Labels);
             _lossSum += GmicLoss.Compute(output, targets, task._beta).Total.ToDouble() * batch.Count;
             _count += batch.Count;
             var c = task._model.Options.Classes;

@@ -18,9 +18,9 @@ public static class GmicTraining
     {
         ArgumentNullException.ThrowIfNull(options);
         GmicSetup.Validate(options);
-        var dataset = GmicSetup.LoadDataset(options.Data);
+        var data = Prepare(options, cancellation);
         var run = RunDirectory.Create(options.Out, options.Name ?? "gmic", kind: RunKinds.Gmic);
-        return new GmicRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
+        return new GmicRunner(run, options, callbacks, phases).Execute(data, resume: false, cancellation);
     }
 
     /// <summary>Continues an interrupted run from its checkpoints/last.pt with its recorded configuration and split.</summary>
@@ -30,8 +30,27 @@ public static class GmicTraining
         var run = RunDirectory.Open(runDirectory);
         var options = ConfigBinder.Load<GmicTrainingOptions>(run.ConfigPath);
         GmicSetup.Validate(options);
-        var dataset = GmicSetup.LoadDataset(options.Data);
-        return new GmicRunner(run, options, callbacks, phases).Execute(dataset, resume: true, cancellation);
+        return new GmicRunner(run, options, callbacks, phases).Execute(GmicSetup.LoadData(options), resume: true, cancellation);
+    }
+
+    /// <summary>The preprocessing of a run on <paramref name="data"/> (the manifest's laterality, images smaller than the crop refused).</summary>
+    public static Data.Transforms.ITransform Transform(GmicTrainingOptions options, ScreeningData data) =>
+        GmicPreprocessing.Create(options.ImageHeight, options.ImageWidth, options.Preprocessing, data.HasLaterality ? data.Laterality : null, options.CropSize);
+
+    /// <summary>
+    /// Loads the data and checks it before a run folder exists: every image through the preprocessing
+    /// (<see cref="GmicInputCheck"/>), and with missing-views = fail every breast has its CC and MLO view.
+    /// </summary>
+    /// <exception cref="Data.Datasets.DatasetException">A file or a row cannot be used (named).</exception>
+    public static ScreeningData Prepare(GmicTrainingOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var data = GmicSetup.LoadData(options);
+        var problems = GmicInputCheck.Find(data.Dataset, Transform(options, data), cancellation);
+        data = data with { Dataset = GmicInputCheck.Enforce(data.Dataset, problems, options.OnError) };
+        if (data.HasViews && options.MissingViews == MissingViewPolicy.Fail)
+            BreastAggregation.Aggregate([.. data.Dataset.Items.Select(i => (i.Path, new float[data.Scheme.Outputs.Count], (float[]?)null))], data.Info, MissingViewPolicy.Fail, data.Source);
+        return data;
     }
 }
 

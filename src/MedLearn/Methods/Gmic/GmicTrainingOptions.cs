@@ -11,8 +11,20 @@ namespace MedLearn.Methods.Gmic;
 /// </summary>
 public sealed record GmicTrainingOptions
 {
-    /// <summary>Data: a CSV manifest (path,label[,mask]) or a folder root/&lt;class&gt;/&lt;image&gt;.</summary>
+    /// <summary>Data: a CSV manifest (path,label[,mask] and the screening columns of <see cref="ScreeningManifest"/>) or a folder root/&lt;class&gt;/&lt;image&gt;.</summary>
     public string Data { get; init; } = "";
+
+    /// <summary>Multi-label target columns of the manifest (e.g. [benign, malignant]), one sigmoid output each; null or empty = the label column.</summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+
+    /// <summary>Breast-level aggregation of a held-out breast without its CC or MLO view: fail (default), skip or available.</summary>
+    public MissingViewPolicy MissingViews { get; init; } = MissingViewPolicy.Fail;
+
+    /// <summary>lambda of the reader hybrid <c>lambda * reader + (1 - lambda) * model</c>, in [0, 1].</summary>
+    public double ReaderLambda { get; init; } = HybridScore.DefaultLambda;
+
+    /// <summary>The output the reader score is combined with; null = the last output (malignant in [benign, malignant]).</summary>
+    public string? ReaderOutput { get; init; }
 
     /// <summary>Folder under which the run folder is created (never overwritten).</summary>
     public string Out { get; init; } = "runs";
