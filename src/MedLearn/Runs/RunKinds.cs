@@ -15,6 +15,9 @@ public static class RunKinds
     /// <summary>An evaluation of a run on other data (<c>evaluate</c>): RUN/evaluations/&lt;time&gt;-&lt;label&gt;/.</summary>
     public const string Evaluation = "evaluation";
 
+    /// <summary>A 3-D segmentation run (<c>train segment</c>): segment_options.json, network.json, iterations.csv, test_cases.csv.</summary>
+    public const string Segment = "segment";
+
     /// <summary>A label-fraction sweep folder (<c>experiment label-sweep</c>): sweep.json, base.yaml, cells/ (no run.json).</summary>
     public const string LabelSweep = "label-sweep";
 
@@ -25,7 +28,7 @@ public static class RunKinds
     public const string EvaluationsFolderName = "evaluations";
 
     /// <summary>Every kind, for messages.</summary>
-    public static IReadOnlyList<string> All { get; } = [Classify, Semi, Evaluation, LabelSweep];
+    public static IReadOnlyList<string> All { get; } = [Classify, Semi, Evaluation, LabelSweep, Segment];
 
     /// <summary>
     /// The kind of run folder <paramref name="run"/>: run.json's <c>kind</c> when recorded; otherwise inferred from the
@@ -38,6 +41,8 @@ public static class RunKinds
         ArgumentNullException.ThrowIfNull(run);
         if (run.Kind is { } kind) return kind;
         if (File.Exists(Path.Combine(run.Path, SemiSummaryFileName))) return Semi;
+        // Segmentation runs of earlier versions recorded no kind: their network.json + test_cases.csv identify them.
+        if (File.Exists(Path.Combine(run.Path, "network.json")) && File.Exists(Path.Combine(run.Path, "test_cases.csv"))) return Segment;
         var parent = Path.GetDirectoryName(run.Path);
         if (parent is not null && Path.GetFileName(parent) == EvaluationsFolderName && Path.GetDirectoryName(parent) is { } owner && RunDirectory.IsRunDirectory(owner))
             return Evaluation;
