@@ -29,7 +29,7 @@ public sealed class SegmentationReportPage(SegmentationReportContent content)
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"generator\" content=\"MedLearn ").Append(MedLearnInfo.Version).Append("\">\n")
             .Append("<title>").Append(E(c.Title)).Append("</title>\n<style>\n").Append(ReportStyle.Css)
-            .Append(".montage img{max-width:100%;image-rendering:pixelated}.montage-cols{display:grid;grid-template-columns:repeat(4,1fr);font-size:.85em;color:#52606d;text-align:center}\n")
+            .Append(".montage .frame{display:inline-block;max-width:100%}.montage img{display:block;max-width:100%;image-rendering:pixelated}.montage-cols{display:grid;grid-template-columns:repeat(4,1fr);font-size:.85em;color:#52606d;text-align:center}.wide{overflow-x:auto}\n")
             .Append("</style>\n</head>\n<body>\n<main class=\"report\">\n");
         h.Append("<header class=\"report-header\">\n<div class=\"eyebrow\">MedLearn · segmentation report</div>\n<h1>").Append(E(c.Title)).Append("</h1>\n<dl class=\"run-meta\">");
         if (c.RunName is not null) h.Append("<div><dt>Run</dt><dd>").Append(E(c.RunName)).Append("</dd></div>");
@@ -114,7 +114,7 @@ public sealed class SegmentationReportPage(SegmentationReportContent content)
             return;
         }
         h.Append("<p class=\"lead\">Surface distances in millimetres (voxel spacing) and in voxels; HD95 = 95th percentile of both directed surface-distance sets, ASD = prediction → truth, ASSD = symmetric mean. Mean and sd leave out undefined (empty-mask) values.</p>\n");
-        h.Append("<table class=\"per-class\">\n<thead><tr><th>Case</th>");
+        h.Append("<div class=\"wide\"><table class=\"per-class\">\n<thead><tr><th>Case</th>");
         foreach (var col in CaseColumns) h.Append("<th>").Append(E(col)).Append("</th>");
         h.Append("<th>Empty-mask rule</th></tr></thead>\n<tbody>\n");
         foreach (var (name, values, rule) in rows)
@@ -131,7 +131,7 @@ public sealed class SegmentationReportPage(SegmentationReportContent content)
                 h.Append("<td>").Append(Number(pick([.. rows.Select(r => r.Values[k]).Where(double.IsFinite)]))).Append("</td>");
             h.Append("<td></td></tr>");
         }
-        h.Append("</tfoot>\n</table>\n");
+        h.Append("</tfoot>\n</table></div>\n");
     }
 
     private void Montages(StringBuilder h)
@@ -144,8 +144,8 @@ public sealed class SegmentationReportPage(SegmentationReportContent content)
         h.Append("<p class=\"lead\">Rows: slices at 25 %, 50 % and 75 % of the object's extent along the first spatial axis. Ground truth green, prediction red, uncertainty (predictive entropy) black → red → yellow → white over 0 .. ln K.</p>\n");
         foreach (var (name, png) in Content.Montages)
             h.Append("<figure class=\"montage\"><figcaption>").Append(E(name)).Append("</figcaption>")
-                .Append("<div class=\"montage-cols\"><span>image</span><span>ground truth</span><span>prediction</span><span>uncertainty</span></div>")
-                .Append("<img alt=\"").Append(E(name)).Append(" montage\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\"></figure>\n");
+                .Append("<div class=\"frame\"><div class=\"montage-cols\"><span>image</span><span>ground truth</span><span>prediction</span><span>uncertainty</span></div>")
+                .Append("<img alt=\"").Append(E(name)).Append(" montage\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\"></div></figure>\n");
     }
 
     private static double Mean(double[] v) => v.Length == 0 ? double.NaN : v.Average();
