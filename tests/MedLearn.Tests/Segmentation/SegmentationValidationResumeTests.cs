@@ -48,12 +48,14 @@ public class SegmentationValidationResumeTests
         try
         {
             var data = Phantoms(root);
-            var full = SegmentationTraining.Run(Options(data, Path.Combine(root, "a")));
+            // lr x0.1 after iteration 4: the schedule's decay falls after the interruption at 3.
+            var options = Options(data, Path.Combine(root, "a")) with { LearningRateStep = 4 };
+            var full = SegmentationTraining.Run(options);
             Assert.Equal(TrainingStatus.Completed, full.Training.Status);
 
             using var cts = new CancellationTokenSource();
             // Stop mid-epoch (2 iterations per pass over the 2 labeled volumes): after iteration 3.
-            var stopped = SegmentationTraining.Run(Options(data, Path.Combine(root, "b")), [new StopAfter(3, cts)], cts.Token);
+            var stopped = SegmentationTraining.Run(options with { Output = Path.Combine(root, "b") }, [new StopAfter(3, cts)], cts.Token);
             Assert.Equal(TrainingStatus.Cancelled, stopped.Training.Status);
             Assert.Empty(stopped.TestCases);
             Assert.False(File.Exists(stopped.Run.MetricsPath));
@@ -76,6 +78,8 @@ public class SegmentationValidationResumeTests
             foreach (System.Collections.DictionaryEntry e in teacherA)
                 Assert.True(((Tensor)e.Value!).Equal((Tensor)teacherB[e.Key]!), $"teacher {e.Key} differs");
             Assert.Equal(Columns(full.Run.Path), Columns(resumed.Run.Path));
+            var (_, history) = SegmentationHistoryRecorder.Read(Path.Combine(resumed.Run.Path, SegmentationHistoryRecorder.FileName));
+            Assert.Equal([0.01, 0.01, 0.001], history["lr"].Select(v => Math.Round(v, 6)).ToArray()); // lr at the start of each pass
             Assert.Equal(full.TestCases.Single().Metrics.Dice, resumed.TestCases.Single().Metrics.Dice);
             // A finished run cannot be resumed again.
             Assert.Throws<RunFileException>(() => SegmentationTraining.Resume(resumed.Run.Path));
