@@ -15,7 +15,7 @@ internal static class SegmentCommand
 {
     public static Command CreateTrain()
     {
-        var data = new Option<string>("--data") { Description = "Folder with imagesTr/ and labelsTr/ (as 'data synth volume' writes) or CSV image,mask.", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder with imagesTr/ and labelsTr/ (as 'data synth volume' writes) or CSV image,mask (not with --resume)." };
         var labeled = new Option<int>("--labeled") { Description = "Labeled training volumes (the other training volumes are used without labels).", DefaultValueFactory = _ => 4 };
         var method = new Option<string>("--method") { Description = "ugmcl (default), mean-teacher or supervised.", DefaultValueFactory = _ => "ugmcl" };
         var test = new Option<int>("--test") { Description = "Held-out test volumes evaluated after training (default 4).", DefaultValueFactory = _ => 4 };
@@ -42,16 +42,25 @@ internal static class SegmentCommand
         var output = new Option<string>("--out") { Description = "Folder the run folder is created in (default runs/).", DefaultValueFactory = _ => "runs" };
         var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the method)." };
         var workers = new Option<int>("--workers") { Description = "Background loader threads (default 0).", DefaultValueFactory = _ => 0 };
+        var val = new Option<int>("--val") { Description = "Validation volumes (sliding-window Dice every --val-every iterations; best checkpoints by it). Default 0 = none.", DefaultValueFactory = _ => 0 };
+        var valEvery = new Option<int>("--val-every") { Description = "Iterations between validations (default 200; rounded up to whole passes over the labeled volumes).", DefaultValueFactory = _ => 200 };
+        var keepBest = new Option<int>("--keep-best") { Description = "Best checkpoints kept (by validation Dice; default 3).", DefaultValueFactory = _ => 3 };
+        var sdfPerPatch = new Option<bool>("--sdf-per-patch") { Description = "Compute the ground-truth SDF per patch, normalised per patch (the reference code's form); default: per volume, cached." };
+        var resume = new Option<string?>("--resume") { Description = "Continue an interrupted run folder from its last.pt (all other options come from the run)." };
         var command = new Command("segment", "Semi-supervised 3-D segmentation (UG-MCL, mean teacher, supervised V-Net).")
         {
             data, labeled, method, test, iterations, patch, stride, blending, model, filters, depth, norm, batchLabeled, batchUnlabeled, lr, lrStep,
-            passes, rampUp, noUncertainty, noCross, noSdf, lcc, labelMap, seed, output, name, workers,
+            passes, rampUp, noUncertainty, noCross, noSdf, lcc, labelMap, seed, output, name, workers, val, valEvery, keepBest, sdfPerPatch, resume,
         };
         command.SetAction(parse =>
         {
             var console = AnsiConsole.Console;
+            using var signals = new StopSignals(console, "stopping after the current iteration (saving checkpoints/last.pt)...");
             try
             {
+                if (parse.GetValue(resume) is { } resumeRun)
+                    return Finish(console, SegmentationTraining.Resume(resumeRun, [new SegmentationProgress(Console.Error, 0)], signals.Token));
+                if (parse.GetValue(data) is null) throw new ArgumentException("--data is required (or --resume RUN)");
                 var m = ParseMethod(parse.GetValue(method)!);
                 var patchSize = Ints(parse.GetValue(patch)!, "--patch");
                 var options = new SegmentationTrainingOptions
@@ -66,6 +75,8 @@ internal static class SegmentCommand
                     Architecture = ParseModel(parse.GetValue(model)!),
                     Network = new VNetOptions { BaseFilters = parse.GetValue(filters) ?? 16, Depth = parse.GetValue(depth) ?? 4, DistanceHead = !parse.GetValue(noSdf) },
                     UNet3d = new UNet3dOptions { BaseFilters = parse.GetValue(filters) ?? 32, Depth = parse.GetValue(depth) ?? 3, Norm = ParseNorm(parse.GetValue(norm)!) },
+                    ValidationCount = parse.GetValue(val), ValidateEvery = parse.GetValue(valEvery), KeepBest = parse.GetValue(keepBest),
+                    DistancePerPatch = parse.GetValue(sdfPerPatch),
                     Losses = new UgMclSettings
                     {
                         UncertaintyPasses = parse.GetValue(passes), ConsistencyRampUp = parse.GetValue(rampUp),
@@ -77,12 +88,7 @@ internal static class SegmentCommand
                         Blending = ParseBlending(parse.GetValue(blending)!),
                     },
                 };
-                var result = SegmentationTraining.Run(options, [new SegmentationProgress(Console.Error, options.Iterations)]);
-                var dice = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Dice));
-                var hd = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Hd95Mm));
-                console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                    $"run: [bold]{result.Run.Path}[/]  iterations {result.Iterations}  test Dice {dice.Mean:0.0000} ± {dice.Sd:0.0000}  HD95 {hd.Mean:0.00} ± {hd.Sd:0.00} mm ({result.TestCases.Count} cases, {SegmentationTraining.CasesFileName})");
-                return 0;
+                return Finish(console, SegmentationTraining.Run(options, [new SegmentationProgress(Console.Error, options.Iterations)], signals.Token));
             }
             catch (Exception e) when (CliErrors.IsUserError(e))
             {
@@ -90,6 +96,25 @@ internal static class SegmentCommand
             }
         });
         return command;
+    }
+
+    private static int Finish(IAnsiConsole console, SegmentationRun result)
+    {
+        if (result.Training.Status == Training.TrainingStatus.Cancelled)
+        {
+            console.MarkupLineInterpolated($"[yellow]stopped after {result.Iterations} iterations; continue with: medlearn train segment --resume {result.Run.Path}[/]");
+            return 130;
+        }
+        if (result.Training.Status == Training.TrainingStatus.Diverged)
+        {
+            console.MarkupLineInterpolated($"[red]{result.Training.Message}[/]");
+            return 1;
+        }
+        var dice = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Dice));
+        var hd = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Hd95Mm));
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"run: [bold]{result.Run.Path}[/]  iterations {result.Iterations}  test Dice {dice.Mean:0.0000} ± {dice.Sd:0.0000}  HD95 {hd.Mean:0.00} ± {hd.Sd:0.00} mm ({result.TestCases.Count} cases, {SegmentationTraining.CasesFileName}, report.html)");
+        return 0;
     }
 
     /// <summary><c>medlearn segment predict|evaluate</c>.</summary>

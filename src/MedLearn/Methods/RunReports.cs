@@ -26,6 +26,7 @@ public static class RunReports
             RunKinds.Semi => SemiSupervisedReport.Rebuild(run),
             RunKinds.Gmic => Gmic.GmicReport.Rebuild(run),
             RunKinds.Evaluation => ClassificationEvaluator.Report(run),
+            RunKinds.Segment => Segmentation.SegmentationReport.Write(run),
             _ => throw new RunFileException(run.MarkerPath,
                 $"{run.MarkerPath}: run kind '{kind}' is unknown to MedLearn {MedLearnInfo.Version}, which rebuilds reports of {string.Join(", ", RunKinds.All)} runs " +
                 "(the run was made by another version; use that version's medlearn report)"),

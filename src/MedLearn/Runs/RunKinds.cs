@@ -18,6 +18,9 @@ public static class RunKinds
     /// <summary>A GMIC run (<c>train gmic</c>): gmic.json, gmic.pt.</summary>
     public const string Gmic = "gmic";
 
+    /// <summary>A 3-D segmentation run (<c>train segment</c>): segment_options.json, network.json, iterations.csv, test_cases.csv.</summary>
+    public const string Segment = "segment";
+
     /// <summary>A label-fraction sweep folder (<c>experiment label-sweep</c>): sweep.json, base.yaml, cells/ (no run.json).</summary>
     public const string LabelSweep = "label-sweep";
 
@@ -31,7 +34,7 @@ public static class RunKinds
     public const string EvaluationsFolderName = "evaluations";
 
     /// <summary>Every kind, for messages.</summary>
-    public static IReadOnlyList<string> All { get; } = [Classify, Semi, Gmic, Evaluation, LabelSweep];
+    public static IReadOnlyList<string> All { get; } = [Classify, Semi, Gmic, Segment, Evaluation, LabelSweep];
 
     /// <summary>
     /// The kind of run folder <paramref name="run"/>: run.json's <c>kind</c> when recorded; otherwise inferred from the
@@ -45,6 +48,8 @@ public static class RunKinds
         if (run.Kind is { } kind) return kind;
         if (File.Exists(Path.Combine(run.Path, SemiSummaryFileName))) return Semi;
         if (File.Exists(Path.Combine(run.Path, GmicManifestFileName))) return Gmic;
+        // Segmentation runs of earlier versions recorded no kind: their network.json + test_cases.csv identify them.
+        if (File.Exists(Path.Combine(run.Path, "network.json")) && File.Exists(Path.Combine(run.Path, "test_cases.csv"))) return Segment;
         var parent = Path.GetDirectoryName(run.Path);
         if (parent is not null && Path.GetFileName(parent) == EvaluationsFolderName && Path.GetDirectoryName(parent) is { } owner && RunDirectory.IsRunDirectory(owner))
             return Evaluation;

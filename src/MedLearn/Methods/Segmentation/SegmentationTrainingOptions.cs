@@ -28,6 +28,27 @@ public sealed record SegmentationTrainingOptions
     /// <summary>Held-out test volumes (taken first from a seeded permutation), evaluated after training.</summary>
     public int TestCount { get; init; } = 4;
 
+    /// <summary>
+    /// Validation volumes (taken from the seeded permutation after the test and labeled ones; they are not used as
+    /// unlabeled volumes). 0 = no validation: the best checkpoint is then chosen by the training loss.
+    /// </summary>
+    public int ValidationCount { get; init; }
+
+    /// <summary>
+    /// Validate (whole volumes, sliding window with <see cref="Window"/>, mean foreground Dice) every this many iterations
+    /// and after the last one; rounded up to whole passes over the labeled volumes (trainer epochs).
+    /// </summary>
+    public int ValidateEvery { get; init; } = 200;
+
+    /// <summary>Best checkpoints kept by validation Dice (by training loss without validation).</summary>
+    public int KeepBest { get; init; } = 3;
+
+    /// <summary>
+    /// Compute the ground-truth SDF on each labeled patch after cropping (normalised per patch: the reference code's form).
+    /// Default false: per-volume maps cached once and cropped with the patch (<see cref="DistanceChannels"/>).
+    /// </summary>
+    public bool DistancePerPatch { get; init; }
+
     /// <summary>Optimiser steps (iterations), rounded up to whole passes over the labeled volumes.</summary>
     public int Iterations { get; init; } = 6000;
 
@@ -106,6 +127,9 @@ public sealed record SegmentationTrainingOptions
         if (UnlabeledBatchSize < 0) throw new ArgumentOutOfRangeException(nameof(UnlabeledBatchSize), UnlabeledBatchSize, "unlabeled batch size must be >= 0");
         if (Labeled < LabeledBatchSize) throw new ArgumentException($"labeled: {Labeled} labeled volumes cannot fill batches of {LabeledBatchSize}");
         if (PatchSize.Length != 3 || PatchSize.Any(p => p < 1)) throw new ArgumentException($"patch size must be 3 positive sizes [D, H, W], got [{string.Join(", ", PatchSize)}]");
+        if (ValidationCount < 0) throw new ArgumentOutOfRangeException(nameof(ValidationCount), ValidationCount, "validation volumes must be >= 0");
+        if (ValidateEvery < 1) throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "validate-every must be >= 1 iteration");
+        if (KeepBest < 0) throw new ArgumentOutOfRangeException(nameof(KeepBest), KeepBest, "keep-best must be >= 0");
         if (LearningRateStep < 1) throw new ArgumentOutOfRangeException(nameof(LearningRateStep), LearningRateStep, "learning-rate step must be >= 1 iteration");
         var unet = Architecture.Equals(SegmentationModelRegistry.UNet3dName, StringComparison.OrdinalIgnoreCase);
         if (!unet && !Architecture.Equals("vnet", StringComparison.OrdinalIgnoreCase))

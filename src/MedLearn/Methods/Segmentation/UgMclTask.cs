@@ -23,30 +23,41 @@ namespace MedLearn.Methods.Segmentation;
 /// <remarks>
 /// <para>The teacher runs in training mode (dropout active for the MC passes, batch statistics in batch norm), as in
 /// the reference code, under no-grad; its parameters never require gradients.</para>
-/// <para>The ground-truth SDF is computed on each labeled patch (as the reference code does), after cropping and
-/// augmentation, per foreground class.</para>
+/// <para>Ground-truth SDF targets: when the batch images carry K−1 channels more than the network's input channels,
+/// those trailing channels are the targets (per-volume maps from <see cref="SignedDistanceCache"/>, cropped and
+/// augmented with the image by <see cref="DistanceChannels"/>: the default of <see cref="SegmentationTraining"/>).
+/// Otherwise the SDF is computed on each labeled patch after cropping and augmentation, normalised per patch (the
+/// reference code's form, <see cref="SegmentationTrainingOptions.DistancePerPatch"/>).</para>
 /// <para>Logged: ce, dice_loss, sdf_mse, intra, cross, lambda, threshold, certain (fraction of masked-in voxels), dice
-/// (hard Dice of the labeled part). Validation: mean foreground Dice of the student's argmax per sample ("dice").</para>
+/// (hard Dice of the labeled part). Validation: mean foreground Dice of the student's argmax per sample ("dice"), on whole
+/// volumes with <see cref="SlidingWindowInference"/> when a validation window is set, else on the batch as given.</para>
 /// </remarks>
 public sealed class UgMclTask : ITrainingTask
 {
     private readonly SegmentationNetwork _student;
     private readonly SegmentationNetwork? _teacher;
+    private readonly SlidingWindowOptions? _validationWindow;
     private PrecisionPlan? _plan;
 
     /// <summary>Name of the teacher among the auxiliary modules (and in checkpoints).</summary>
     public const string TeacherName = "teacher";
 
     /// <summary>A task training <paramref name="student"/> (and updating <paramref name="teacher"/>, needed when the settings use one).</summary>
+    /// <param name="student">The trained network.</param>
+    /// <param name="teacher">Its EMA copy (null for the supervised method).</param>
+    /// <param name="settings">Losses, teacher and schedules.</param>
+    /// <param name="validationWindow">Sliding window of the validation pass over whole volumes; null = the batch's images as they are.</param>
     /// <exception cref="ArgumentException">A teacher is needed but missing or the same object, or the settings are invalid.</exception>
-    public UgMclTask(SegmentationNetwork student, SegmentationNetwork? teacher, UgMclSettings settings)
+    public UgMclTask(SegmentationNetwork student, SegmentationNetwork? teacher, UgMclSettings settings, SlidingWindowOptions? validationWindow = null)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         if (settings.UseTeacher && teacher is null) throw new ArgumentException("this method needs a teacher network", nameof(teacher));
         if (ReferenceEquals(student, teacher)) throw new ArgumentException("the teacher must be a separate copy of the student", nameof(teacher));
+        validationWindow?.Validate();
         _student = student;
+        _validationWindow = validationWindow;
         _teacher = settings.UseTeacher ? teacher : null;
         Settings = settings;
         if (_teacher is not null)
@@ -104,6 +115,8 @@ public sealed class UgMclTask : ITrainingTask
     /// The loss terms of a batch: <paramref name="images"/> [N, C, D, H, W] whose first <paramref name="labeled"/> samples
     /// have the integer label maps <paramref name="masks"/> [N or labeled, 1, D, H, W], at 0-based iteration <paramref name="iteration"/>.
     /// </summary>
+    /// <remarks>When <paramref name="images"/> has K−1 channels more than the network's input, the trailing channels of the
+    /// labeled samples are the ground-truth SDF targets (see the class remarks); otherwise they are computed per patch.</remarks>
     public UgMclLossTerms ComputeLosses(Tensor images, Tensor masks, int labeled, long iteration)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -112,6 +125,8 @@ public sealed class UgMclTask : ITrainingTask
         if (labeled < 1 || labeled > n) throw new ArgumentOutOfRangeException(nameof(labeled), labeled, $"need 1..{n} labeled samples in the batch");
         var s = Settings;
         var classes = (int)_student.Classes;
+        var (inputs, cachedTargets) = SplitChannels(images);
+        images = inputs;
         var output = _student.ForwardBoth(Input(images));
         var logits = output.Logits.To(DType.Float32);
         var probs = logits.Softmax(1);
@@ -129,7 +144,8 @@ public sealed class UgMclTask : ITrainingTask
         var distance = output.Distance?.To(DType.Float32);
         if (distance is not null && s.DistanceWeight > 0)
         {
-            mse = Functional.MseLoss(distance.Narrow(0, 0, labeled), DistanceTargets(labels, classes));
+            var targets = cachedTargets?.Narrow(0, 0, labeled).To(DType.Float32) ?? DistanceTargets(labels, classes);
+            mse = Functional.MseLoss(distance.Narrow(0, 0, labeled), targets);
             supervised = supervised + mse * s.DistanceWeight;
         }
 
@@ -169,8 +185,20 @@ public sealed class UgMclTask : ITrainingTask
         return new UgMclLossTerms(total, supervised, ce, dice, mse, intra, cross, lambda, threshold, certain);
     }
 
-    /// <summary>Ground-truth SDFs [L, K−1, D, H, W] of the labeled patches, one channel per foreground class.</summary>
-    private static Tensor DistanceTargets(Tensor labels, int classes)
+    /// <summary>The network's input channels of <paramref name="images"/> and, when present, the K−1 trailing SDF target channels.</summary>
+    private (Tensor Inputs, Tensor? Targets) SplitChannels(Tensor images)
+    {
+        var channels = images.Size(1);
+        var input = _student.InChannels;
+        if (channels == input) return (images, null);
+        var extra = _student.Classes - 1;
+        if (channels != input + extra)
+            throw new ArgumentException($"segmentation batches need {input} image channels (+ {extra} SDF target channels), got {channels}");
+        return (images.Narrow(1, 0, input), images.Narrow(1, input, extra));
+    }
+
+    /// <summary>Ground-truth SDFs [L, K−1, D, H, W] of the labeled patches, one channel per foreground class (per-patch normalisation).</summary>
+    internal static Tensor DistanceTargets(Tensor labels, int classes)
     {
         var shape = labels.Shape; // [L, D, H, W]
         var perSample = shape[1] * shape[2] * shape[3];
@@ -205,12 +233,15 @@ public sealed class UgMclTask : ITrainingTask
         {
             var mask = batch.Mask ?? throw new InvalidOperationException("validation batches need masks");
             using var scope = DisposeScope.Open();
-            var prediction = task._student.Forward(task.Input(batch.Image)).Argmax(1);
+            var images = task.SplitChannels(batch.Image).Inputs;
             var truth = mask.Squeeze(1).To(DType.Int64);
             var classes = task._student.Classes;
+            var whole = task._validationWindow is null ? task._student.Forward(task.Input(images)).Argmax(1) : null;
             for (var i = 0; i < batch.Count; i++)
             {
-                var (p, g) = (prediction.Select(0, i), truth.Select(0, i));
+                var p = whole?.Select(0, i)
+                    ?? SlidingWindowInference.Probabilities(x => task._student.Forward(task.Input(x)), images.Select(0, i), task._validationWindow!).Argmax(0);
+                var g = truth.Select(0, i);
                 double sum = 0;
                 for (var c = 1; c < classes; c++)
                     sum += Dice.Compute(BinaryMask.FromTensor(p.Eq(c)), BinaryMask.FromTensor(g.Eq(c)));
