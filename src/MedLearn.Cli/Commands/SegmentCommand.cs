@@ -59,7 +59,7 @@ internal static class SegmentCommand
             try
             {
                 if (parse.GetValue(resume) is { } resumeRun)
-                    return Finish(console, SegmentationTraining.Resume(resumeRun, [new SegmentationProgress(Console.Error, 0)], signals.Token));
+                    return ResumeFlags.Refuse(parse, "train segment", command.Options.Where(o => o != resume)) ?? Finish(console, SegmentationTraining.Resume(resumeRun, [new SegmentationProgress(Console.Error, 0)], signals.Token));
                 if (parse.GetValue(data) is null) throw new ArgumentException("--data is required (or --resume RUN)");
                 var m = ParseMethod(parse.GetValue(method)!);
                 var patchSize = Ints(parse.GetValue(patch)!, "--patch");

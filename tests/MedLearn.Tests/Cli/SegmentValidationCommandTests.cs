@@ -1,9 +1,10 @@
 using MedLearn.Data.Synthetic;
 using MedLearn.Methods.Segmentation;
+using MedLearn.Runs;
 
 namespace MedLearn.Tests.Cli;
 
-/// <summary><c>train segment --val/--val-every/--keep-best</c>, <c>--resume</c> refusals and <c>report --run</c> on a segmentation run.</summary>
+/// <summary><c>train segment --val/--val-every/--keep-best</c>, <c>--resume</c> refusals (finished run, setting flags, locked folder) and <c>report --run</c> on a segmentation run.</summary>
 public class SegmentValidationCommandTests
 {
     [Fact]
@@ -37,6 +38,16 @@ public class SegmentValidationCommandTests
             (code, output) = CliHarness.Run(["train", "segment", "--resume", run]);
             Assert.Equal(2, code);
             Assert.Contains("the run has finished", output);
+            // Settings come from the run folder: flags beside --resume are refused, as for every train command.
+            (code, output) = CliHarness.Run(["train", "segment", "--resume", run, "--iterations", "10"]);
+            Assert.Equal(2, code);
+            Assert.Contains("--iterations cannot be combined with it", output);
+            // A folder another process trains in is refused before anything is read or written.
+            using (RunLock.Acquire(run))
+            {
+                var busy = Assert.Throws<RunFileException>(() => SegmentationTraining.Resume(run));
+                Assert.Contains($"PID {Environment.ProcessId}", busy.Message);
+            }
             (code, output) = CliHarness.Run(["train", "segment", "--out", runs]);
             Assert.Equal(2, code);
             Assert.Contains("--data is required", output);

@@ -1,6 +1,7 @@
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Loading;
 using MedLearn.Data.Transforms;
+using MedLearn.Methods.Supervised;
 using MedLearn.Models.Segmentation;
 using MedLearn.Runs;
 using MedLearn.Torch;
@@ -64,16 +65,19 @@ public static class SegmentationTraining
         // Every labeled volume is checked against its image (grid, orientation, label values) before the run folder exists.
         foreach (var i in split.Test.Concat(split.Labeled).Concat(split.Validation))
             SegmentationEvaluation.CheckCase(dataset[i].Path, dataset[i].MaskPath!, (int)student.Classes, options.LabelMap);
-        var run = RunDirectory.Create(options.Output, options.Name ?? options.Method.ToString().ToLowerInvariant(), kind: Kind);
-        SegmentationNetworkFile.Write(Path.Combine(run.Path, NetworkFileName), student);
-        MetricsFile.Write(Path.Combine(run.Path, OptionsFileName), options);
-        MetricsFile.Write(Path.Combine(run.Path, "settings.json"), new
+        // Locked while it trains; removed again if it fails before its first checkpoint.
+        return RunGuard.InNewRun(options.Output, options.Name ?? options.Method.ToString().ToLowerInvariant(), run =>
         {
-            options, model = student.ArchitectureName, network = student is UNet3d u ? (object)u.Options : NetworkOf(options), settings,
-            test = Names(dataset, split.Test), labeled = Names(dataset, split.Labeled),
-            validation = Names(dataset, split.Validation), unlabeled = Names(dataset, split.Unlabeled),
-        });
-        return Execute(run, options, dataset, split, student, null, callbacks, cancellation);
+            SegmentationNetworkFile.Write(Path.Combine(run.Path, NetworkFileName), student);
+            MetricsFile.Write(Path.Combine(run.Path, OptionsFileName), options);
+            MetricsFile.Write(Path.Combine(run.Path, "settings.json"), new
+            {
+                options, model = student.ArchitectureName, network = student is UNet3d u ? (object)u.Options : NetworkOf(options), settings,
+                test = Names(dataset, split.Test), labeled = Names(dataset, split.Labeled),
+                validation = Names(dataset, split.Validation), unlabeled = Names(dataset, split.Unlabeled),
+            });
+            return Execute(run, options, dataset, split, student, null, callbacks, cancellation);
+        }, kind: Kind);
     }
 
     /// <summary>
@@ -85,7 +89,12 @@ public static class SegmentationTraining
     public static SegmentationRun Resume(string runPath, IEnumerable<ITrainingCallback>? callbacks = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(runPath);
-        var run = RunDirectory.Open(runPath);
+        // Locked while it trains (a second resume of the same folder is refused); temporary files of an interrupted write removed.
+        return RunGuard.InExistingRun(runPath, run => ResumeIn(run, callbacks, cancellation));
+    }
+
+    private static SegmentationRun ResumeIn(RunDirectory run, IEnumerable<ITrainingCallback>? callbacks, CancellationToken cancellation)
+    {
         var optionsPath = Path.Combine(run.Path, OptionsFileName);
         if (!File.Exists(optionsPath)) throw new RunFileException(optionsPath, $"{run.Path}: not a resumable segmentation run ({OptionsFileName} is missing)");
         var options = MetricsFile.Read<SegmentationTrainingOptions>(optionsPath);
