@@ -38,11 +38,16 @@ internal static class SegmentCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of weights, split, sampling and augmentation (default 0).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder the run folder is created in (default runs/).", DefaultValueFactory = _ => "runs" };
         var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the method)." };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = $"Write the resume checkpoint about every N iterations (default {SegmentationTrainingOptions.DefaultCheckpointEveryIterations}; a cancelled run saves where it stopped).",
+            DefaultValueFactory = _ => SegmentationTrainingOptions.DefaultCheckpointEveryIterations,
+        };
         var workers = new Option<int>("--workers") { Description = "Background loader threads (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("segment", "Semi-supervised 3-D segmentation (UG-MCL, mean teacher, supervised V-Net).")
         {
             data, labeled, method, test, iterations, patch, stride, blending, filters, depth, batchLabeled, batchUnlabeled, lr, lrStep,
-            passes, rampUp, noUncertainty, noCross, noSdf, lcc, seed, output, name, workers,
+            passes, rampUp, noUncertainty, noCross, noSdf, lcc, seed, output, name, workers, checkpointEvery,
         };
         command.SetAction(parse =>
         {
@@ -58,7 +63,7 @@ internal static class SegmentCommand
                     UnlabeledBatchSize = m == SegmentationMethod.Supervised ? 0 : parse.GetValue(batchUnlabeled),
                     LearningRate = parse.GetValue(lr), LearningRateStep = parse.GetValue(lrStep), Seed = parse.GetValue(seed),
                     Output = parse.GetValue(output)!, Name = parse.GetValue(name), Workers = parse.GetValue(workers),
-                    LargestComponent = parse.GetValue(lcc),
+                    LargestComponent = parse.GetValue(lcc), CheckpointEveryIterations = parse.GetValue(checkpointEvery),
                     Network = new VNetOptions { BaseFilters = parse.GetValue(filters), Depth = parse.GetValue(depth), DistanceHead = !parse.GetValue(noSdf) },
                     Losses = new UgMclSettings
                     {

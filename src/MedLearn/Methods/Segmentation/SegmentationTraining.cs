@@ -97,6 +97,8 @@ public static class SegmentationTraining
             Seed = options.Seed,
             SpatialDims = 3,
             CheckpointDirectory = run.CheckpointsDir,
+            CheckpointEveryEpochs = Math.Max(1, options.CheckpointEveryIterations / loader.BatchesPerEpoch),
+            CheckpointEverySteps = loader.BatchesPerEpoch > options.CheckpointEveryIterations ? options.CheckpointEveryIterations : null,
             MonitorMetric = "train_loss",
             MonitorGoal = MetricGoal.Minimize,
         }, [recorder, .. callbacks ?? []]);

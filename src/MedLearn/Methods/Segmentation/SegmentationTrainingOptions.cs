@@ -78,6 +78,16 @@ public sealed record SegmentationTrainingOptions
     /// <summary>Background loader threads.</summary>
     public int Workers { get; init; }
 
+    /// <summary>
+    /// Write the resume checkpoint (checkpoints/last.pt) about every this many iterations (100): at the end of every
+    /// max(1, N / iterations-per-epoch) trainer epochs, and every N steps inside epochs longer than N. A cancelled run
+    /// (Ctrl-C, SIGTERM) still saves at the batch it stopped at; the final iteration is always saved.
+    /// </summary>
+    public int CheckpointEveryIterations { get; init; } = DefaultCheckpointEveryIterations;
+
+    /// <summary>Default of <see cref="CheckpointEveryIterations"/>.</summary>
+    public const int DefaultCheckpointEveryIterations = 100;
+
     /// <summary>Throws on invalid values (names the setting).</summary>
     public void Validate()
     {
@@ -89,6 +99,7 @@ public sealed record SegmentationTrainingOptions
         if (UnlabeledBatchSize < 0) throw new ArgumentOutOfRangeException(nameof(UnlabeledBatchSize), UnlabeledBatchSize, "unlabeled batch size must be >= 0");
         if (Labeled < LabeledBatchSize) throw new ArgumentException($"labeled: {Labeled} labeled volumes cannot fill batches of {LabeledBatchSize}");
         if (PatchSize.Length != 3 || PatchSize.Any(p => p < 1)) throw new ArgumentException($"patch size must be 3 positive sizes [D, H, W], got [{string.Join(", ", PatchSize)}]");
+        if (CheckpointEveryIterations < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryIterations), CheckpointEveryIterations, "checkpoint-every: must be >= 1 iteration");
         if (LearningRateStep < 1) throw new ArgumentOutOfRangeException(nameof(LearningRateStep), LearningRateStep, "learning-rate step must be >= 1 iteration");
         Network.Validate();
         var multiple = 1 << Network.Depth;
