@@ -34,7 +34,7 @@ public class VNetMemoryTests
     {
         using var scope = DisposeScope.Open();
         torch.ManualSeed(8);
-        using var net = new VNet(new VNetOptions { BaseFilters = 3, Depth = 2, Dropout = 0 });
+        using var net = new VNet(new VNetOptions { BaseFilters = 3, Depth = 2, Dropout = 0, DistanceHead = false });
         net.Train();
         var x = torch.Randn(2, 1, 8, 8, 4);
         // Capturing activations keeps every intermediate alive (no release): the reference path.
