@@ -19,7 +19,8 @@ namespace MedLearn.Bench;
 /// <see cref="SlidingWindowOptions"/> (patch 80x112x112, stride 4/18/18: 12 windows), network in evaluation mode — what
 /// <c>medlearn segment predict</c> runs (without the z-score and file I/O).</item>
 /// </list>
-/// Configurations: auto (Precision.Auto for a 3-D model, MedLearn's default), fp32 (contiguous float32), cl-bf16
+/// Configurations: auto (Precision.Auto for a 3-D model, MedLearn's default), fp32 (contiguous float32), cl-fp32
+/// (channels-last-3d float32), cl-bf16
 /// (channels-last-3d + bf16 autocast).
 /// </summary>
 internal static class UgMclBench
@@ -36,6 +37,7 @@ internal static class UgMclBench
         var plan = config switch
         {
             "fp32" => new PrecisionPlan(Precision.Fp32, Device.CPU, null, MemoryFormat.Contiguous, false, "fp32 NCDHW"),
+            "cl-fp32" => new PrecisionPlan(Precision.Fp32, Device.CPU, null, MemoryFormat.ChannelsLast3d, false, "channels_last_3d fp32"),
             "cl-bf16" => new PrecisionPlan(Precision.Bf16, Device.CPU, DType.BFloat16, MemoryFormat.ChannelsLast3d, false, "channels_last_3d + bf16 autocast"),
             "auto" => PrecisionPlan.Resolve(Precision.Auto, Device.CPU, spatialDims: 3),
             _ => throw new ArgumentException($"unknown config {config}"),
