@@ -35,15 +35,24 @@ internal static class ExplainCommand
         var steps = new Option<int>("--steps") { Description = "Steps of the deletion curve (0 = skip the faithfulness check).", DefaultValueFactory = _ => 20 };
         var precision = new Option<string>("--precision") { Description = "Occlusion/deletion forward passes: auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Folder for the overlay PNGs and explanations.json/.csv.", Required = true };
-        var command = new Command("explain", "Explain a trained run's predictions with heat maps (occlusion, Grad-CAM, Grad-CAM++) and a deletion test.")
+        var tta = new Option<int>("--tta") { Description = "GMIC runs: views averaged per image (1 = none; 10 = the paper's test-time augmentation with crop jitter).", DefaultValueFactory = _ => 1 };
+        var ttaScale = new Option<double>("--tta-min-scale") { Description = "GMIC runs: smallest crop scale of the jitter, in (0, 1].", DefaultValueFactory = _ => 0.9 };
+        var seed = new Option<ulong>("--seed") { Description = "GMIC runs: seed of the test-time crop jitter.", DefaultValueFactory = _ => 0 };
+        var head = new Option<string>("--head") { Description = "GMIC runs: the output reported: fusion (default), global or local.", DefaultValueFactory = _ => "fusion" };
+        head.AcceptOnlyFromAmong(GmicInferenceCommands.Heads);
+        var command = new Command("explain", "Explain a trained run's predictions: heat maps (occlusion, Grad-CAM, Grad-CAM++) and a deletion test; for GMIC runs its saliency maps, boxes and patches.")
         {
-            run, images, method, window, stride, fill, batch, layer, className, steps, precision, output, onError,
+            run, images, method, window, stride, fill, batch, layer, className, steps, precision, output, onError, tta, ttaScale, seed, head,
         };
         command.SetAction(parse =>
         {
             var console = AnsiConsole.Console;
             try
             {
+                if (Methods.Gmic.GmicManifest.IsGmicRun(parse.GetValue(run)!))
+                    return GmicInferenceCommands.Explain(console, parse.GetValue(run)!, Data.Datasets.ImageInputs.Resolve(parse.GetValue(images)!),
+                        GmicInferenceCommands.Options(parse.GetValue(tta), parse.GetValue(ttaScale), parse.GetValue(seed), parse.GetValue(head)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!)),
+                        parse.GetValue(onError) == "skip", parse.GetValue(output)!);
                 if (parse.GetValue(steps) < 0) throw new ArgumentException($"--steps: must be >= 0 (got {parse.GetValue(steps)})");
                 var settings = new ExplanationSettings
                 {
@@ -59,7 +68,10 @@ internal static class ExplainCommand
                     ClassName = parse.GetValue(className),
                     DeletionSteps = parse.GetValue(steps),
                 };
-                using var explainer = RunExplainer.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
+                var runPath = parse.GetValue(run)!;
+                if (File.Exists(Path.Combine(runPath, Methods.Segmentation.SegmentationTraining.NetworkFileName)))
+                    throw new ArgumentException($"{runPath} is a 3-D segmentation run: explain it with 'medlearn segment explain --run {runPath} --input VOLUME --out DIR [--class C] [--layer NAME]'");
+                using var explainer = RunExplainer.Load(runPath, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
                 var inputs = Data.Datasets.ImageInputs.Resolve(parse.GetValue(images)!);
                 var skip = parse.GetValue(onError) == "skip";
                 var skipped = new Data.Loading.SkippedImages();

@@ -35,7 +35,12 @@ internal static class PredictCommand
         var onError = new Option<string>("--on-error") { Description = "Unreadable images: fail (default) or skip (listed, exit code 0).", DefaultValueFactory = _ => "fail" };
         onError.AcceptOnlyFromAmong("fail", "skip");
         var precision = new Option<string>("--precision") { Description = "auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
-        var command = new Command("predict", "Classify images with a trained run.") { run, images, json, format, csvFile, topK, onError, precision };
+        var tta = new Option<int>("--tta") { Description = "GMIC runs: views averaged per image (1 = none; 10 = the paper's test-time augmentation with crop jitter).", DefaultValueFactory = _ => 1 };
+        var ttaScale = new Option<double>("--tta-min-scale") { Description = "GMIC runs: smallest crop scale of the jitter, in (0, 1].", DefaultValueFactory = _ => 0.9 };
+        var seed = new Option<ulong>("--seed") { Description = "GMIC runs: seed of the test-time crop jitter.", DefaultValueFactory = _ => 0 };
+        var head = new Option<string>("--head") { Description = "GMIC runs: the output reported: fusion (default, GMIC's prediction), global or local.", DefaultValueFactory = _ => "fusion" };
+        head.AcceptOnlyFromAmong(GmicInferenceCommands.Heads);
+        var command = new Command("predict", "Classify images with a trained run (classifier or GMIC).") { run, images, json, format, csvFile, topK, onError, precision, tta, ttaScale, seed, head };
         command.SetAction(parse =>
         {
             var console = AnsiConsole.Console;
@@ -43,6 +48,10 @@ internal static class PredictCommand
             {
                 var k = parse.GetValue(topK);
                 if (k < 0) throw new ArgumentException($"--top-k: must be >= 1 (got {k})");
+                if (Methods.Gmic.GmicManifest.IsGmicRun(parse.GetValue(run)!))
+                    return GmicInferenceCommands.Predict(console, parse.GetValue(run)!, ImageInputs.Resolve(parse.GetValue(images)!),
+                        GmicInferenceCommands.Options(parse.GetValue(tta), parse.GetValue(ttaScale), parse.GetValue(seed), parse.GetValue(head)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!)),
+                        parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Fail, parse.GetValue(json) ? "json" : parse.GetValue(format)!, parse.GetValue(csvFile));
                 using var classifier = TrainedClassifier.Load(parse.GetValue(run)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!));
                 var inputs = ImageInputs.Resolve(parse.GetValue(images)!);
                 var skipped = new SkippedImages();
@@ -82,7 +91,7 @@ internal static class PredictCommand
     }
 
     /// <summary>One RFC 4180 line: fields with a comma, quote or line break are quoted, quotes doubled.</summary>
-    private static string CsvLine(IEnumerable<string> fields) =>
+    internal static string CsvLine(IEnumerable<string> fields) =>
         string.Join(',', fields.Select(f => f.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + f.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : f)) + "\n";
 
     private static string F(double v, string format = "F4") => v.ToString(format, CultureInfo.InvariantCulture);

@@ -23,8 +23,10 @@ internal static class SegmentCommand
         var patch = new Option<string>("--patch") { Description = "Training patch D,H,W (default 80,112,112).", DefaultValueFactory = _ => "80,112,112" };
         var stride = new Option<string?>("--window-stride") { Description = "Sliding-window stride D,H,W for the evaluation (default 4,18,18)." };
         var blending = new Option<string>("--blending") { Description = "Sliding-window blending: constant (default) or gaussian.", DefaultValueFactory = _ => "constant" };
-        var filters = new Option<int>("--filters") { Description = "Base filters of the V-Net (default 16).", DefaultValueFactory = _ => 16 };
-        var depth = new Option<int>("--depth") { Description = "Down-sampling steps of the V-Net (default 4).", DefaultValueFactory = _ => 4 };
+        var model = new Option<string>("--model") { Description = "Network: vnet (default; dual-task for ugmcl) or unet3d (3-D U-Net baseline, no distance head).", DefaultValueFactory = _ => "vnet" };
+        var filters = new Option<int?>("--filters") { Description = "Base filters (default 16 for the V-Net, 32 for unet3d)." };
+        var depth = new Option<int?>("--depth") { Description = "Down-sampling steps (default 4 for the V-Net, 3 for unet3d)." };
+        var norm = new Option<string>("--norm") { Description = "unet3d normalisation: batch (default), instance or none.", DefaultValueFactory = _ => "batch" };
         var batchLabeled = new Option<int>("--labeled-batch") { Description = "Labeled patches per batch (default 2).", DefaultValueFactory = _ => 2 };
         var batchUnlabeled = new Option<int>("--unlabeled-batch") { Description = "Unlabeled patches per batch (default 2).", DefaultValueFactory = _ => 2 };
         var lr = new Option<double>("--lr") { Description = "SGD learning rate (default 0.01).", DefaultValueFactory = _ => 0.01 };
@@ -35,6 +37,7 @@ internal static class SegmentCommand
         var noCross = new Option<bool>("--no-cross-task") { Description = "Ablation: no cross-task consistency." };
         var noSdf = new Option<bool>("--no-sdf-head") { Description = "Ablation: no signed-distance head (no SDF loss, no cross-task term)." };
         var lcc = new Option<bool>("--largest-component") { Description = "Keep the largest connected component of the prediction." };
+        var labelMap = LabelMapOption();
         var seed = new Option<ulong>("--seed") { Description = "Seed of weights, split, sampling and augmentation (default 0).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder the run folder is created in (default runs/).", DefaultValueFactory = _ => "runs" };
         var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the method)." };
@@ -46,8 +49,8 @@ internal static class SegmentCommand
         var workers = new Option<int>("--workers") { Description = "Background loader threads (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("segment", "Semi-supervised 3-D segmentation (UG-MCL, mean teacher, supervised V-Net).")
         {
-            data, labeled, method, test, iterations, patch, stride, blending, filters, depth, batchLabeled, batchUnlabeled, lr, lrStep,
-            passes, rampUp, noUncertainty, noCross, noSdf, lcc, seed, output, name, workers, checkpointEvery,
+            data, labeled, method, test, iterations, patch, stride, blending, model, filters, depth, norm, batchLabeled, batchUnlabeled, lr, lrStep,
+            passes, rampUp, noUncertainty, noCross, noSdf, lcc, labelMap, seed, output, name, workers, checkpointEvery,
         };
         command.SetAction(parse =>
         {
@@ -64,7 +67,10 @@ internal static class SegmentCommand
                     LearningRate = parse.GetValue(lr), LearningRateStep = parse.GetValue(lrStep), Seed = parse.GetValue(seed),
                     Output = parse.GetValue(output)!, Name = parse.GetValue(name), Workers = parse.GetValue(workers),
                     LargestComponent = parse.GetValue(lcc), CheckpointEveryIterations = parse.GetValue(checkpointEvery),
-                    Network = new VNetOptions { BaseFilters = parse.GetValue(filters), Depth = parse.GetValue(depth), DistanceHead = !parse.GetValue(noSdf) },
+                    LabelMap = parse.GetValue(labelMap) is { } map ? Data.Transforms.LabelMap.Parse(map) : null,
+                    Architecture = ParseModel(parse.GetValue(model)!),
+                    Network = new VNetOptions { BaseFilters = parse.GetValue(filters) ?? 16, Depth = parse.GetValue(depth) ?? 4, DistanceHead = !parse.GetValue(noSdf) },
+                    UNet3d = new UNet3dOptions { BaseFilters = parse.GetValue(filters) ?? 32, Depth = parse.GetValue(depth) ?? 3, Norm = ParseNorm(parse.GetValue(norm)!) },
                     Losses = new UgMclSettings
                     {
                         UncertaintyPasses = parse.GetValue(passes), ConsistencyRampUp = parse.GetValue(rampUp),
@@ -137,9 +143,10 @@ internal static class SegmentCommand
 
         var data = new Option<string>("--data") { Description = "Folder with imagesTr/ + labelsTr/ or CSV image,mask.", Required = true };
         var csv = new Option<string>("--csv") { Description = "Per-case metrics CSV to write.", Required = true };
+        var evalLabelMap = LabelMapOption();
         var evaluate = new Command("evaluate", "Per-case Dice, Jaccard, HD95, ASD, ASSD (mm and voxels) with mean and sd.")
         {
-            run, data, csv, patch, stride, blending, lcc,
+            run, data, csv, patch, stride, blending, lcc, evalLabelMap,
         };
         evaluate.SetAction(parse =>
         {
@@ -149,9 +156,10 @@ internal static class SegmentCommand
                 using var net = SegmentationTraining.LoadNetwork(parse.GetValue(run)!);
                 var window = Window(parse.GetValue(patch)!, parse.GetValue(stride)!, parse.GetValue(blending)!);
                 var source = parse.GetValue(data)!;
+                var map = parse.GetValue(evalLabelMap) is { } m ? Data.Transforms.LabelMap.Parse(m) : null;
                 var dataset = File.Exists(source) ? Data.Datasets.VolumeDataset.FromCsv(source) : Data.Datasets.VolumeDataset.FromDecathlon(source);
                 var cases = dataset.Items.Where(i => i.MaskPath is not null)
-                    .Select(i => SegmentationEvaluation.EvaluateCase(x => net.Forward(x), (int)net.Options.Classes, i.Path, i.MaskPath!, window, parse.GetValue(lcc)))
+                    .Select(i => SegmentationEvaluation.EvaluateCase(x => net.Forward(x), (int)net.Classes, i.Path, i.MaskPath!, window, parse.GetValue(lcc), labelMap: map))
                     .ToList();
                 SegmentationEvaluation.WriteCsv(parse.GetValue(csv)!, cases);
                 var dice = SegmentationEvaluation.MeanSd(cases.Select(c => c.Metrics.Dice));
@@ -165,8 +173,70 @@ internal static class SegmentCommand
                 return CliErrors.Report(console, "segment evaluate", e);
             }
         });
-        return new Command("segment", "Segment or evaluate volumes with a trained 'train segment' run.") { predict, evaluate };
+        return new Command("segment", "Segment, evaluate or explain volumes with a trained 'train segment' run.") { predict, evaluate, CreateExplain(run) };
     }
+
+    /// <summary><c>medlearn segment explain</c>: 3-D Grad-CAM of a trained run's network on one volume.</summary>
+    private static Command CreateExplain(Option<string> run)
+    {
+        var input = new Option<string>("--input") { Description = "Volume to explain (NIfTI file or DICOM series folder).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder for <case>_gradcam.nii.gz and <case>_gradcam.png (created).", Required = true };
+        var layer = new Option<string?>("--layer") { Description = "Activation to explain (default: the network's last block; an unknown name lists them)." };
+        var target = new Option<int>("--class") { Description = "Target class (default 1, the first foreground class).", DefaultValueFactory = _ => 1 };
+        var method = new Option<string>("--method") { Description = "gradcam (default) or gradcam++.", DefaultValueFactory = _ => "gradcam" };
+        var slices = new Option<int>("--slices") { Description = "Axial slices in the PNG montage (default 6).", DefaultValueFactory = _ => 6 };
+        var explain = new Command("explain", "3-D Grad-CAM for a class: score = sum of the class logits inside the predicted mask; NIfTI volume + PNG montage.")
+        {
+            run, input, output, layer, target, method, slices,
+        };
+        explain.SetAction(parse =>
+        {
+            var console = AnsiConsole.Console;
+            try
+            {
+                if (parse.GetValue(slices) < 1) throw new ArgumentException("--slices: must be >= 1");
+                var camMethod = parse.GetValue(method)!.ToLowerInvariant() switch
+                {
+                    "gradcam" => Explain.CamMethod.GradCam,
+                    "gradcam++" => Explain.CamMethod.GradCamPlusPlus,
+                    var m => throw new ArgumentException($"--method: unknown '{m}' (gradcam, gradcam++)"),
+                };
+                using var net = SegmentationTraining.LoadNetwork(parse.GetValue(run)!);
+                var path = parse.GetValue(input)!;
+                using var scope = Torch.DisposeScope.Open();
+                using var image = Data.Readers.ImageReader.Read(path);
+                if (image.Data.Dim != 4) throw new InvalidDataException($"{path}: expected a 3-D volume, got shape [{string.Join(", ", image.Data.Shape)}]");
+                var cam = Explain.SegmentationGradCam.Compute(net, VolumeSegmenter.ZScore(image.Data),
+                    new Explain.SegmentationGradCamOptions { Layer = parse.GetValue(layer), TargetClass = parse.GetValue(target), Method = camMethod });
+                var outDir = parse.GetValue(output)!;
+                Directory.CreateDirectory(outDir);
+                var caseName = SegmentationEvaluation.CaseName(path);
+                var niftiPath = Path.Combine(outDir, caseName + "_gradcam.nii.gz");
+                var pngPath = Path.Combine(outDir, caseName + "_gradcam.png");
+                var meta = image.Meta with { BitsStored = 32, RescaleSlope = 1, RescaleIntercept = 0, WindowCenter = null, WindowWidth = null, VoiLut = null, VoiLutFunction = null };
+                Data.Writers.NiftiWriter.Write(cam.Map.Unsqueeze(0), meta, niftiPath);
+                var display = image.Data.Narrow(0, 0, 1).To(Torch.DType.Float32);
+                var (lo, hi) = (display.Min().ToDouble(), display.Max().ToDouble());
+                display = hi > lo ? (display - lo) / (hi - lo) : display * 0;
+                var montageSlices = Explain.SaliencyOverlay.MontageSlices(cam.Map, parse.GetValue(slices));
+                Data.Writers.PngWriter.Write(Explain.SaliencyOverlay.RenderMontage(display, cam.Map, montageSlices), pngPath);
+                console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"layer {cam.Layer}, class {cam.TargetClass}: {cam.MaskVoxels} voxels predicted, score {cam.Score:0.###}{(cam.AllZero ? " (map all zero: no evidence)" : "")}");
+                console.MarkupLineInterpolated($"-> [bold]{niftiPath}[/], [bold]{pngPath}[/] (axial slices {string.Join(", ", montageSlices)})");
+                return 0;
+            }
+            catch (Exception e) when (CliErrors.IsUserError(e))
+            {
+                return CliErrors.Report(console, "segment explain", e);
+            }
+        });
+        return explain;
+    }
+
+    private static Option<string?> LabelMapOption() => new("--label-map")
+    {
+        Description = "Map label-file values to classes, e.g. 0:0,1:1,2:1 (every value present must be listed; default: values must be 0..K-1).",
+    };
 
     private static SlidingWindowOptions Window(string patch, string stride, string blending) =>
         new() { PatchSize = Ints(patch, "--patch"), Stride = Ints(stride, "--window-stride"), Blending = ParseBlending(blending) };
@@ -177,6 +247,21 @@ internal static class SegmentCommand
         "mean-teacher" or "meanteacher" => SegmentationMethod.MeanTeacher,
         "supervised" => SegmentationMethod.Supervised,
         _ => throw new ArgumentException($"--method: unknown '{s}' (ugmcl, mean-teacher, supervised)"),
+    };
+
+    private static string ParseModel(string s) => s.ToLowerInvariant() switch
+    {
+        "vnet" or "dual-vnet" => "vnet",
+        SegmentationModelRegistry.UNet3dName or "unet" => SegmentationModelRegistry.UNet3dName,
+        _ => throw new ArgumentException($"--model: unknown '{s}' (vnet, unet3d)"),
+    };
+
+    private static UNet3dNorm ParseNorm(string s) => s.ToLowerInvariant() switch
+    {
+        "batch" => UNet3dNorm.Batch,
+        "instance" => UNet3dNorm.Instance,
+        "none" => UNet3dNorm.None,
+        _ => throw new ArgumentException($"--norm: unknown '{s}' (batch, instance, none)"),
     };
 
     private static WindowBlending ParseBlending(string s) => s.ToLowerInvariant() switch

@@ -62,12 +62,7 @@ public static class GradCam
             ?? throw new ArgumentException($"the score of class {target} does not depend on layer '{layer}'");
 
         using var noGrad = GradMode.NoGrad();
-        var a = activation.Detach().To(DType.Float64);
-        var g = gradient.To(DType.Float64);
-        var weights = Weights(a, g, options.Method);
-        var cam = Functional.Relu((weights * a).Sum(1, keepdim: true));
-        var up = Functional.Interpolate(cam, image.Shape[1..], mode: dims == 2 ? InterpolateMode.Bilinear : InterpolateMode.Trilinear, alignCorners: false)
-            .Squeeze(0).Squeeze(0);
+        var up = Upsampled(activation.Detach(), gradient, options.Method, image.Shape[1..]);
         var max = up.Max().ToDouble();
         var map = (max > 0 ? up / max : torch.ZerosLike(up)).To(DType.Float32);
         return new SaliencyMap(scope.MoveToOuter(map), options.Method == CamMethod.GradCam ? GradCamName : GradCamPlusPlusName, target, probabilities[target])
@@ -76,6 +71,25 @@ public static class GradCam
             Forwards = 1,
             AllZero = !(max > 0),
         };
+    }
+
+    /// <summary>
+    /// The un-normalised map max(Σ_k α_k A^k, 0) of one sample (float64), up-sampled to <paramref name="size"/> (bilinear for
+    /// 2-D, trilinear for 3-D, align_corners = false): <paramref name="activation"/> and <paramref name="gradient"/> are
+    /// [1, K, *spatial] (detached), the result has shape <paramref name="size"/>.
+    /// </summary>
+    public static Tensor Upsampled(Tensor activation, Tensor gradient, CamMethod method, long[] size)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        ArgumentNullException.ThrowIfNull(gradient);
+        ArgumentNullException.ThrowIfNull(size);
+        using var scope = DisposeScope.Open();
+        var a = activation.To(DType.Float64);
+        var g = gradient.To(DType.Float64);
+        var cam = Functional.Relu((Weights(a, g, method) * a).Sum(1, keepdim: true));
+        var up = Functional.Interpolate(cam, size, mode: size.Length == 2 ? InterpolateMode.Bilinear : InterpolateMode.Trilinear, alignCorners: false)
+            .Squeeze(0).Squeeze(0);
+        return scope.MoveToOuter(up);
     }
 
     /// <summary>

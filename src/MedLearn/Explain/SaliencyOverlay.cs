@@ -19,7 +19,7 @@ namespace MedLearn.Explain;
 /// </remarks>
 public static class SaliencyOverlay
 {
-    private const int Gap = 4;
+    internal const int Gap = 4;
     private const int BarWidth = 10;
 
     /// <summary>The picture for an image [C, H, W] and its map [H, W].</summary>
@@ -67,6 +67,67 @@ public static class SaliencyOverlay
         return scope.MoveToOuter(WithLegend(torch.Cat(stacked, 1), min, max));
     }
 
+    /// <summary>
+    /// A montage of axial slices of a volume [C, D, H, W] and its map [D, H, W]: one row [image | overlay] per slice in
+    /// <paramref name="slices"/> (depth indices, top to bottom in the given order, each written in yellow in the image
+    /// panel's top-left corner when it fits), with one colour bar.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes disagree, no slices, or a slice index outside 0..D−1.</exception>
+    public static Tensor RenderMontage(Tensor volume, Tensor map, IReadOnlyList<int> slices, OverlayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(slices);
+        if (volume.Dim != 4 || map.Dim != 3 || !map.Shape.SequenceEqual(volume.Shape[1..]))
+            throw new ArgumentException($"expected a volume [C, D, H, W] and a map [D, H, W] of the same size, got [{string.Join(", ", volume.Shape)}] and [{string.Join(", ", map.Shape)}]");
+        if (slices.Count == 0 || slices.Any(z => z < 0 || z >= map.Size(0)))
+            throw new ArgumentException($"montage slices must be 1 or more depth indices in 0..{map.Size(0) - 1}, got [{string.Join(", ", slices)}]");
+        options ??= new OverlayOptions();
+        using var scope = DisposeScope.Open();
+        var (min, max) = Range(map, options);
+        var scale = options.Scale ?? AutoScale(Math.Max(map.Size(1), map.Size(2)));
+        var rows = new List<Tensor>();
+        foreach (var z in slices)
+        {
+            if (rows.Count > 0) rows.Add(torch.Ones([3, Gap, 2 * map.Size(2) * scale + Gap]));
+            rows.Add(Row(volume.Select(1, z), map.Select(0, z), min, max, options.Alpha, scale));
+        }
+        var picture = WithLegend(torch.Cat(rows, 1), min, max);
+        // the slice index in the top-left corner of each row's image panel
+        var (height, width) = ((int)picture.Size(1), (int)picture.Size(2));
+        var rgb = picture.Contiguous().ToArray<byte>();
+        var rowHeight = (int)map.Size(1) * scale;
+        var glyph = Math.Max(1, Math.Min(3, rowHeight / 40));
+        for (var i = 0; i < slices.Count; i++)
+        {
+            var text = slices[i].ToString(CultureInfo.InvariantCulture);
+            if (BitmapFont.Height * glyph + 2 <= rowHeight && BitmapFont.TextWidth(text, glyph) + 2 <= map.Size(2) * scale)
+                BitmapFont.Draw(rgb, height, width, text, i * (rowHeight + Gap) + 1, 1, glyph, SliceInk);
+        }
+        return scope.MoveToOuter(torch.FromArray(rgb, 3, height, width));
+    }
+
+    /// <summary>Colour of the slice numbers of <see cref="RenderMontage"/> (yellow, readable on gray).</summary>
+    internal static readonly (byte R, byte G, byte B) SliceInk = (255, 230, 0);
+
+    /// <summary>
+    /// <paramref name="count"/> depth indices spread evenly over the slices lo..hi where <paramref name="map"/> [D, H, W]
+    /// reaches at least a tenth of its maximum (all slices when the map is nowhere positive):
+    /// z_i = lo + round((i + ½)(hi − lo + 1)/count − ½) (halves away from zero), duplicates removed.
+    /// </summary>
+    public static int[] MontageSlices(Tensor map, int count)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using var scope = DisposeScope.Open();
+        var perSlice = map.Flatten(1).Max(1).Values.To(DType.Float64).Contiguous().ToArray<double>();
+        var peak = perSlice.Max();
+        var positive = peak > 0 ? Enumerable.Range(0, perSlice.Length).Where(z => perSlice[z] >= 0.1 * peak).ToArray() : [];
+        var (lo, hi) = positive.Length == 0 ? (0, perSlice.Length - 1) : (positive[0], positive[^1]);
+        var n = hi - lo + 1;
+        return [.. Enumerable.Range(0, Math.Min(count, n)).Select(i => lo + (int)Math.Round((i + 0.5) * n / Math.Min(count, n) - 0.5, MidpointRounding.AwayFromZero)).Distinct()];
+    }
+
     /// <summary>Coordinates of the largest value of <paramref name="map"/> (the first one in row-major order on ties).</summary>
     public static long[] Hottest(Tensor map)
     {
@@ -99,7 +160,7 @@ public static class SaliencyOverlay
     private static Tensor RenderEither(Tensor image, Tensor map, OverlayOptions? options) =>
         image.Dim == 4 ? RenderVolume(image, map, options) : Render(image, map, options);
 
-    private static int AutoScale(long side) => (int)Math.Clamp((160 + side - 1) / Math.Max(side, 1), 1, 8);
+    internal static int AutoScale(long side) => (int)Math.Clamp((160 + side - 1) / Math.Max(side, 1), 1, 8);
 
     private static (double Min, double Max) Range(Tensor map, OverlayOptions options)
     {
@@ -129,7 +190,7 @@ public static class SaliencyOverlay
     /// bottom and right edges (they are never cut by the picture's border), and a picture too low for both labels is
     /// padded with white rows below, so the two labels never overlap.
     /// </summary>
-    private static Tensor WithLegend(Tensor panels, double min, double max)
+    internal static Tensor WithLegend(Tensor panels, double min, double max)
     {
         var glyph = Math.Max(1, Math.Min(3, (int)panels.Size(1) / 60));
         var margin = glyph;

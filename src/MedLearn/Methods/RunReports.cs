@@ -8,7 +8,7 @@ namespace MedLearn.Methods;
 /// <summary>
 /// <c>medlearn report --run PATH</c>: rebuilds report.html of a folder by the kind of run that made it
 /// (<see cref="RunKinds"/>): a classification run's report, a semi-supervised run's (with its "Ordinal staging" and
-/// "Semi-supervised training" sections), an evaluation folder's, or a label sweep's comparison report.
+/// "Semi-supervised training" sections), a GMIC run's (with its saliency maps and patches), an evaluation folder's, or a label sweep's comparison report.
 /// </summary>
 public static class RunReports
 {
@@ -24,6 +24,7 @@ public static class RunReports
         {
             RunKinds.Classify => ClassificationReportBuilder.Rebuild(run),
             RunKinds.Semi => SemiSupervisedReport.Rebuild(run),
+            RunKinds.Gmic => Gmic.GmicReport.Rebuild(run),
             RunKinds.Evaluation => ClassificationEvaluator.Report(run),
             _ => throw new RunFileException(run.MarkerPath,
                 $"{run.MarkerPath}: run kind '{kind}' is unknown to MedLearn {MedLearnInfo.Version}, which rebuilds reports of {string.Join(", ", RunKinds.All)} runs " +

@@ -35,10 +35,11 @@ public sealed class BasicBlock : Module<Tensor, Tensor>, IConvBatchNormFoldable
     public override Tensor Forward(Tensor input)
     {
         var identity = _downsample?.Forward(input) ?? input;
-        var x = _relu.Forward(_bn1.Forward(_conv1.Forward(input)));
-        x = _bn2.Forward(_conv2.Forward(x));
+        var x = _relu.ForwardReleasing(_bn1.ForwardReleasing(_conv1.Forward(input)));
+        x = _bn2.ForwardReleasing(_conv2.ForwardReleasing(x));
         x.Add_(identity);
-        return _relu.Forward(x);
+        if (!ReferenceEquals(identity, input)) identity.Dispose();
+        return _relu.ForwardReleasing(x);
     }
 
     /// <summary>bn1 follows conv1 and bn2 follows conv2 (the downsample's conv/bn pair is a Sequential, folded as such).</summary>

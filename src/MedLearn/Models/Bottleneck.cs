@@ -40,11 +40,12 @@ public sealed class Bottleneck : Module<Tensor, Tensor>, IConvBatchNormFoldable
     public override Tensor Forward(Tensor input)
     {
         var identity = _downsample?.Forward(input) ?? input;
-        var x = _relu.Forward(_bn1.Forward(_conv1.Forward(input)));
-        x = _relu.Forward(_bn2.Forward(_conv2.Forward(x)));
-        x = _bn3.Forward(_conv3.Forward(x));
+        var x = _relu.ForwardReleasing(_bn1.ForwardReleasing(_conv1.Forward(input)));
+        x = _relu.ForwardReleasing(_bn2.ForwardReleasing(_conv2.ForwardReleasing(x)));
+        x = _bn3.ForwardReleasing(_conv3.ForwardReleasing(x));
         x.Add_(identity);
-        return _relu.Forward(x);
+        if (!ReferenceEquals(identity, input)) identity.Dispose();
+        return _relu.ForwardReleasing(x);
     }
 
     /// <summary>bn1, bn2, bn3 follow conv1, conv2, conv3 (the downsample's conv/bn pair is a Sequential, folded as such).</summary>

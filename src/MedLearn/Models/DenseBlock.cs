@@ -29,6 +29,9 @@ public sealed class DenseBlock : Module<Tensor, Tensor>
             var output = layer.Forward(torch.Cat(features, 1));
             features.Add(scope.MoveToOuter(output));
         }
-        return torch.Cat(features, 1);
+        var concatenated = torch.Cat(features, 1);
+        // The layers' outputs live on in the concatenation only; the caller still owns features[0] (the input).
+        foreach (var feature in features.Skip(1)) feature.Dispose();
+        return concatenated;
     }
 }

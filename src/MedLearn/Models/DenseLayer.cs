@@ -30,7 +30,7 @@ public sealed class DenseLayer : Module<Tensor, Tensor>
     /// <summary>The new feature maps for the already concatenated input.</summary>
     public override Tensor Forward(Tensor input)
     {
-        var x = _conv1.Forward(_relu1.Forward(_norm1.Forward(input)));
-        return _conv2.Forward(_relu2.Forward(_norm2.Forward(x)));
+        var x = _conv1.ForwardReleasing(_relu1.ForwardReleasing(_norm1.Forward(input)));
+        return _conv2.ForwardReleasing(_relu2.ForwardReleasing(_norm2.ForwardReleasing(x)));
     }
 }

@@ -39,11 +39,12 @@ public sealed class PreActBasicBlock : Module<Tensor, Tensor>, IConvBatchNormFol
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        var a = _relu.Forward(_bn1.Forward(input));
+        var a = _relu.ForwardReleasing(_bn1.Forward(input));
         var shortcut = _downsample?.Forward(a) ?? input;
-        var x = _relu.Forward(_bn2.Forward(_conv1.Forward(a)));
-        x = _conv2.Forward(x);
+        var x = _relu.ForwardReleasing(_bn2.ForwardReleasing(_conv1.ForwardReleasing(a)));
+        x = _conv2.ForwardReleasing(x);
         x.Add_(shortcut);
+        if (!ReferenceEquals(shortcut, input)) shortcut.Dispose();
         return x;
     }
 

@@ -91,8 +91,9 @@ public sealed class PreActResNet : Module<Tensor, Tensor>, IActivationModel
     private Tensor Forward(Tensor input, ActivationCapture? capture)
     {
         Tensor Record(string name, Tensor t) => capture is null ? t : capture.Record(name, t);
-        var x = Record("first_pool", _firstPool.Forward(Record("first_conv", _firstConv.Forward(input))));
-        for (var i = 0; i < _stages.Length; i++) x = Record($"layer_list.{i}", _stages[i].Forward(x));
-        return Record("relu", _relu.Forward(Record("final_bn", _finalBn.Forward(x))));
+        // Record keeps a captured activation and hands on a clone, so releasing the handed-on tensor is safe.
+        var x = Record("first_pool", _firstPool.ForwardReleasing(Record("first_conv", _firstConv.Forward(input))));
+        for (var i = 0; i < _stages.Length; i++) x = Record($"layer_list.{i}", _stages[i].ForwardReleasing(x));
+        return Record("relu", _relu.ForwardReleasing(Record("final_bn", _finalBn.ForwardReleasing(x))));
     }
 }

@@ -98,7 +98,8 @@ public sealed class ResNet : ImageClassifier, IConvBatchNormFoldable
         var x = input;
         for (var i = 0; i < _stem.Length; i++)
         {
-            x = _stem[i].Forward(x);
+            // The caller owns the input; every later x is this forward's own intermediate.
+            x = i == 0 ? _stem[i].Forward(x) : _stem[i].ForwardReleasing(x);
             if (capture is not null) x = capture.Record(s_stemNames[i], x);
         }
         return x.Flatten(1);

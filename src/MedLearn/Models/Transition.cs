@@ -22,5 +22,5 @@ public sealed class Transition : Module<Tensor, Tensor>
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) =>
-        _pool.Forward(_conv.Forward(_relu.Forward(_norm.Forward(input))));
+        _pool.ForwardReleasing(_conv.ForwardReleasing(_relu.ForwardReleasing(_norm.Forward(input))));
 }

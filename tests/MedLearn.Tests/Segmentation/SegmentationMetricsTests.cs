@@ -1,3 +1,4 @@
+using MedLearn.Methods.Segmentation;
 using MedLearn.Metrics.Segmentation;
 using MedLearn.Morphology;
 using MedLearn.Torch.Tests;
@@ -171,5 +172,31 @@ public class SegmentationMetricsTests
         Assert.Equal(m.AsdMm, AverageSurfaceDistance.Compute(p, t), 12);
         Assert.Equal(m.AssdMm, SymmetricAverageSurfaceDistance.Compute(p, t), 12);
         Assert.Equal(m.Jaccard, Jaccard.Compute(p, t), 15);
+    }
+}
+
+/// <summary>The per-case CSV states the empty-mask rule it applied and leaves undefined distances out of the mean.</summary>
+public class SegmentationCsvTests
+{
+    [Fact]
+    public void EmptyGroundTruthRuleIsStatedInTheCsv()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "seg-csv-" + Guid.NewGuid().ToString("N") + ".csv");
+        try
+        {
+            var normal = new SegmentationCaseMetrics(0.8, 0.6, 2, 1, 1.5, 2, 1, 1.5, MaskEmptiness.None);
+            var truthEmpty = new SegmentationCaseMetrics(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, MaskEmptiness.Truth);
+            var bothEmpty = new SegmentationCaseMetrics(1, 1, 0, 0, 0, 0, 0, 0, MaskEmptiness.Both);
+            SegmentationEvaluation.WriteCsv(path, [new("a", normal), new("b", truthEmpty), new("c", bothEmpty)]);
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(SegmentationEvaluation.CsvHeader, lines[0]);
+            Assert.Equal("b,0,0,nan,nan,nan,nan,nan,nan,ground truth empty: dice 0, distances undefined", lines[2]);
+            Assert.Equal("c,1,1,0,0,0,0,0,0,both empty: dice 1, distances 0", lines[3]);
+            var mean = lines[4].Split(',');
+            Assert.Equal("mean", mean[0]);
+            Assert.Equal("0.6", mean[1]);  // dice over all three cases
+            Assert.Equal("1", mean[3]);    // hd95 mm over the two defined cases: (2 + 0) / 2
+        }
+        finally { File.Delete(path); }
     }
 }

@@ -75,7 +75,7 @@ public class SegmentationTrainingTests
             Assert.Contains(wrongShape, e1.Message);
             Assert.Contains("differs from image", e1.Message);
             var e2 = Assert.Throws<InvalidDataException>(() => SegmentationEvaluation.EvaluateCase(Net, 2, image, wrongValues, window, false));
-            Assert.Contains("label values must be integers 0..1, found 3..3", e2.Message);
+            Assert.Contains("label values 3 are not classes 0..1 (values present: 3); map them explicitly with --label-map (e.g. 3:1)", e2.Message);
         }
         finally { Directory.Delete(root, true); }
     }

@@ -102,6 +102,6 @@ public class SegmentationModelRegistryTests
         Assert.True(dual.HasDistanceHead);
         Assert.False(plain.HasDistanceHead);
         Assert.Equal(4, plain.Options.BaseFilters);
-        Assert.Contains("known: dual-vnet, vnet", Assert.Throws<ArgumentException>(() => SegmentationModelRegistry.Create("unet")).Message);
+        Assert.Contains("known segmentation models: dual-vnet, vnet, unet3d", Assert.Throws<ArgumentException>(() => SegmentationModelRegistry.Create("unet")).Message);
     }
 }

@@ -63,8 +63,9 @@ public sealed class Sequential : Module<Tensor, Tensor>, IEnumerable<Module<Tens
     /// <summary>Runs the layers in order; an empty Sequential returns its input (a new handle).</summary>
     public override Tensor Forward(Tensor input)
     {
+        // Each layer's output is released once the next layer has consumed it (ForwardRelease).
         var x = input.Alias();
-        foreach (var (_, m) in _layers) x = m.Forward(x);
+        foreach (var (_, m) in _layers) x = m.ForwardReleasing(x);
         return x;
     }
 

@@ -72,6 +72,7 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
             GmicSummaryBuilder.Localisation(predictions, options.DiceThreshold), plan.Reason, TrainingSummary.From(result, options.Monitor));
         MetricsFile.Write(run.MetricsPath, summary);
         GmicPredictionsFile.Write(run.PredictionsPath, predictions, outputs);
+        GmicReport.Rebuild(run, refreshCases: true, cancellation);
         return new GmicRun(run, result, summary);
     }
 }

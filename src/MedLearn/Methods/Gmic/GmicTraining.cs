@@ -8,7 +8,7 @@ namespace MedLearn.Methods.Gmic;
 /// GMIC training in one call (method 2): data → stratified split → GMIC trained end to end on the shared
 /// <see cref="Trainer"/> (checkpoints, best-k, resume, precision plan) → best weights exported (gmic.pt + gmic.json)
 /// → evaluation on the held-out split (AUC with bootstrap CI, localisation against lesion masks) → run folder with
-/// config.resolved.yaml, split.csv, history.csv, metrics.json and predictions.csv.
+/// config.resolved.yaml, split.csv, history.csv, metrics.json, predictions.csv and report.html (<see cref="GmicReport"/>).
 /// </summary>
 public static class GmicTraining
 {
@@ -19,7 +19,7 @@ public static class GmicTraining
         ArgumentNullException.ThrowIfNull(options);
         GmicSetup.Validate(options);
         var dataset = GmicSetup.LoadDataset(options.Data);
-        var run = RunDirectory.Create(options.Out, options.Name ?? "gmic");
+        var run = RunDirectory.Create(options.Out, options.Name ?? "gmic", kind: RunKinds.Gmic);
         return new GmicRunner(run, options, callbacks, phases).Execute(dataset, resume: false, cancellation);
     }
 

@@ -24,17 +24,20 @@ public static class SegmentationTraining
     /// <summary>The trained student's state dict (PyTorch-loadable) in the run folder.</summary>
     public const string ModelFileName = "model.pt";
 
-    /// <summary>The network's <see cref="VNetOptions"/> (JSON) in the run folder, to rebuild it for prediction.</summary>
+    /// <summary>The network's architecture and options (JSON, <see cref="SegmentationNetworkFile"/>) in the run folder, to rebuild it for prediction.</summary>
     public const string NetworkFileName = "network.json";
 
     /// <summary>Rebuilds the trained network of run folder <paramref name="runPath"/> (weights loaded, evaluation mode).</summary>
     /// <exception cref="RunFileException">network.json or model.pt is missing or unreadable.</exception>
-    public static VNet LoadNetwork(string runPath)
+    public static SegmentationNetwork LoadNetwork(string runPath)
     {
-        var options = MetricsFile.Read<VNetOptions>(Path.Combine(runPath, NetworkFileName));
+        var net = SegmentationNetworkFile.Create(Path.Combine(runPath, NetworkFileName));
         var weights = Path.Combine(runPath, ModelFileName);
-        if (!File.Exists(weights)) throw new RunFileException(weights, $"{weights}: not found (the run did not finish training)");
-        var net = new VNet(options);
+        if (!File.Exists(weights))
+        {
+            net.Dispose();
+            throw new RunFileException(weights, $"{weights}: not found (the run did not finish training)");
+        }
         using (DisposeScope.Open()) net.LoadStateDict(StateDictFile.Load(weights));
         net.Eval();
         return net;
@@ -64,12 +67,20 @@ public static class SegmentationTraining
         if (semi && (unlabeled.Length == 0 || options.UnlabeledBatchSize == 0))
             throw new ArgumentException($"{options.Data}: the {method} method needs unlabeled volumes and an unlabeled batch size > 0 (found {unlabeled.Length} unlabeled)");
 
+        torch.ManualSeed(options.Seed);
+        using var student = options.Architecture.Equals(SegmentationModelRegistry.UNet3dName, StringComparison.OrdinalIgnoreCase)
+            ? SegmentationModelRegistry.Create(options.Architecture, null, options.UNet3d)
+            : new VNet(network);
+        // Every labeled volume is checked against its image (grid, orientation, label values) before the run folder exists.
+        foreach (var i in test.Concat(labeled))
+            SegmentationEvaluation.CheckCase(dataset[i].Path, dataset[i].MaskPath!, (int)student.Classes, options.LabelMap);
         var run = RunDirectory.Create(options.Output, options.Name ?? method.ToString().ToLowerInvariant());
-        MetricsFile.Write(Path.Combine(run.Path, NetworkFileName), network);
-        MetricsFile.Write(Path.Combine(run.Path, "settings.json"), new { options, network, settings, test = Names(dataset, test), labeled = Names(dataset, labeled), unlabeled = Names(dataset, unlabeled) });
+        SegmentationNetworkFile.Write(Path.Combine(run.Path, NetworkFileName), student);
+        MetricsFile.Write(Path.Combine(run.Path, "settings.json"), new { options, model = student.ArchitectureName, network = student is UNet3d u ? (object)u.Options : network, settings, test = Names(dataset, test), labeled = Names(dataset, labeled), unlabeled = Names(dataset, unlabeled) });
 
         var transform = new Compose(
             new ToFloat(),
+            options.LabelMap is null ? new Compose() : new MapLabels(options.LabelMap),
             new NormalizeIntensity(),
             new RandomCrop([.. options.PatchSize.Select(p => (long)p)], padIfNeeded: true),
             new RandomRotate90(options.RotateProbability, 3),
@@ -84,8 +95,6 @@ public static class SegmentationTraining
             });
         var epochs = (int)Math.Ceiling(options.Iterations / (double)loader.BatchesPerEpoch);
 
-        torch.ManualSeed(options.Seed);
-        using var student = new VNet(network);
         using var teacher = semi ? UgMclTask.CreateTeacher(student) : null;
         var task = new UgMclTask(student, teacher, settings);
         using var optimizer = new SGD(student.Parameters(), options.LearningRate, momentum: options.Momentum, weightDecay: options.WeightDecay);
@@ -112,8 +121,8 @@ public static class SegmentationTraining
         foreach (var i in test)
         {
             cancellation.ThrowIfCancellationRequested();
-            cases.Add(SegmentationEvaluation.EvaluateCase(x => student.Forward(x), (int)network.Classes, dataset[i].Path, dataset[i].MaskPath!,
-                options.Window, options.LargestComponent, Path.Combine(run.Path, "predictions")));
+            cases.Add(SegmentationEvaluation.EvaluateCase(x => student.Forward(x), (int)student.Classes, dataset[i].Path, dataset[i].MaskPath!,
+                options.Window, options.LargestComponent, Path.Combine(run.Path, "predictions"), labelMap: options.LabelMap));
         }
         SegmentationEvaluation.WriteCsv(Path.Combine(run.Path, CasesFileName), cases);
         var dice = SegmentationEvaluation.MeanSd(cases.Select(c => c.Metrics.Dice));

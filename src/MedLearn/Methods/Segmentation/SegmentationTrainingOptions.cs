@@ -1,3 +1,4 @@
+using MedLearn.Data.Transforms;
 using MedLearn.Models.Segmentation;
 
 namespace MedLearn.Methods.Segmentation;
@@ -54,7 +55,17 @@ public sealed record SegmentationTrainingOptions
     /// <summary>Training patch [D, H, W]; volumes smaller than it are zero-padded (image) / background-padded (label).</summary>
     public int[] PatchSize { get; init; } = [80, 112, 112];
 
-    /// <summary>Network shape (the distance head follows the method: off for supervised and mean teacher unless set).</summary>
+    /// <summary>
+    /// Network architecture: <c>vnet</c> (default; the dual-task V-Net for UG-MCL, the plain V-Net for the other methods,
+    /// shaped by <see cref="Network"/>) or <c>unet3d</c> (<see cref="UNet3d"/>, shaped by <see cref="UNet3d"/>; no distance
+    /// head, so UG-MCL with it runs as the no-SDF-head ablation).
+    /// </summary>
+    public string Architecture { get; init; } = "vnet";
+
+    /// <summary>Shape of the 3-D U-Net when <see cref="Architecture"/> is <c>unet3d</c>.</summary>
+    public UNet3dOptions UNet3d { get; init; } = new();
+
+    /// <summary>V-Net shape (the distance head follows the method: off for supervised and mean teacher unless set).</summary>
     public VNetOptions Network { get; init; } = new();
 
     /// <summary>Loss, teacher and schedule settings (MaxIterations is set from <see cref="Iterations"/>).</summary>
@@ -62,6 +73,12 @@ public sealed record SegmentationTrainingOptions
 
     /// <summary>Sliding-window settings of the held-out evaluation.</summary>
     public SlidingWindowOptions Window { get; init; } = new();
+
+    /// <summary>
+    /// Explicit mapping of label-file values to classes (<c>--label-map 0:0,1:1,2:1</c>), applied to every label file in
+    /// training and evaluation; null = label files must already hold classes 0..K−1 (anything else stops the run).
+    /// </summary>
+    public LabelMap? LabelMap { get; init; }
 
     /// <summary>Keep the largest connected component of each predicted class.</summary>
     public bool LargestComponent { get; init; }
@@ -101,8 +118,12 @@ public sealed record SegmentationTrainingOptions
         if (PatchSize.Length != 3 || PatchSize.Any(p => p < 1)) throw new ArgumentException($"patch size must be 3 positive sizes [D, H, W], got [{string.Join(", ", PatchSize)}]");
         if (CheckpointEveryIterations < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryIterations), CheckpointEveryIterations, "checkpoint-every: must be >= 1 iteration");
         if (LearningRateStep < 1) throw new ArgumentOutOfRangeException(nameof(LearningRateStep), LearningRateStep, "learning-rate step must be >= 1 iteration");
+        var unet = Architecture.Equals(SegmentationModelRegistry.UNet3dName, StringComparison.OrdinalIgnoreCase);
+        if (!unet && !Architecture.Equals("vnet", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"model: unknown architecture '{Architecture}' (vnet, {SegmentationModelRegistry.UNet3dName})");
         Network.Validate();
-        var multiple = 1 << Network.Depth;
+        UNet3d.Validate();
+        var multiple = 1 << (unet ? UNet3d.Depth : Network.Depth);
         if (PatchSize.Any(p => p % multiple != 0))
             throw new ArgumentException($"patch size [{string.Join(", ", PatchSize)}] must be divisible by {multiple} (2^depth of the network)");
         Window.Validate();

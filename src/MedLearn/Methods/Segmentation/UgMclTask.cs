@@ -30,8 +30,8 @@ namespace MedLearn.Methods.Segmentation;
 /// </remarks>
 public sealed class UgMclTask : ITrainingTask
 {
-    private readonly VNet _student;
-    private readonly VNet? _teacher;
+    private readonly SegmentationNetwork _student;
+    private readonly SegmentationNetwork? _teacher;
     private PrecisionPlan? _plan;
 
     /// <summary>Name of the teacher among the auxiliary modules (and in checkpoints).</summary>
@@ -39,7 +39,7 @@ public sealed class UgMclTask : ITrainingTask
 
     /// <summary>A task training <paramref name="student"/> (and updating <paramref name="teacher"/>, needed when the settings use one).</summary>
     /// <exception cref="ArgumentException">A teacher is needed but missing or the same object, or the settings are invalid.</exception>
-    public UgMclTask(VNet student, VNet? teacher, UgMclSettings settings)
+    public UgMclTask(SegmentationNetwork student, SegmentationNetwork? teacher, UgMclSettings settings)
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(settings);
@@ -55,10 +55,10 @@ public sealed class UgMclTask : ITrainingTask
     }
 
     /// <summary>A teacher for <paramref name="student"/>: same options, a copy of its weights and buffers, parameters frozen.</summary>
-    public static VNet CreateTeacher(VNet student)
+    public static TNetwork CreateTeacher<TNetwork>(TNetwork student) where TNetwork : SegmentationNetwork
     {
         ArgumentNullException.ThrowIfNull(student);
-        var teacher = new VNet(student.Options);
+        var teacher = (TNetwork)student.CreateSibling();
         using (DisposeScope.Open()) teacher.LoadStateDict(student.StateDict());
         foreach (var p in teacher.Parameters()) p.RequiresGrad = false;
         return teacher;
@@ -111,7 +111,7 @@ public sealed class UgMclTask : ITrainingTask
         var n = (int)images.Size(0);
         if (labeled < 1 || labeled > n) throw new ArgumentOutOfRangeException(nameof(labeled), labeled, $"need 1..{n} labeled samples in the batch");
         var s = Settings;
-        var classes = (int)_student.Options.Classes;
+        var classes = (int)_student.Classes;
         // The teacher runs first (no gradient): its transient activations are freed before the student's forward
         // graph is built, so the peak memory is max(teacher, student) rather than their sum.
         var unlabeled = n - labeled;
@@ -211,7 +211,7 @@ public sealed class UgMclTask : ITrainingTask
             using var scope = DisposeScope.Open();
             var prediction = task._student.Forward(task.Input(batch.Image)).Argmax(1);
             var truth = mask.Squeeze(1).To(DType.Int64);
-            var classes = task._student.Options.Classes;
+            var classes = task._student.Classes;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (p, g) = (prediction.Select(0, i), truth.Select(0, i));

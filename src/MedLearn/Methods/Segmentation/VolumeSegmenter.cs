@@ -24,12 +24,7 @@ public static class VolumeSegmenter
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(image);
         using var scope = DisposeScope.Open();
-        var x = image.To(DType.Float32);
-        if (zScore)
-        {
-            var flat = x.Flatten(1);
-            x = (x - flat.Mean(1, keepdim: true).View(-1, 1, 1, 1)) / (flat.Std(1, 1, keepdim: true).View(-1, 1, 1, 1) + 1e-8);
-        }
+        var x = zScore ? ZScore(image) : image.To(DType.Float32);
         var probs = SlidingWindowInference.Probabilities(logits, x, window);
         var labels = probs.Argmax(0, keepdim: true).To(DType.UInt8);
         if (largestComponent)
@@ -47,6 +42,16 @@ public static class VolumeSegmenter
         }
         var uncertainty = UncertaintyMap.Entropy(probs.Unsqueeze(0)).Squeeze(0);
         return new VolumePrediction(scope.MoveToOuter(labels), scope.MoveToOuter(probs), scope.MoveToOuter(uncertainty));
+    }
+
+    /// <summary>The normalisation <see cref="Predict"/> applies: per channel (x − mean) / (sd + 1e-8), sd with n − 1, over the volume [C, D, H, W]; float32.</summary>
+    public static Tensor ZScore(Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var scope = DisposeScope.Open();
+        var x = image.To(DType.Float32);
+        var flat = x.Flatten(1);
+        return scope.MoveToOuter((x - flat.Mean(1, keepdim: true).View(-1, 1, 1, 1)) / (flat.Std(1, 1, keepdim: true).View(-1, 1, 1, 1) + 1e-8));
     }
 
     /// <summary>

@@ -119,7 +119,13 @@ public static class ClassificationReportBuilder
         };
     }
 
-    private static DatasetSummary Dataset(string splitPath, IReadOnlyList<string> classes, RunSummary summary)
+    private static DatasetSummary Dataset(string splitPath, IReadOnlyList<string> classes, RunSummary summary) => CountsPerSplit(splitPath, classes) with
+    {
+        Description = $"metrics below are measured on the {summary.Split} split ({summary.Images} images) with the weights of epoch {summary.Training.BestEpoch} (best {summary.Training.Monitor}); training: {summary.Training.Message}",
+    };
+
+    /// <summary>Images per split and class of a run's split.csv (path, split, label); rows of other classes are not counted.</summary>
+    public static DatasetSummary CountsPerSplit(string splitPath, IReadOnlyList<string> classes)
     {
         using var reader = new StreamReader(splitPath);
         var rows = CsvTable.Parse(reader, splitPath);
@@ -131,10 +137,7 @@ public static class ClassificationReportBuilder
             var label = Array.IndexOf([.. classes], row.Fields[header["label"]]);
             if (counts.TryGetValue(split, out var perClass) && label >= 0) perClass[label]++;
         }
-        return new DatasetSummary(classes, [.. DatasetSplit.Names.Select(n => new SplitCounts(n, counts[n]))])
-        {
-            Description = $"metrics below are measured on the {summary.Split} split ({summary.Images} images) with the weights of epoch {summary.Training.BestEpoch} (best {summary.Training.Monitor}); training: {summary.Training.Message}",
-        };
+        return new DatasetSummary(classes, [.. DatasetSplit.Names.Select(n => new SplitCounts(n, counts[n]))]);
     }
 
     private static IReadOnlyList<EpochHistoryRow> History(string path)

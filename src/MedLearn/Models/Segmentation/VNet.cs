@@ -18,7 +18,7 @@ namespace MedLearn.Models.Segmentation;
 /// <para>Every spatial size of the input must be divisible by 2^Depth (16 by default): pad or crop first.</para>
 /// <para>Initialisation is torch.nn's default (the reference code does not re-initialise).</para>
 /// </remarks>
-public sealed class VNet : Module<Tensor, Tensor>, IActivationModel
+public sealed class VNet : SegmentationNetwork
 {
     private static readonly string[] s_numbers = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen"];
 
@@ -79,25 +79,31 @@ public sealed class VNet : Module<Tensor, Tensor>, IActivationModel
     public VNetOptions Options { get; }
 
     /// <summary>True when the network has the signed-distance head.</summary>
-    public bool HasDistanceHead => _distanceHead is not null;
+    public override bool HasDistanceHead => _distanceHead is not null;
 
     /// <summary>Every spatial size of an input must be a multiple of this (2^Depth).</summary>
-    public long SizeMultiple => 1L << Options.Depth;
+    public override long SizeMultiple => 1L << Options.Depth;
 
     /// <inheritdoc/>
-    public int SpatialDims => 3;
+    public override long Classes => Options.Classes;
+
+    /// <inheritdoc/>
+    public override long InChannels => Options.InChannels;
+
+    /// <inheritdoc/>
+    public override string ArchitectureName => HasDistanceHead ? "dual-vnet" : "vnet";
 
     /// <summary>Block outputs in forward order (block_one ... block_nine at depth 4); the last is the final feature map.</summary>
-    public IReadOnlyList<string> ActivationNames => _activationNames;
-
-    /// <summary>Segmentation logits [N, Classes, D, H, W].</summary>
-    public override Tensor Forward(Tensor input) => ForwardBoth(input).Logits;
+    public override IReadOnlyList<string> ActivationNames => _activationNames;
 
     /// <summary>Segmentation logits and, for the dual-task network, the tanh signed-distance map.</summary>
-    public SegmentationOutput ForwardBoth(Tensor input) => Run(input, null);
+    public override SegmentationOutput ForwardBoth(Tensor input) => Run(input, null);
 
     /// <inheritdoc/>
-    public ActivationOutputs ForwardWithActivations(Tensor input, IReadOnlyCollection<string> names)
+    public override SegmentationNetwork CreateSibling() => new VNet(Options);
+
+    /// <inheritdoc/>
+    public override ActivationOutputs ForwardWithActivations(Tensor input, IReadOnlyCollection<string> names)
     {
         var capture = new ActivationCapture(_activationNames, names, "vnet");
         var output = Run(input, capture);
@@ -106,12 +112,7 @@ public sealed class VNet : Module<Tensor, Tensor>, IActivationModel
 
     private SegmentationOutput Run(Tensor input, ActivationCapture? capture)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Dim != 5 || input.Size(1) != Options.InChannels)
-            throw new ArgumentException($"V-Net expects input [N, {Options.InChannels}, D, H, W], got [{string.Join(", ", input.Shape)}]", nameof(input));
-        for (var a = 2; a < 5; a++)
-            if (input.Size(a) % SizeMultiple != 0)
-                throw new ArgumentException($"V-Net input spatial size [{string.Join(", ", input.Shape[2..])}] must be divisible by {SizeMultiple} (2^depth); pad or crop the volume", nameof(input));
+        CheckInput(input, "V-Net");
         Tensor Record(string name, Tensor x) => capture is null ? x : capture.Record(name, x);
         // Without activation capture, every intermediate result is released as soon as it has been consumed (autograd
         // keeps its own references to what backward needs): a no-grad pass (teacher passes, sliding windows) then peaks

@@ -49,21 +49,6 @@ public sealed class VNetBlock : Module<Tensor, Tensor>
         return seq;
     }
 
-    /// <summary>
-    /// Runs the layers in order, releasing each intermediate result as soon as the next layer has consumed it (autograd
-    /// keeps its own references to what backward needs), so a no-grad pass holds one or two activations of the block at a
-    /// time, as PyTorch does, instead of every layer's output until the caller's dispose scope ends.
-    /// </summary>
-    public override Tensor Forward(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var x = input;
-        foreach (var layer in _conv)
-        {
-            var y = layer.Forward(x);
-            if (!ReferenceEquals(x, input) && !ReferenceEquals(x, y)) x.Dispose();
-            x = y;
-        }
-        return ReferenceEquals(x, input) ? input.Alias() : x;
-    }
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => _conv.Forward(input);
 }
