@@ -11,6 +11,8 @@ using MedLearn.Torch;
 //       one occlusion map (window 20, stride 4); prints RESULT mode=occlusion config=... seconds=... ms_per_position=... (bench/occlusion.sh)
 //   dotnet MedLearn.Bench.dll --mode gmic --gmic-mode forward|step --config fp32|cl-bf16|auto --threads N [--model gmic|resnet34] [--warmup 1] [--iters 3]
 //       one 2944x1920 image (bench/gmic.sh); prints RESULT mode=... config=... model=... mean_ms=... best_ms=... peak_rss_mb=...
+//   dotnet MedLearn.Bench.dll --mode ugmcl-iter|ugmcl-window --config auto|fp32|cl-fp32|cl-bf16 --threads N [--warmup 1] [--iters 2] [--patch 80,112,112] [--volume 88,120,120] [--stride 4,18,18]
+//       one UG-MCL iteration (batch 4, T = 8) or one sliding-window inference (bench/ugmcl.sh); prints RESULT mode=... mean_ms=... peak_rss_mb=...
 //   dotnet MedLearn.Bench.dll --names      state-dict keys and shapes of resnet18(num_classes=4)
 
 if (args is ["--names"])
@@ -41,6 +43,7 @@ var result = options["mode"] switch
     "infer" => InferBench.Run(options),
     "occlusion" => OcclusionBench.Run(options),
     "gmic" => GmicBench.Run(options),
+    "ugmcl-iter" or "ugmcl-window" => UgMclBench.Run(options),
     var m => throw new ArgumentException($"unknown mode {m}"),
 };
 Console.WriteLine(result);

@@ -385,7 +385,7 @@ public class AmpTests(ITestOutputHelper output)
     [InlineData(Zen5, 0, Precision.Bf16, MemoryFormat.Contiguous)]
     [InlineData(SapphireRapidsNoAvxBf16, 2, Precision.Bf16, MemoryFormat.ChannelsLast)]
     [InlineData(Skylake, 2, Precision.Fp32, MemoryFormat.ChannelsLast)]
-    [InlineData(Skylake, 3, Precision.Fp32, MemoryFormat.ChannelsLast3d)]
+    [InlineData(Skylake, 3, Precision.Fp32, MemoryFormat.Contiguous)]
     public void AutoOnCpuPicksBf16OnlyWithNativeSupport(string cpuinfo, int spatialDims, Precision expected, MemoryFormat layout)
     {
         var plan = PrecisionPlan.Resolve(Precision.Auto, Device.CPU, spatialDims, CpuFeatures.Parse(cpuinfo), environmentOverride: "");

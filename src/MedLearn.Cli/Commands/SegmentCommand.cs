@@ -41,6 +41,11 @@ internal static class SegmentCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of weights, split, sampling and augmentation (default 0).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder the run folder is created in (default runs/).", DefaultValueFactory = _ => "runs" };
         var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the method)." };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = $"Write the resume checkpoint about every N iterations (default {SegmentationTrainingOptions.DefaultCheckpointEveryIterations}; a cancelled run saves where it stopped).",
+            DefaultValueFactory = _ => SegmentationTrainingOptions.DefaultCheckpointEveryIterations,
+        };
         var workers = new Option<int>("--workers") { Description = "Background loader threads (default 0).", DefaultValueFactory = _ => 0 };
         var val = new Option<int>("--val") { Description = "Validation volumes (sliding-window Dice every --val-every iterations; best checkpoints by it). Default 0 = none.", DefaultValueFactory = _ => 0 };
         var valEvery = new Option<int>("--val-every") { Description = "Iterations between validations (default 200; rounded up to whole passes over the labeled volumes).", DefaultValueFactory = _ => 200 };
@@ -50,7 +55,7 @@ internal static class SegmentCommand
         var command = new Command("segment", "Semi-supervised 3-D segmentation (UG-MCL, mean teacher, supervised V-Net).")
         {
             data, labeled, method, test, iterations, patch, stride, blending, model, filters, depth, norm, batchLabeled, batchUnlabeled, lr, lrStep,
-            passes, rampUp, noUncertainty, noCross, noSdf, lcc, labelMap, seed, output, name, workers, val, valEvery, keepBest, sdfPerPatch, resume,
+            passes, rampUp, noUncertainty, noCross, noSdf, lcc, labelMap, seed, output, name, workers, val, valEvery, keepBest, sdfPerPatch, checkpointEvery, resume,
         };
         command.SetAction(parse =>
         {
@@ -70,7 +75,7 @@ internal static class SegmentCommand
                     UnlabeledBatchSize = m == SegmentationMethod.Supervised ? 0 : parse.GetValue(batchUnlabeled),
                     LearningRate = parse.GetValue(lr), LearningRateStep = parse.GetValue(lrStep), Seed = parse.GetValue(seed),
                     Output = parse.GetValue(output)!, Name = parse.GetValue(name), Workers = parse.GetValue(workers),
-                    LargestComponent = parse.GetValue(lcc),
+                    LargestComponent = parse.GetValue(lcc), CheckpointEveryIterations = parse.GetValue(checkpointEvery),
                     LabelMap = parse.GetValue(labelMap) is { } map ? Data.Transforms.LabelMap.Parse(map) : null,
                     Architecture = ParseModel(parse.GetValue(model)!),
                     Network = new VNetOptions { BaseFilters = parse.GetValue(filters) ?? 16, Depth = parse.GetValue(depth) ?? 4, DistanceHead = !parse.GetValue(noSdf) },

@@ -100,8 +100,9 @@ public sealed record PrecisionPlan(Precision Precision, Device Device, DType? Au
     /// bfloat16 with float32 accumulation, which measured ~2x faster than float32 NCHW for ResNet-18 training
     /// on AMD Zen 5 (29 -> 61 img/s on 2 threads); bfloat16's float32 exponent range needs no loss
     /// scaling.</item>
-    /// <item><see cref="Precision.Auto"/> on other CPUs: float32 + channels-last (bfloat16 without hardware
-    /// support is emulated and slower than float32; channels-last alone gave ~1.2x).</item>
+    /// <item><see cref="Precision.Auto"/> on other CPUs: float32 + channels-last for 2-D models (bfloat16 without hardware
+    /// support is emulated and slower than float32; channels-last alone gave ~1.2x), float32 contiguous (NCDHW) for 3-D
+    /// models (channels-last-3d was slower for the V-Net in float32: its 2x2x2 stride-2 convolutions took ~2x).</item>
     /// <item><see cref="Precision.Auto"/> on CUDA: float16 autocast + <see cref="GradScaler"/>, contiguous
     /// (NCHW) layout.</item>
     /// <item>Channels-last (<see cref="MemoryFormat.ChannelsLast"/> for 2-D, <see cref="MemoryFormat.ChannelsLast3d"/>
@@ -155,6 +156,9 @@ public sealed record PrecisionPlan(Precision Precision, Device Device, DType? Au
         {
             Precision.Auto when cpu.HasNativeBf16 => new(Precision.Bf16, device, DType.BFloat16, layout, false,
                 $"auto on CPU with native bfloat16 ({(cpu.HasAmxBf16 ? "amx_bf16" : "avx512_bf16")}): bfloat16 autocast, {layoutText}"),
+            // 3-D float32: libtorch 1.13's oneDNN convolutions are not faster on NDHWC, and the 2x2x2 stride-2 down-sampling
+            // convolution is ~2x slower (V-Net, bench/ugmcl.sh), so volumetric models stay NCDHW unless bf16 runs natively.
+            Precision.Auto when spatialDims == 3 => new(Precision.Fp32, device, null, MemoryFormat.Contiguous, false, "auto on CPU without native bfloat16: float32, contiguous (3-D)"),
             Precision.Auto => new(Precision.Fp32, device, null, layout, false, $"auto on CPU without native bfloat16: float32, {layoutText}"),
             Precision.Bf16 => new(Precision.Bf16, device, DType.BFloat16, layout, false,
                 $"{source}: bfloat16 autocast, {layoutText}" + (cpu.HasNativeBf16 ? "" : " (no native bfloat16 on this CPU: emulated, slower than float32)")),

@@ -19,7 +19,7 @@ namespace MedLearn.Training;
 /// <remarks>
 /// <para><b>Checkpoints.</b> <c>last.pt</c> (in <see cref="TrainerOptions.CheckpointDirectory"/>) holds the model, the
 /// auxiliary modules, the optimiser, the schedule, the gradient scaler, the default RNG and the trainer's own
-/// position; it is written atomically after every epoch (and every N steps, or on cancellation, with the batch
+/// position; it is written atomically after every epoch (every <see cref="TrainerOptions.CheckpointEveryEpochs"/> epochs, and every N steps, or on cancellation, with the batch
 /// position), so a killed run resumes from the last one written and — because the loaders' batches are a pure
 /// function of (seed, epoch) — continues bit for bit as if it had never stopped. Best checkpoints
 /// <c>best-epochNNN.pt</c> hold the model weights of the k best epochs by <see cref="TrainerOptions.MonitorMetric"/>.</para>
@@ -155,12 +155,14 @@ public sealed class Trainer
                 state.EpochsWithoutImprovement = IsImprovement(value, state) ? 0 : state.EpochsWithoutImprovement + 1;
                 SaveBest(state, epoch, value);
             }
-            SaveLast(state, scaler, CheckpointKind.Last);
+            var stopEarly = _options.EarlyStoppingPatience is int patienceEpochs && state.EpochsWithoutImprovement >= patienceEpochs && state.Epoch < _options.Epochs;
+            if (state.Epoch % _options.CheckpointEveryEpochs == 0 || isLast || stopEarly)
+                SaveLast(state, scaler, CheckpointKind.Last);
             Notify(c => c.OnEpochEnd(record));
 
-            if (_options.EarlyStoppingPatience is int patience && state.EpochsWithoutImprovement >= patience && state.Epoch < _options.Epochs)
+            if (stopEarly)
                 return Finish(TrainingStatus.EarlyStopped,
-                    $"early stopping after epoch {epoch + 1}: {_options.MonitorMetric} did not improve for {patience} epochs (best {state.BestMetric:G4} at epoch {state.BestEpoch + 1})");
+                    $"early stopping after epoch {epoch + 1}: {_options.MonitorMetric} did not improve for {_options.EarlyStoppingPatience} epochs (best {state.BestMetric:G4} at epoch {state.BestEpoch + 1})");
         }
         return Finish(TrainingStatus.Completed, state.BestEpoch is int be
             ? $"completed {state.History.Count} epochs; best {_options.MonitorMetric} {state.BestMetric:G4} at epoch {be + 1}"

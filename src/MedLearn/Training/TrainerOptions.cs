@@ -47,6 +47,13 @@ public sealed record TrainerOptions
     /// <summary>Also save last.pt every this many optimiser steps within an epoch (long epochs); null = at epoch ends only.</summary>
     public int? CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Write last.pt at the end of every this many epochs (and always after the last epoch, on early stopping and on
+    /// cancellation); 1 = every epoch. Iteration-scheduled runs whose "epoch" is a few iterations (UG-MCL with 2 labeled
+    /// volumes: one iteration per epoch) use it to checkpoint every N iterations instead of every iteration.
+    /// </summary>
+    public int CheckpointEveryEpochs { get; init; } = 1;
+
     /// <summary>Checks the options' ranges.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public void Validate()
@@ -56,6 +63,7 @@ public sealed record TrainerOptions
         if (GradientClipNorm is <= 0 or double.NaN) throw new ArgumentException($"gradient-clip-norm must be > 0 (got {GradientClipNorm})");
         if (EarlyStoppingPatience is < 1) throw new ArgumentException($"early-stopping-patience must be >= 1 (got {EarlyStoppingPatience})");
         if (ValidateEvery < 1) throw new ArgumentException($"validate-every must be >= 1 (got {ValidateEvery})");
+        if (CheckpointEveryEpochs < 1) throw new ArgumentException($"checkpoint-every-epochs must be >= 1 (got {CheckpointEveryEpochs})");
         if (CheckpointEverySteps is < 1) throw new ArgumentException($"checkpoint-every-steps must be >= 1 (got {CheckpointEverySteps})");
         if (SpatialDims is not (0 or 2 or 3)) throw new ArgumentException($"spatial dims must be 0, 2 or 3 (got {SpatialDims})");
         if (string.IsNullOrWhiteSpace(MonitorMetric)) throw new ArgumentException("monitor metric is empty");

@@ -206,6 +206,49 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void CheckpointEveryEpochsWritesLastPtEveryNEpochsAndAfterTheLastAndResumesExactly()
+    {
+        float[] straightWeights;
+        {
+            using var scope = DisposeScope.Open();
+            using var run = NewRun(Path.Combine(_root.FullName, "s5"), 3, epochs: 5);
+            var (train, val) = Loaders(4);
+            run.Trainer.Fit(train, val);
+            straightWeights = Weights(run.Model);
+        }
+        // Every 2 epochs: last.pt after epochs 2 and 4 and after the final epoch 5 (not after 1 and 3).
+        var dir = Path.Combine(_root.FullName, "every2");
+        var recorder = new Recorder();
+        var copy = Path.Combine(_root.FullName, "after-epoch-2.pt");
+        var copier = new CopyAtStep(10, Path.Combine(dir, Trainer.LastCheckpointName), copy); // 5 batches per epoch: step 10 ends epoch 2
+        {
+            using var scope = DisposeScope.Open();
+            torch.ManualSeed(3);
+            using var model = new TinyNet(3);
+            using var optimizer = new SGD(model.Parameters(), lr: 0.1, momentum: 0.9);
+            var schedule = LearningRateSchedule.PerEpoch(new StepLR(optimizer, 2, 0.5));
+            var options = new TrainerOptions { Epochs = 5, CheckpointDirectory = dir, Precision = Precision.Fp32, KeepBest = 2, Seed = 5, CheckpointEveryEpochs = 2 };
+            var trainer = new Trainer(new SupervisedClassificationTask(model, 3), optimizer, schedule, options, [recorder, copier]);
+            var (train, val) = Loaders(4);
+            trainer.Fit(train, val);
+            Assert.Equal(straightWeights, Weights(model));
+        }
+        Assert.Equal([2, 4, 5], recorder.Checkpoints.Where(c => c.Kind == CheckpointKind.Last).Select(c => c.Epoch).ToArray());
+        Assert.True(File.Exists(copy));
+        float[] resumedWeights;
+        {
+            using var scope = DisposeScope.Open();
+            using var run = NewRun(Path.Combine(_root.FullName, "r5"), 77, epochs: 5);
+            var (train, val) = Loaders(4);
+            var resumed = run.Trainer.Fit(train, val, resumeFrom: copy);
+            Assert.Equal(5, resumed.EpochsCompleted);
+            resumedWeights = Weights(run.Model);
+        }
+        Assert.Equal(straightWeights, resumedWeights);
+        Assert.Throws<ArgumentException>(() => new TrainerOptions { CheckpointEveryEpochs = 0 }.Validate());
+    }
+
+    [Fact]
     public void NanLossStopsAndKeepsTheLastGoodCheckpoint()
     {
         using var scope = DisposeScope.Open();

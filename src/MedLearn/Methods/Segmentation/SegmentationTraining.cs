@@ -198,6 +198,8 @@ public static class SegmentationTraining
             Seed = options.Seed,
             SpatialDims = 3,
             CheckpointDirectory = run.CheckpointsDir,
+            CheckpointEveryEpochs = Math.Max(1, options.CheckpointEveryIterations / perEpoch),
+            CheckpointEverySteps = perEpoch > options.CheckpointEveryIterations ? options.CheckpointEveryIterations : null,
             MonitorMetric = validation is null ? "train_loss" : "val_dice",
             MonitorGoal = validation is null ? MetricGoal.Minimize : MetricGoal.Maximize,
             KeepBest = options.KeepBest,

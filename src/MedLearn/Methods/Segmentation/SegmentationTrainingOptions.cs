@@ -116,6 +116,16 @@ public sealed record SegmentationTrainingOptions
     /// <summary>Background loader threads.</summary>
     public int Workers { get; init; }
 
+    /// <summary>
+    /// Write the resume checkpoint (checkpoints/last.pt) about every this many iterations (100): at the end of every
+    /// max(1, N / iterations-per-epoch) trainer epochs, and every N steps inside epochs longer than N. A cancelled run
+    /// (Ctrl-C, SIGTERM) still saves at the batch it stopped at; the final iteration is always saved.
+    /// </summary>
+    public int CheckpointEveryIterations { get; init; } = DefaultCheckpointEveryIterations;
+
+    /// <summary>Default of <see cref="CheckpointEveryIterations"/>.</summary>
+    public const int DefaultCheckpointEveryIterations = 100;
+
     /// <summary>Throws on invalid values (names the setting).</summary>
     public void Validate()
     {
@@ -130,6 +140,7 @@ public sealed record SegmentationTrainingOptions
         if (ValidationCount < 0) throw new ArgumentOutOfRangeException(nameof(ValidationCount), ValidationCount, "validation volumes must be >= 0");
         if (ValidateEvery < 1) throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "validate-every must be >= 1 iteration");
         if (KeepBest < 0) throw new ArgumentOutOfRangeException(nameof(KeepBest), KeepBest, "keep-best must be >= 0");
+        if (CheckpointEveryIterations < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEveryIterations), CheckpointEveryIterations, "checkpoint-every: must be >= 1 iteration");
         if (LearningRateStep < 1) throw new ArgumentOutOfRangeException(nameof(LearningRateStep), LearningRateStep, "learning-rate step must be >= 1 iteration");
         var unet = Architecture.Equals(SegmentationModelRegistry.UNet3dName, StringComparison.OrdinalIgnoreCase);
         if (!unet && !Architecture.Equals("vnet", StringComparison.OrdinalIgnoreCase))

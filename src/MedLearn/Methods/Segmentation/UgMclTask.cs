@@ -127,6 +127,33 @@ public sealed class UgMclTask : ITrainingTask
         var classes = (int)_student.Classes;
         var (inputs, cachedTargets) = SplitChannels(images);
         images = inputs;
+        // The teacher runs first (no gradient): its transient activations are freed before the student's forward
+        // graph is built, so the peak memory is max(teacher, student) rather than their sum.
+        var unlabeled = n - labeled;
+        Tensor? teacherProbs = null, consistencyMask = null, certain = null;
+        double? threshold = null;
+        if (_teacher is not null && unlabeled > 0)
+        {
+            var xu = images.Narrow(0, labeled, unlabeled);
+            _teacher.Train();
+            using (GradMode.NoGrad())
+            {
+                var noisy = xu + (torch.RandnLike(xu) * s.NoiseStd).Clamp(-s.NoiseClip, s.NoiseClip);
+                teacherProbs = _teacher.Forward(Input(noisy)).To(DType.Float32).Softmax(1);
+                if (s.UseUncertainty)
+                {
+                    var mean = UncertaintyMap.MeanProbability(x => _teacher.Forward(Input(x)).To(DType.Float32), xu, s.UncertaintyPasses, s.NoiseStd, s.NoiseClip, s.PassesPerForward);
+                    threshold = s.ThresholdAt(iteration, classes);
+                    consistencyMask = UncertaintyMap.Entropy(mean).Lt(threshold.Value).To(DType.Float32);
+                }
+                else
+                {
+                    consistencyMask = torch.OnesLike(teacherProbs.Narrow(1, 0, 1));
+                }
+                certain = consistencyMask.Mean();
+            }
+        }
+
         var output = _student.ForwardBoth(Input(images));
         var logits = output.Logits.To(DType.Float32);
         var probs = logits.Softmax(1);
@@ -150,32 +177,9 @@ public sealed class UgMclTask : ITrainingTask
         }
 
         var lambda = _teacher is null ? 0.0 : s.ConsistencyWeightAt(iteration);
-        Tensor? intra = null, cross = null, certain = null;
-        double? threshold = null;
-        var unlabeled = n - labeled;
-        if (_teacher is not null && unlabeled > 0)
-        {
-            var xu = images.Narrow(0, labeled, unlabeled);
-            _teacher.Train();
-            Tensor teacherProbs, consistencyMask;
-            using (GradMode.NoGrad())
-            {
-                var noisy = xu + (torch.RandnLike(xu) * s.NoiseStd).Clamp(-s.NoiseClip, s.NoiseClip);
-                teacherProbs = _teacher.Forward(Input(noisy)).To(DType.Float32).Softmax(1);
-                if (s.UseUncertainty)
-                {
-                    var mean = UncertaintyMap.MeanProbability(x => _teacher.Forward(Input(x)).To(DType.Float32), xu, s.UncertaintyPasses, s.NoiseStd, s.NoiseClip, s.PassesPerForward);
-                    threshold = s.ThresholdAt(iteration, classes);
-                    consistencyMask = UncertaintyMap.Entropy(mean).Lt(threshold.Value).To(DType.Float32);
-                }
-                else
-                {
-                    consistencyMask = torch.OnesLike(teacherProbs.Narrow(1, 0, 1));
-                }
-                certain = consistencyMask.Mean();
-            }
+        Tensor? intra = null, cross = null;
+        if (teacherProbs is not null && consistencyMask is not null)
             intra = MaskedConsistencyLoss.Compute(probs.Narrow(0, labeled, unlabeled), teacherProbs, consistencyMask);
-        }
         if (_teacher is not null && s.UseCrossTask && distance is not null)
             cross = CrossTaskConsistencyLoss.Compute(distance, probs, s.Sharpness);
 

@@ -34,14 +34,19 @@ public static class UncertaintyMap
         for (var done = 0; done < passes;)
         {
             var group = Math.Min(passesPerForward, passes - done);
+            // Each group's inputs and outputs are released before the next forward (only the running sum is kept).
+            using var step = DisposeScope.Open();
             var stacked = group == 1 ? input : torch.Cat([.. Enumerable.Repeat(input, group)], 0);
             var noisy = stacked + (torch.RandnLike(stacked) * noiseStd).Clamp(-noiseClip, noiseClip);
             var p = teacherLogits(noisy).Softmax(1);
+            var total = sum;
             for (var g = 0; g < group; g++)
             {
                 var part = p.Narrow(0, g * n, n);
-                sum = sum is null ? part : sum + part;
+                total = total is null ? part.Clone() : total + part;
             }
+            sum?.Dispose();
+            sum = step.MoveToOuter(total!);
             done += group;
         }
         return scope.MoveToOuter(sum! * (1.0 / passes));

@@ -114,24 +114,57 @@ public sealed class VNet : SegmentationNetwork
     {
         CheckInput(input, "V-Net");
         Tensor Record(string name, Tensor x) => capture is null ? x : capture.Record(name, x);
+        // Without activation capture, every intermediate result is released as soon as it has been consumed (autograd
+        // keeps its own references to what backward needs): a no-grad pass (teacher passes, sliding windows) then peaks
+        // at a few activations plus the skips, as PyTorch does, instead of holding the whole network's activations.
+        var eager = capture is null;
+        void Release(Tensor t, Tensor next)
+        {
+            if (eager && !ReferenceEquals(t, input) && !ReferenceEquals(t, next)) t.Dispose();
+        }
         var depth = Options.Depth;
         var skips = new Tensor[depth + 1];
         var x = input;
         for (var i = 0; i <= depth; i++)
         {
-            x = skips[i] = Record(Name(i), _encoder[i].Forward(x));
-            if (i < depth) x = Record(Name(i) + "_dw", _down[i].Forward(x));
+            var encoded = skips[i] = Record(Name(i), _encoder[i].Forward(x));
+            Release(x, encoded);
+            x = encoded;
+            if (i < depth) x = Record(Name(i) + "_dw", _down[i].Forward(encoded));
         }
-        if (_dropout is not null) x = _dropout.Forward(x);
+        if (_dropout is not null) x = Dropout(x);
         for (var j = 0; j < depth; j++)
         {
-            x = _up[j].Forward(x).Add(skips[depth - 1 - j]);
-            x = Record(Name(depth + j) + "_up", x);
-            x = Record(Name(depth + j + 1), _decoder[j].Forward(x));
+            var skip = skips[depth - 1 - j];
+            var up = _up[j].Forward(x);
+            Release(x, up);
+            var sum = up.Add(skip);
+            Release(up, sum);
+            Release(skip, sum);
+            sum = Record(Name(depth + j) + "_up", sum);
+            x = Record(Name(depth + j + 1), _decoder[j].Forward(sum));
+            Release(sum, x);
         }
-        if (_dropout is not null) x = _dropout.Forward(x);
+        if (_dropout is not null) x = Dropout(x);
         var logits = _segmentationHead.Forward(x);
-        var distance = _distanceHead is null ? null : _distanceHead.Forward(x).Tanh();
+        var distance = _distanceHead is null ? null : DistanceMap(x);
+        Release(x, logits);
+
+        Tensor Dropout(Tensor t)
+        {
+            var dropped = _dropout!.Forward(t);
+            Release(t, dropped);
+            return dropped;
+        }
+
+        Tensor DistanceMap(Tensor features)
+        {
+            var raw = _distanceHead!.Forward(features);
+            var map = raw.Tanh();
+            Release(raw, map);
+            return map;
+        }
+
         return new SegmentationOutput(logits, distance);
     }
 }
