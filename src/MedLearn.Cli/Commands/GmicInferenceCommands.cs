@@ -69,12 +69,7 @@ internal static class GmicInferenceCommands
             header.Add("ms");
             var lines = results.Select(r => (IReadOnlyList<string>)[r.Result.Path!, truth.GetValueOrDefault(r.Result.Path!) ?? "", outputs[r.Result.TopOutput],
                 .. r.Result.Probabilities.Select(p => F(p, "F3")), F(r.Milliseconds, "F0")]).ToList();
-            var widths = header.Select((h, c) => lines.Select(l => l[c].Length).Append(h.Length).Max()).ToArray();
-            string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((v, c) => c == cells.Count - 1 ? v : v.PadRight(widths[c]))).TrimEnd();
-            var text = new StringBuilder().Append(Line(header)).Append('\n');
-            foreach (var l in lines) text.Append(Line(l)).Append('\n');
-            console.Profile.Out.Writer.Write(text.ToString());
-            console.Profile.Out.Writer.Flush();
+            WriteTable(console, header, lines);
             console.WriteLine($"GMIC {options.Head.ToString().ToLowerInvariant()} probabilities (sigmoid, one per output)" +
                 (options.Augmentations > 1 ? $", mean over {options.Augmentations} test-time views (crop jitter, seed {options.Seed})" : "") + $"; {predictor.PrecisionReason}");
             ClassificationSession.WriteSkipped(console, skipped.Items, csvFile is null ? "this list" : "the CSV file");
@@ -159,16 +154,22 @@ internal static class GmicInferenceCommands
             return (IReadOnlyList<string>)[Path.GetFileName(e.Path), e.TrueLabel ?? "-", e.TopOutput, .. outputs.Select(o => F(e.Probabilities[o], "F3")),
                 $"{top.Row}:{top.Column}", F(top.Attention, "F3"), e.BoxesOverlay];
         }).ToList();
-        var widths = header.Select((h, c) => lines.Select(l => l[c].Length).Append(h.Length).Max()).ToArray();
-        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((v, c) => c == cells.Count - 1 ? v : v.PadRight(widths[c]))).TrimEnd();
-        var text = new StringBuilder().Append(Line(header)).Append('\n');
-        foreach (var l in lines) text.Append(Line(l)).Append('\n');
-        console.Profile.Out.Writer.Write(text.ToString());
-        console.Profile.Out.Writer.Flush();
+        WriteTable(console, header, lines);
         ClassificationSession.WriteSkipped(console, skipped.Items, "this list");
         console.MarkupLineInterpolated($"written to [bold]{Path.GetFullPath(output)}[/] (per image: saliency overlay per output, boxes coloured by attention, {predictor.Manifest.Patches} patches, JSON; explanations.json)");
         return 0;
     }
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>A plain left-aligned table (two spaces between columns) on stdout, unwrapped whatever the console width.</summary>
+    private static void WriteTable(IAnsiConsole console, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> lines)
+    {
+        var widths = header.Select((h, c) => lines.Select(l => l[c].Length).Append(h.Length).Max()).ToArray();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((v, c) => c == cells.Count - 1 ? v : v.PadRight(widths[c]))).TrimEnd();
+        var text = new StringBuilder().Append(Line(header)).Append('\n');
+        foreach (var l in lines) text.Append(Line(l)).Append('\n');
+        console.Profile.Out.Writer.Write(text.ToString());
+        console.Profile.Out.Writer.Flush();
+    }
 }
