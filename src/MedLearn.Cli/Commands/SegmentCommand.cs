@@ -117,8 +117,11 @@ internal static class SegmentCommand
         }
         var dice = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Dice));
         var hd = SegmentationEvaluation.MeanSd(result.TestCases.Select(c => c.Metrics.Hd95Mm));
+        // Undefined values (the sd of fewer than two cases; distances when every case has an empty mask) read "n/a",
+        // as in the report, rather than NaN.
+        static string Value(double value, string format) => double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"run: [bold]{result.Run.Path}[/]  iterations {result.Iterations}  test Dice {dice.Mean:0.0000} ± {dice.Sd:0.0000}  HD95 {hd.Mean:0.00} ± {hd.Sd:0.00} mm ({result.TestCases.Count} cases, {SegmentationTraining.CasesFileName}, report.html)");
+            $"run: [bold]{result.Run.Path}[/]  iterations {result.Iterations}  test Dice {Value(dice.Mean, "0.0000")} ± {Value(dice.Sd, "0.0000")}  HD95 {Value(hd.Mean, "0.00")} ± {Value(hd.Sd, "0.00")} mm ({result.TestCases.Count} cases, {SegmentationTraining.CasesFileName}, report.html)");
         return 0;
     }
 

@@ -21,6 +21,9 @@ public class SegmentValidationCommandTests
                 "--uncertainty-passes", "2", "--out", runs, "--seed", "1", "--patch", "16,16,16", "--window-stride", "8,8,8"]);
             Assert.True(code == 0, output);
             Assert.Contains("report.html", output);
+            // One test case: its sd is undefined and shown as n/a (not NaN), as in the report.
+            Assert.Contains("± n/a", output);
+            Assert.DoesNotContain("NaN", output);
             var run = Assert.Single(Directory.GetDirectories(runs));
             var (iterations, columns) = SegmentationHistoryRecorder.Read(Path.Combine(run, SegmentationHistoryRecorder.FileName));
             Assert.Equal([2L, 4], iterations);
