@@ -57,6 +57,7 @@ internal static class DataCommand
             }
             Option<double>? minLesion = null;
             Option<int>? views = null;
+            Option<double>? contrast = null;
             if (kind == "mammo")
             {
                 minLesion = new Option<double>("--min-lesion-pixels") { Description = "Lesion size floor in pixels for reduced sizes (mass sigma >= N, cluster radius >= 2N, calcification sigma >= N/3; default 0 = full-size rule).", DefaultValueFactory = _ => 0 };
@@ -64,16 +65,18 @@ internal static class DataCommand
                 views.AcceptOnlyFromAmong("1", "2");
                 command.Add(minLesion);
                 command.Add(views);
+                contrast = new Option<double>("--lesion-contrast") { Description = "Factor on lesion intensity (masses and calcifications); < 1 makes the task harder (default 1).", DefaultValueFactory = _ => 1.0 };
+                command.Add(contrast);
             }
             command.SetAction(parse => RunSynth(kind, parse.GetValue(output)!, parse.GetValue(count), parse.GetValue(seed),
                 parse.GetValue(size), format is null ? "png" : parse.GetValue(format)!, quality is null ? 95 : parse.GetValue(quality),
-                minLesion is null ? 0 : parse.GetValue(minLesion), views is null ? 1 : parse.GetValue(views)));
+                minLesion is null ? 0 : parse.GetValue(minLesion), views is null ? 1 : parse.GetValue(views), contrast is null ? 1.0 : parse.GetValue(contrast)));
             synth.Add(command);
         }
         return synth;
     }
 
-    internal static int RunSynth(string kind, string outDir, int count, ulong seed, string? size, string format, int quality, double minLesionPixels = 0, int viewsPerBreast = 1)
+    internal static int RunSynth(string kind, string outDir, int count, ulong seed, string? size, string format, int quality, double minLesionPixels = 0, int viewsPerBreast = 1, double lesionContrast = 1.0)
     {
         if (count <= 0)
         {
@@ -101,7 +104,7 @@ internal static class DataCommand
                         format == "png" ? ImageFormat.Png : ImageFormat.Jpeg, quality, progress);
                     break;
                 case "mammo":
-                    SyntheticDatasetWriter.WriteMammo(outDir, count, new MammoPhantomOptions { Height = dims[0], Width = dims[1], Seed = seed, MinLesionPixels = minLesionPixels, ViewsPerBreast = viewsPerBreast }, progress);
+                    SyntheticDatasetWriter.WriteMammo(outDir, count, new MammoPhantomOptions { Height = dims[0], Width = dims[1], Seed = seed, MinLesionPixels = minLesionPixels, ViewsPerBreast = viewsPerBreast, LesionContrast = lesionContrast }, progress);
                     break;
                 default:
                     SyntheticDatasetWriter.WriteVolumes(outDir, count,

@@ -28,6 +28,26 @@ public sealed class MammoPhantomViewsTests
     }
 
     [Fact]
+    public void LesionContrastScalesTheLesionIntensityLinearly()
+    {
+        using var scope = DisposeScope.Open();
+        MammoPhantom At(double contrast) =>
+            new MammoPhantomGenerator(new MammoPhantomOptions { Height = 128, Width = 96, Seed = 3, MinLesionPixels = 3, LesionContrast = contrast }).Generate(1);
+        var (none, half, full) = (At(0), At(0.5), At(1));
+        Assert.True(full.Positive && full.Mask.Sum().ToInt64() > 0);
+        // image = clamp(base + c * lesion + noise): with every random draw unchanged, full - none = 2 (half - none)
+        // wherever nothing was clamped, and the masks do not depend on the contrast.
+        var unclamped = full.Image.Lt(1).LogicalAnd(none.Image.Gt(0));
+        var dFull = (full.Image - none.Image).MaskedSelect(unclamped);
+        var dHalf = (half.Image - none.Image).MaskedSelect(unclamped);
+        Assert.True((dFull - dHalf * 2).Abs().Max().ToDouble() < 1e-5);
+        Assert.True(dFull.Max().ToDouble() > 0.05); // the lesion is really there at contrast 1
+        Assert.Equal(0, full.Mask.Ne(half.Mask).Sum().ToInt64());
+        Assert.Equal(0, new MammoPhantomGenerator(new MammoPhantomOptions { Height = 128, Width = 96, Seed = 3, MinLesionPixels = 3 }).Generate(1).Image
+            .Ne(full.Image).Sum().ToInt64()); // the default (1) keeps the phantoms bit for bit
+    }
+
+    [Fact]
     public void TwoViewsPerBreastShareTheLabelAndTheLaterality()
     {
         using var scope = DisposeScope.Open();

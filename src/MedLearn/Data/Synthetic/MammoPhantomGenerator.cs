@@ -27,6 +27,13 @@ public sealed record MammoPhantomOptions
     public double MinLesionPixels { get; init; }
 
     /// <summary>
+    /// Factor on every lesion's intensity (mass amplitude and calcification brightness), to make the task harder:
+    /// lesion pixels become base + contrast * lesion (before noise and the [0, 1] clamp). 1 (default) keeps the
+    /// phantoms as they were; smaller values bring lesions closer to the parenchyma texture.
+    /// </summary>
+    public double LesionContrast { get; init; } = 1.0;
+
+    /// <summary>
     /// 1 (default): every image is its own breast. 2: consecutive images 2b (CC) and 2b + 1 (MLO) are two views of
     /// breast b, which fixes the label (both views positive or both negative) and the laterality (even b left,
     /// odd b right; chest wall on the left of a left breast's image, on the right of a right one's); breasts 2e and
@@ -57,7 +64,9 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
 {
     /// <summary>The options.</summary>
     public MammoPhantomOptions Options { get; } = options.Height >= 16 && options.Width >= 16
-        ? options.ViewsPerBreast is 1 or 2 ? options : throw new ArgumentOutOfRangeException(nameof(options), "views per breast must be 1 or 2")
+        ? options.ViewsPerBreast is 1 or 2
+            ? options.LesionContrast is >= 0 and <= 10 ? options : throw new ArgumentOutOfRangeException(nameof(options), $"lesion contrast must be in [0, 10], got {options.LesionContrast}")
+            : throw new ArgumentOutOfRangeException(nameof(options), "views per breast must be 1 or 2")
         : throw new ArgumentOutOfRangeException(nameof(options), "mammo phantom size must be >= 16x16");
 
     /// <summary>The breast image <paramref name="index"/> shows (the index itself with one view per breast).</summary>
@@ -140,7 +149,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
                     var u = dx * Math.Cos(theta) + dy * Math.Sin(theta);
                     var v = dy * Math.Cos(theta) - dx * Math.Sin(theta);
                     var blob = (u / sx).Square().Add((v / sy).Square()).Mul(-0.5).Exp();
-                    patch = blob.Mul(amp);
+                    patch = blob.Mul(amp * Options.LesionContrast);
                     patchMask = blob.Gt(0.5);
                 }
                 else
@@ -158,7 +167,7 @@ public sealed class MammoPhantomGenerator(MammoPhantomOptions options)
                         var sd = Math.Max(Math.Max(rng.Uniform(0.0015, 0.003), 0.6 * px), Options.MinLesionPixels / 3 * px);
                         var dot = (pxx - (lx + dist * Math.Cos(ang))).Square().Add((py - (ly + dist * Math.Sin(ang))).Square())
                             .Div(-2 * sd * sd).Exp();
-                        patch = patch.Maximum(dot.Mul(rng.Uniform(0.3, 0.5)));
+                        patch = patch.Maximum(dot.Mul(rng.Uniform(0.3, 0.5) * Options.LesionContrast));
                         patchMask = patchMask.LogicalOr(dot.Gt(0.25));
                     }
                 }
