@@ -68,6 +68,20 @@ public sealed record TrainerOptions
         if (SpatialDims is not (0 or 2 or 3)) throw new ArgumentException($"spatial dims must be 0, 2 or 3 (got {SpatialDims})");
         if (string.IsNullOrWhiteSpace(MonitorMetric)) throw new ArgumentException("monitor metric is empty");
     }
+
+    /// <summary>The trainer options of a run folder's training: <paramref name="settings"/> as given, checkpoints in <paramref name="checkpointDirectory"/>, the monitored metric's <paramref name="goal"/>.</summary>
+    internal static TrainerOptions ForRun(IEpochTrainingSettings settings, string checkpointDirectory, MetricGoal goal) => new()
+    {
+        Epochs = settings.Epochs,
+        Precision = settings.Precision,
+        Seed = settings.Seed,
+        GradientClipNorm = settings.GradientClipNorm,
+        CheckpointDirectory = checkpointDirectory,
+        KeepBest = settings.KeepBest,
+        MonitorMetric = settings.Monitor,
+        MonitorGoal = goal,
+        EarlyStoppingPatience = settings.EarlyStoppingPatience,
+    };
 }
 
 /// <summary>Direction of improvement of a monitored metric.</summary>

@@ -32,18 +32,7 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
             new DataLoaderOptions { BatchSize = options.BatchSize, Shuffle = true, DropLast = split.Train.Count > options.BatchSize, Seed = options.Seed, Workers = options.Workers, OnError = options.OnError });
         var val = new DataLoader(split.Val, transform,
             new DataLoaderOptions { BatchSize = options.EvalBatchSize, Workers = options.Workers, OnError = options.OnError });
-        var trainerOptions = new TrainerOptions
-        {
-            Epochs = options.Epochs,
-            Precision = options.Precision,
-            Seed = options.Seed,
-            GradientClipNorm = options.GradientClipNorm,
-            CheckpointDirectory = run.CheckpointsDir,
-            KeepBest = options.KeepBest,
-            MonitorMetric = options.Monitor,
-            MonitorGoal = GmicSetup.GoalOf(options.Monitor),
-            EarlyStoppingPatience = options.EarlyStoppingPatience,
-        };
+        var trainerOptions = TrainerOptions.ForRun(options, run.CheckpointsDir, GmicSetup.GoalOf(options.Monitor));
         using var recorder = new RunHistoryRecorder(run);
         var trainer = new Trainer(task, optimizer, null, trainerOptions, [recorder, .. callbacks ?? []]);
 

@@ -1,3 +1,4 @@
+using MedLearn.Training;
 using MedLearn.Data.Loading;
 using MedLearn.Torch.Amp;
 
@@ -9,7 +10,7 @@ namespace MedLearn.Methods.Gmic;
 /// 256 x 256, beta = 10^-4.5, Adam. Classes: the dataset's classes after the first one, which is the negative
 /// ("no finding") class; each gets a sigmoid output (one-hot targets from single-label data).
 /// </summary>
-public sealed record GmicTrainingOptions
+public sealed record GmicTrainingOptions : IEpochTrainingSettings
 {
     /// <summary>Data: a CSV manifest (path,label[,mask] and the screening columns of <see cref="ScreeningManifest"/>) or a folder root/&lt;class&gt;/&lt;image&gt;.</summary>
     public string Data { get; init; } = "";

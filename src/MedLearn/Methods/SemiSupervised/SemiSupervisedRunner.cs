@@ -115,19 +115,7 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var task = new MeanTeacherTask(student, teacher, classes.Count, p.Settings);
         var val = new DataLoader(p.Split.Val, ClassificationTransforms.Eval(p.Manifest),
             new DataLoaderOptions { BatchSize = options.EvalBatchSize, Workers = options.Workers, OnError = options.OnError });
-        var trainerOptions = new TrainerOptions
-        {
-            Epochs = options.Epochs,
-            Precision = options.Precision,
-            Seed = options.Seed,
-            GradientClipNorm = options.GradientClipNorm,
-            CheckpointDirectory = run.CheckpointsDir,
-            KeepBest = options.KeepBest,
-            MonitorMetric = options.Monitor,
-            MonitorGoal = ClassificationSetup.GoalOf(options.Monitor),
-            EarlyStoppingPatience = options.EarlyStoppingPatience,
-            ValidateEvery = options.ValidateEvery,
-        };
+        var trainerOptions = TrainerOptions.ForRun(options, run.CheckpointsDir, ClassificationSetup.GoalOf(options.Monitor)) with { ValidateEvery = options.ValidateEvery };
         p.Skipped.Watch(p.Batches.Loader, "train");
         p.Skipped.Watch(val, "val");
         using var recorder = new RunHistoryRecorder(run);

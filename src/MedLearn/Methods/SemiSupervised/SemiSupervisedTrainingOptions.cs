@@ -1,3 +1,4 @@
+using MedLearn.Training;
 using MedLearn.Data.Loading;
 using MedLearn.Torch.Amp;
 
@@ -13,7 +14,7 @@ namespace MedLearn.Methods.SemiSupervised;
 /// Dropout(0.2) before the head. Run-folder, evaluation and report settings are those of
 /// <c>train classify</c> (<see cref="Supervised.ClassificationTrainingOptions"/>).
 /// </summary>
-public sealed record SemiSupervisedTrainingOptions
+public sealed record SemiSupervisedTrainingOptions : IEpochTrainingSettings
 {
     /// <summary>Data: a folder <c>root/&lt;class&gt;/&lt;image&gt;</c> or a CSV manifest (path,label).</summary>
     public string Data { get; init; } = "";

@@ -65,18 +65,7 @@ internal sealed class ClassificationRunner(ClassificationTrainingOptions options
             new DataLoaderOptions { BatchSize = options.EvalBatchSize, Workers = options.Workers, OnError = options.OnError });
         skipped.Watch(train, "train");
         skipped.Watch(val, "val");
-        var trainerOptions = new TrainerOptions
-        {
-            Epochs = options.Epochs,
-            Precision = options.Precision,
-            Seed = options.Seed,
-            GradientClipNorm = options.GradientClipNorm,
-            CheckpointDirectory = run.CheckpointsDir,
-            KeepBest = options.KeepBest,
-            MonitorMetric = options.Monitor,
-            MonitorGoal = ClassificationSetup.GoalOf(options.Monitor),
-            EarlyStoppingPatience = options.EarlyStoppingPatience,
-        };
+        var trainerOptions = TrainerOptions.ForRun(options, run.CheckpointsDir, ClassificationSetup.GoalOf(options.Monitor));
         using var recorder = new RunHistoryRecorder(run);
         var trainer = new Trainer(task, optimizer, schedule, trainerOptions, [recorder, .. callbacks ?? []]);
 

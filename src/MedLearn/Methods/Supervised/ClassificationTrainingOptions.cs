@@ -1,3 +1,4 @@
+using MedLearn.Training;
 using MedLearn.Data.Loading;
 using MedLearn.Torch.Amp;
 
@@ -10,7 +11,7 @@ namespace MedLearn.Methods.Supervised;
 /// RandomResizedCrop 224 (scale 0.08–1, ratio 3/4–4/3) + horizontal flip for training, Resize 256 +
 /// CenterCrop 224 for evaluation, ImageNet normalisation, best validation accuracy kept.
 /// </summary>
-public sealed record ClassificationTrainingOptions
+public sealed record ClassificationTrainingOptions : IEpochTrainingSettings
 {
     /// <summary>Data: a folder <c>root/&lt;class&gt;/&lt;image&gt;</c> or a CSV manifest (path,label).</summary>
     public string Data { get; init; } = "";
