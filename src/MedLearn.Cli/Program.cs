@@ -25,6 +25,7 @@ internal static class Program
             ExperimentCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
             ReportCommand.Create(),
             SegmentCommand.CreateTools(),
             ExplainCommand.Create(),
