@@ -1,5 +1,9 @@
 using System.Globalization;
+using MedLearn.Data.Synthetic;
 using MedLearn.Export;
+using MedLearn.Methods.Segmentation;
+using MedLearn.Tests.Export;
+using MedLearn.Torch;
 using MedLearn.Export.Onnx;
 using MedLearn.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -118,5 +122,39 @@ public sealed class ExportCommandTests : IDisposable
         (code, output) = CliHarness.Run("predict", "--run", empty, "--onnx", foreign, image);
         Assert.Equal(2, code);
         Assert.Contains("not both or neither", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DualTaskSegmentationRunExportsBothOutputs()
+    {
+        var data = Path.Combine(Root, "phantoms");
+        SyntheticDatasetWriter.WriteVolumes(data, 4, new VolumePhantomOptions { Width = 12, Height = 10, Depth = 8, Seed = 2 });
+        var runs = Path.Combine(Root, "seg-runs");
+        var (code, output) = CliHarness.Run(["train", "segment", "--data", data, "--labeled", "2", "--test", "1", "--method", "ugmcl", "--model", "dual-vnet",
+            "--iterations", "2", "--filters", "2", "--depth", "2", "--labeled-batch", "1", "--unlabeled-batch", "1", "--out", runs, "--seed", "3",
+            "--patch", "8,8,8", "--window-stride", "4,4,4"]);
+        Assert.True(code == 0, output);
+        var run = Directory.GetDirectories(runs).Single();
+        var onnx = Path.Combine(Root, "seg.onnx");
+        (code, output) = CliHarness.Run("export", "--run", run, "--out", onnx);
+        Assert.True(code == 0, output);
+        Assert.Contains("input  input [batch, 1, depth, height, width]", output, StringComparison.Ordinal);
+        Assert.Contains("output distance [batch, 1, depth, height, width]", output, StringComparison.Ordinal);
+
+        using var net = SegmentationTraining.LoadNetwork(run);
+        using var scope = DisposeScope.Open();
+        torch.ManualSeed(1);
+        var x = torch.Randn(1, 1, 8, 12, 16); // another size than the training patch: the spatial axes are dynamic
+        var both = net.ForwardBoth(x);
+        var outputs = OnnxExportTests.RunOnnx(File.ReadAllBytes(onnx), x);
+        foreach (var (name, expected) in new[] { ("logits", both.Logits), ("distance", both.Distance!) })
+        {
+            var e = expected.Contiguous().ToArray<float>();
+            var diff = e.Zip(outputs[name].Values, (p, q) => Math.Abs((double)p - q)).Max();
+            Assert.True(diff <= 1e-4, $"{name}: max |ONNX Runtime - MedLearn| = {diff}");
+        }
+        using var session = new InferenceSession(onnx);
+        Assert.Equal("dual-vnet", session.ModelMetadata.CustomMetadataMap[OnnxMetadataKeys.Architecture]);
+        Assert.Contains("\"distance_head\": true", session.ModelMetadata.CustomMetadataMap[OnnxMetadataKeys.Network], StringComparison.OrdinalIgnoreCase);
     }
 }
