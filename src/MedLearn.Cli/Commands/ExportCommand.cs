@@ -17,8 +17,8 @@ internal static class ExportCommand
     public static Command Create()
     {
         var run = new Option<string>("--run") { Description = "Run folder (a classify, semi or segment run).", Required = true };
-        var format = new Option<string>("--format") { Description = "onnx (TorchScript: see docs/models.md, \"Exporting and deploying\").", DefaultValueFactory = _ => "onnx" };
-        format.AcceptOnlyFromAmong("onnx");
+        var format = new Option<string>("--format") { Description = "onnx (torchscript is explained, not written: docs/models.md, \"Exporting and deploying\").", DefaultValueFactory = _ => "onnx" };
+        format.AcceptOnlyFromAmong("onnx", "torchscript");
         var output = new Option<string>("--out") { Description = "The file to write, e.g. model.onnx.", Required = true };
         var opset = new Option<int>("--opset")
         {
@@ -31,6 +31,10 @@ internal static class ExportCommand
             var console = AnsiConsole.Console;
             try
             {
+                if (parse.GetValue(format) == "torchscript")
+                    throw new NotSupportedException("--format torchscript: libtorch's C++ API cannot write TorchScript for MedLearn's modules (no C++ tracer; "
+                        + "it only compiles TorchScript source), so MedLearn exports ONNX; model.pt loads into the torchvision architecture in Python for torch.jit.script "
+                        + "(docs/models.md, \"Exporting and deploying\")");
                 var result = RunExport.Export(new RunExportOptions(parse.GetValue(run)!, parse.GetValue(output)!, ExportFormat.Onnx, parse.GetValue(opset)));
                 static string Dims(IReadOnlyList<object> dims) => "[" + string.Join(", ", dims.Select(d => Convert.ToString(d, CultureInfo.InvariantCulture))) + "]";
                 console.MarkupLineInterpolated($"export: wrote {result.Path} ({result.Bytes / 1e6:F1} MB): {result.Kind} {result.Architecture}, ONNX opset {result.Opset}");

@@ -99,6 +99,11 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--opset: ONNX opset 12 is not supported; use 13..17", output, StringComparison.Ordinal);
 
+        (code, output) = CliHarness.Run("export", "--run", empty, "--format", "torchscript", "--out", Path.Combine(Root, "m.pt"));
+        Assert.Equal(2, code);
+        Assert.Contains("--format torchscript: libtorch's C++ API cannot write TorchScript", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Root, "m.pt")));
+
         // Not an ONNX file at all.
         var garbage = Path.Combine(Root, "garbage.onnx");
         File.WriteAllText(garbage, "this is not a protobuf");
