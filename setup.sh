@@ -12,11 +12,12 @@
 #   python3-sklearn       oracle for the classification metrics' golden values
 #   python3-scipy         oracle for the segmentation metrics and distance transforms (scipy.ndimage)
 #   python3-protobuf      independent decoder of our TensorBoard event files in tests
+#   python3-onnx          independent validator (onnx.checker) of exported ONNX files (tools/onnx/check_onnx.py)
 #   chromium              headless rendering test of report.html
 set -euo pipefail
 packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev libjpeg62-turbo-dev libpng-dev python3-tifffile
           python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage
-          python3-sklearn python3-scipy python3-protobuf chromium)
+          python3-sklearn python3-scipy python3-protobuf python3-onnx chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,6 +7,8 @@ using MedLearn.Torch;
 //       training step; prints RESULT config=... model=... img_per_s=... best_img_per_s=... step_ms=... peak_rss_mb=... loss=...
 //   dotnet MedLearn.Bench.dll --mode infer --config default|fp32|bf16 --threads N [--model resnet18] [--warmup 10] [--iters 50] [--batch 1] [--size 224]
 //       inference latency; prints RESULT mode=infer config=... mean_ms=... p50_ms=... p95_ms=... peak_rss_mb=... out0=...
+//   dotnet MedLearn.Bench.dll --mode onnx --config ort --threads N [--model resnet18] [--warmup 10] [--iters 50] [--batch 1] [--size 224]
+//       the same network exported by MedLearn's ONNX exporter, latency in ONNX Runtime (bench/onnx.sh); prints RESULT mode=onnx ... mean_ms=...
 //   dotnet MedLearn.Bench.dll --mode occlusion --config batched|batched-fp32|naive|naive-eager --threads N [--model resnet18] [--batch 16] [--size 224]
 //       one occlusion map (window 20, stride 4); prints RESULT mode=occlusion config=... seconds=... ms_per_position=... (bench/occlusion.sh)
 //   dotnet MedLearn.Bench.dll --mode gmic --gmic-mode forward|step --config fp32|cl-bf16|auto --threads N [--model gmic|resnet34] [--warmup 1] [--iters 3]
@@ -41,6 +43,7 @@ var result = options["mode"] switch
 {
     "train" => TrainBench.Run(options),
     "infer" => InferBench.Run(options),
+    "onnx" => OnnxBench.Run(options),
     "occlusion" => OcclusionBench.Run(options),
     "gmic" => GmicBench.Run(options),
     "ugmcl-iter" or "ugmcl-window" => UgMclBench.Run(options),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MedLearn.Cli.Commands;
 using MedLearn.Cli.Rendering;
+using Spectre.Console;
 
 namespace MedLearn.Cli;
 
@@ -25,6 +26,7 @@ internal static class Program
             ExperimentCommand.Create(),
             EvaluateCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
             ReportCommand.Create(),
             SegmentCommand.CreateTools(),
             ExplainCommand.Create(),
@@ -32,10 +34,43 @@ internal static class Program
         // --version prints MedLearnInfo.Version (the one version source), not the entry assembly's version.
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
         var parsed = root.Parse(args);
-        var code = parsed.Invoke();
+        int code;
+        try
+        {
+            code = parsed.Invoke(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (NativeLoadFailure(e) is { } load)
+        {
+            // libtorch (or the shim) missing: one actionable paragraph, not a stack trace; `doctor` shows the probe trace.
+            var message = load.Message;
+            var trace = message.IndexOf("\nProbe trace", StringComparison.Ordinal);
+            Spectre.Console.AnsiConsole.Console.MarkupLineInterpolated($"[red]medlearn: {(trace < 0 ? message : message[..trace])}[/]");
+            Spectre.Console.AnsiConsole.Console.MarkupLine("[red]`medlearn doctor` shows where the native library was looked for.[/]");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            // What System.CommandLine's default handler printed for a bug: the exception with its stack trace, exit code 1.
+            Console.Error.WriteLine("Unhandled exception: " + e);
+            return ExitCodes.Failed;
+        }
         // One convention for every command (README "Exit codes"): a usage error (unknown flag, missing or malformed
         // value) is 2, like a data error, not System.CommandLine's default 1.
         return parsed.Errors.Count > 0 ? ExitCodes.UsageOrData : code;
+    }
+
+    /// <summary>The native-library load failure (our DllNotFoundException) inside <paramref name="e"/>'s inner exceptions, or null.</summary>
+    internal static DllNotFoundException? NativeLoadFailure(Exception e)
+    {
+        var pending = new Stack<Exception>([e]);
+        while (pending.Count > 0)
+        {
+            var x = pending.Pop();
+            if (x is DllNotFoundException d && d.Message.StartsWith("cannot load", StringComparison.Ordinal)) return d;
+            if (x is AggregateException a) foreach (var inner in a.InnerExceptions) pending.Push(inner);
+            else if (x.InnerException is { } i) pending.Push(i);
+        }
+        return null;
     }
 
     private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction

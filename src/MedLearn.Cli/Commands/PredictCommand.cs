@@ -21,7 +21,8 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var run = new Option<string>("--run") { Description = "Run folder (holds model.json and model.pt).", Required = true };
+        var run = new Option<string?>("--run") { Description = "Run folder (holds model.json and model.pt)." };
+        var onnx = new Option<string?>("--onnx") { Description = "Instead of --run: a classifier exported by `medlearn export` (model.onnx), run by ONNX Runtime." };
         var images = new Argument<string[]>("inputs")
         {
             Description = "Image files, folders (class folders, labels.csv, images, or a DICOM series), quoted globs ('scans/*.png') or CSV manifests.",
@@ -40,7 +41,7 @@ internal static class PredictCommand
         var seed = new Option<ulong>("--seed") { Description = "GMIC runs: seed of the test-time crop jitter.", DefaultValueFactory = _ => 0 };
         var head = new Option<string>("--head") { Description = "GMIC runs: the output reported: fusion (default, GMIC's prediction), global or local.", DefaultValueFactory = _ => "fusion" };
         head.AcceptOnlyFromAmong(GmicInferenceCommands.Heads);
-        var command = new Command("predict", "Classify images with a trained run (classifier or GMIC).") { run, images, json, format, csvFile, topK, onError, precision, tta, ttaScale, seed, head };
+        var command = new Command("predict", "Classify images with a trained run (classifier or GMIC).") { run, onnx, images, json, format, csvFile, topK, onError, precision, tta, ttaScale, seed, head };
         command.SetAction(parse =>
         {
             var console = AnsiConsole.Console;
@@ -48,6 +49,19 @@ internal static class PredictCommand
             {
                 var k = parse.GetValue(topK);
                 if (k < 0) throw new ArgumentException($"--top-k: must be >= 1 (got {k})");
+                var runPath = parse.GetValue(run);
+                var onnxPath = parse.GetValue(onnx);
+                if ((runPath is null) == (onnxPath is null))
+                    throw new ArgumentException("give either --run RUN (the trained run) or --onnx MODEL.onnx (an exported classifier), not both or neither");
+                if (onnxPath is not null)
+                {
+                    using var exported = Onnx.OnnxClassifier.Open(onnxPath);
+                    var onnxInputs = ImageInputs.Resolve(parse.GetValue(images)!);
+                    var onnxSkipped = new SkippedImages();
+                    var onnxPredictions = exported.Predict(onnxInputs.Select(i => i.Path), parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Fail, onnxSkipped);
+                    return Render(console, Path.GetFullPath(onnxPath), onnxPredictions, onnxSkipped, onnxInputs, exported.Manifest.Classes,
+                        parse.GetValue(json) ? "json" : parse.GetValue(format)!, parse.GetValue(csvFile), k);
+                }
                 if (Methods.Gmic.GmicManifest.IsGmicRun(parse.GetValue(run)!))
                     return GmicInferenceCommands.Predict(console, parse.GetValue(run)!, ImageInputs.Resolve(parse.GetValue(images)!),
                         GmicInferenceCommands.Options(parse.GetValue(tta), parse.GetValue(ttaScale), parse.GetValue(seed), parse.GetValue(head)!, PrecisionPlan.ParsePrecision(parse.GetValue(precision)!)),
@@ -57,30 +71,8 @@ internal static class PredictCommand
                 var skipped = new SkippedImages();
                 var policy = parse.GetValue(onError) == "skip" ? ErrorPolicy.Skip : ErrorPolicy.Fail;
                 var predictions = classifier.Predict(inputs.Select(i => i.Path), policy, skipped);
-                var truth = inputs.ToDictionary(i => i.Path, i => i.TrueLabel, StringComparer.Ordinal);
-                var classes = classifier.Manifest.Classes;
-                if (parse.GetValue(csvFile) is { } file)
-                {
-                    // Atomic: a temporary file in the same folder, renamed over the target.
-                    var full = Path.GetFullPath(file);
-                    Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                    var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-                    File.WriteAllText(temp, Csv(predictions, skipped.Items, truth, classes, k));
-                    File.Move(temp, full, overwrite: true);
-                }
-                var chosen = parse.GetValue(json) ? "json" : parse.GetValue(format)!;
-                if (chosen == "json")
-                    Console.Out.WriteLine(Json(parse.GetValue(run)!, predictions, skipped.Items, truth, classes, k));
-                else if (chosen == "csv")
-                    Console.Out.Write(Csv(predictions, skipped.Items, truth, classes, k));
-                else
-                {
-                    Table(console, predictions, truth, classes, k);
-                    ClassificationSession.WriteSkipped(console, skipped.Items, parse.GetValue(csvFile) is null ? "this list" : "the CSV file");
-                }
-                if (chosen != "table" && skipped.Count > 0)
-                    Console.Error.WriteLine($"predict: skipped {skipped.Count} unreadable image{(skipped.Count == 1 ? "" : "s")} (listed in the output)");
-                return 0;
+                return Render(console, Path.GetFullPath(parse.GetValue(run)!), predictions, skipped, inputs, classifier.Manifest.Classes,
+                    parse.GetValue(json) ? "json" : parse.GetValue(format)!, parse.GetValue(csvFile), k);
             }
             catch (Exception e) when (CliErrors.IsUserError(e))
             {
@@ -88,6 +80,34 @@ internal static class PredictCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Writes the predictions as <paramref name="chosen"/> (table, json, csv) and to <paramref name="csvFile"/> (atomically) when given.</summary>
+    private static int Render(IAnsiConsole console, string source, IReadOnlyList<ImagePrediction> predictions, SkippedImages skipped,
+        IReadOnlyList<InputImage> inputs, IReadOnlyList<string> classes, string chosen, string? csvFile, int k)
+    {
+        var truth = inputs.ToDictionary(i => i.Path, i => i.TrueLabel, StringComparer.Ordinal);
+        if (csvFile is not null)
+        {
+            // Atomic: a temporary file in the same folder, renamed over the target.
+            var full = Path.GetFullPath(csvFile);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(temp, Csv(predictions, skipped.Items, truth, classes, k));
+            File.Move(temp, full, overwrite: true);
+        }
+        if (chosen == "json")
+            Console.Out.WriteLine(Json(source, predictions, skipped.Items, truth, classes, k));
+        else if (chosen == "csv")
+            Console.Out.Write(Csv(predictions, skipped.Items, truth, classes, k));
+        else
+        {
+            Table(console, predictions, truth, classes, k);
+            ClassificationSession.WriteSkipped(console, skipped.Items, csvFile is null ? "this list" : "the CSV file");
+        }
+        if (chosen != "table" && skipped.Count > 0)
+            Console.Error.WriteLine($"predict: skipped {skipped.Count} unreadable image{(skipped.Count == 1 ? "" : "s")} (listed in the output)");
+        return 0;
     }
 
     /// <summary>One RFC 4180 line: fields with a comma, quote or line break are quoted, quotes doubled.</summary>
@@ -104,7 +124,7 @@ internal static class PredictCommand
     {
         var document = new
         {
-            run = Path.GetFullPath(run),
+            run,
             classes,
             predictions = predictions.Select(p => new
             {

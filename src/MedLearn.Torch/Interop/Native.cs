@@ -51,20 +51,40 @@ internal static partial class Native
             }
             // TryLoad hides dlerror(); Load gives it, so the trace says which dependency is missing.
             try { NativeLibrary.Load(candidate); }
-            catch (DllNotFoundException e) { ProbeTrace.Add($"{candidate}: {e.Message}"); }
+            catch (DllNotFoundException e)
+            {
+                ProbeTrace.Add($"{candidate}: {e.Message}");
+                // The shim is there but a library it links is not (typically libtorch on a machine that only got the
+                // NuGet package): say which one and how to install it, instead of a bare loader message.
+                if (NativeLoadErrors.MissingDependency(e.Message) is { } missing)
+                    throw new DllNotFoundException(NativeLoadErrors.MissingDependencyMessage(candidate, missing) + "\nProbe trace:\n  " + string.Join("\n  ", ProbeTrace), e);
+            }
         }
         throw new DllNotFoundException(
-            "cannot load libmedlearn_shim.so (build it with `dotnet build`; libtorch comes from the Debian package libtorch-dev). Probe trace:\n  "
+            "cannot load libmedlearn_shim.so: not found (build it with `dotnet build`, or reference the MedLearn.Torch package, which carries it "
+            + "under runtimes/linux-x64/native; MEDLEARN_SHIM=/path/libmedlearn_shim.so names it explicitly). Probe trace:\n  "
             + string.Join("\n  ", ProbeTrace));
     }
 
     private static IEnumerable<string> Candidates(Assembly assembly)
     {
+        const string file = "libmedlearn_shim.so";
         var fromEnv = Environment.GetEnvironmentVariable("MEDLEARN_SHIM");
-        if (!string.IsNullOrEmpty(fromEnv)) yield return fromEnv;
-        yield return Path.Combine(AppContext.BaseDirectory, "libmedlearn_shim.so");
+        // An explicit path is the only candidate: a broken override must not be papered over by another copy.
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            yield return fromEnv;
+            yield break;
+        }
+        yield return Path.Combine(AppContext.BaseDirectory, file);
         var asmDir = Path.GetDirectoryName(assembly.Location);
-        if (!string.IsNullOrEmpty(asmDir)) yield return Path.Combine(asmDir, "libmedlearn_shim.so");
+        if (!string.IsNullOrEmpty(asmDir)) yield return Path.Combine(asmDir, file);
+        // A NuGet consumer: the package's runtimes/linux-x64/native asset, where the host's deps.json probing puts it.
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories)
+            foreach (var dir in searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+                yield return Path.Combine(dir, file);
+        yield return Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", file);
+        if (!string.IsNullOrEmpty(asmDir)) yield return Path.Combine(asmDir, "runtimes", "linux-x64", "native", file);
     }
 
     private static IntPtr s_loaded;

@@ -57,14 +57,21 @@ public sealed record ClassifierManifest(string Architecture, IReadOnlyList<strin
     public static ClassifierManifest Read(string path)
     {
         if (!File.Exists(path)) throw new InvalidDataException($"{path}: not found (a run folder holds {FileName} once training finished)");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses manifest JSON (e.g. the copy an exported ONNX file carries), naming <paramref name="source"/> in any error.</summary>
+    /// <exception cref="InvalidDataException">Malformed or empty.</exception>
+    public static ClassifierManifest Parse(string json, string source)
+    {
         try
         {
-            return JsonSerializer.Deserialize<ClassifierManifest>(File.ReadAllText(path), s_json)
-                ?? throw new InvalidDataException($"{path}: empty model manifest");
+            return JsonSerializer.Deserialize<ClassifierManifest>(json, s_json)
+                ?? throw new InvalidDataException($"{source}: empty model manifest");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: malformed model manifest: {e.Message}", e);
+            throw new InvalidDataException($"{source}: malformed model manifest: {e.Message}", e);
         }
     }
 }

@@ -165,10 +165,19 @@ public sealed class TrainedClassifier : IDisposable
     }
 
     /// <summary>Reads and preprocesses one image into a [1, C, H, W] batch (current dispose scope).</summary>
-    public Tensor Preprocess(string path)
+    public Tensor Preprocess(string path) => Preprocess(path, Manifest, Transform);
+
+    /// <summary>
+    /// Reads and preprocesses one image into a [1, C, H, W] batch (current dispose scope) with <paramref name="manifest"/>'s
+    /// evaluation <paramref name="transform"/> (<see cref="ClassificationTransforms.Eval"/>): the one preprocessing every
+    /// inference path (this class, an exported ONNX model) shares.
+    /// </summary>
+    public static Tensor Preprocess(string path, ClassifierManifest manifest, ITransform transform)
     {
-        var dataset = new ImageDataset([new DatasetItem(path, -1, null)], Manifest.Classes);
-        var sample = dataset.LoadSample(0, Transform, TransformContext.For(Manifest.Seed, 0, 0));
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(transform);
+        var dataset = new ImageDataset([new DatasetItem(path, -1, null)], manifest.Classes);
+        var sample = dataset.LoadSample(0, transform, TransformContext.For(manifest.Seed, 0, 0));
         return sample.Image.Unsqueeze(0);
     }
 

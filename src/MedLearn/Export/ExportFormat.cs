@@ -1,0 +1,8 @@
+namespace MedLearn.Export;
+
+/// <summary>Formats a trained run can be exported to.</summary>
+public enum ExportFormat
+{
+    /// <summary>ONNX (opset 13..17), for ONNX Runtime, TensorRT, OpenVINO and other runtimes.</summary>
+    Onnx,
+}

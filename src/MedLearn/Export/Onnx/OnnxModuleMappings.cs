@@ -1,0 +1,49 @@
+using MedLearn.Export.Onnx.Mappings;
+using MedLearn.Torch.Nn;
+
+namespace MedLearn.Export.Onnx;
+
+/// <summary>
+/// The registry of <see cref="IOnnxModuleMapping"/>s by exact module type: the torch.nn layers and MedLearn's
+/// architectures. A new architecture adds one mapping per block type it defines (see docs/models.md, "Exporting and
+/// deploying") to the list below or registers it at run time with <see cref="Register"/>.
+/// </summary>
+public static class OnnxModuleMappings
+{
+    private static readonly Lock s_lock = new();
+    private static readonly Dictionary<Type, IOnnxModuleMapping> s_mappings = [];
+
+    static OnnxModuleMappings()
+    {
+        IOnnxModuleMapping[] builtIn =
+        [
+            // torch.nn layers
+            new ConvMapping(), new ConvTransposeMapping(), new LinearMapping(), new BatchNormMapping(), new InstanceNormMapping(),
+            new LayerNormMapping(), new UnaryOpMapping(), new LeakyReluMapping(), new EluMapping(), new SiluMapping(), new GeluMapping(),
+            new SoftmaxMapping(), new FlattenMapping(), new MaxPoolMapping(), new AvgPoolMapping(), new AdaptivePoolMapping(),
+            new PassThroughMapping(), new SequentialMapping(),
+            // MedLearn's classifiers
+            new ResNetMapping(), new ResidualBlockMapping(), new DenseNetMapping(), new DenseBlockMapping(), new ChildChainMapping(),
+            new SmallCnnMapping(), new PreActResNetMapping(), new PreActBasicBlockMapping(),
+            // 3-D segmentation networks
+            new VNetMapping(), new UNet3dMapping(),
+        ];
+        foreach (var mapping in builtIn) Register(mapping);
+    }
+
+    /// <summary>Adds (or replaces) the mapping for each of <paramref name="mapping"/>'s module types.</summary>
+    public static void Register(IOnnxModuleMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        lock (s_lock)
+            foreach (var type in mapping.ModuleTypes)
+                s_mappings[type] = mapping;
+    }
+
+    /// <summary>The mapping for <paramref name="module"/>'s exact type, or null.</summary>
+    public static IOnnxModuleMapping? Find(Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        lock (s_lock) return s_mappings.GetValueOrDefault(module.GetType());
+    }
+}
