@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedLearn.Data.Datasets;
+using MedLearn.Data.Readers;
 using MedLearn.Data.Transforms;
 using MedLearn.Methods.Supervised;
 using MedLearn.Models;
@@ -84,6 +85,23 @@ public sealed class RunExplainer : IDisposable
     }
 
     /// <summary>
+    /// Reads one image with <paramref name="options"/> (resource limits: a service reading uploads sets them lower)
+    /// and applies the run's evaluation preprocessing, as <see cref="Preprocess(string)"/> does, into [C, H, W]
+    /// (current dispose scope).
+    /// </summary>
+    /// <exception cref="ImageReadException">The image cannot be read or is over a limit.</exception>
+    public Tensor Preprocess(string path, ImageReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var image = ImageReader.Read(path, options);
+        // The evaluation transform plans no crop (Resize comes before CenterCrop), so reading the whole image and
+        // applying it is exactly what ImageDataset.LoadSample does for Preprocess(path).
+        var sample = new Data.Sample { Image = image.Data.Alias(), Meta = image.Meta };
+        using var context = TransformContext.For(Manifest.Seed, 0, 0);
+        return _transform.Apply(sample, context).Image;
+    }
+
+    /// <summary>
     /// Explains one image: prediction, map (<see cref="ExplanationSettings.Method"/>) for the requested or predicted
     /// class, deletion curve, and the overlay PNG (image | overlay | colour bar).
     /// </summary>
@@ -92,10 +110,28 @@ public sealed class RunExplainer : IDisposable
     public ImageExplanation Explain(string path, ExplanationSettings settings, IProgress<ExplainProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(settings);
-        var clock = Stopwatch.StartNew();
         using var scope = DisposeScope.Open();
-        var input = Preprocess(path);
+        var clock = Stopwatch.StartNew();
+        return Explain(Preprocess(path), path, settings, progress, cancellation, clock);
+    }
+
+    /// <summary>
+    /// Explains one already preprocessed input [C, H, W] (from <see cref="Preprocess(string)"/> or the same
+    /// evaluation transform applied to an image read with other limits); <paramref name="label"/> is what
+    /// <see cref="ImageExplanation.Path"/> reports. The map's values are returned too
+    /// (<see cref="ImageExplanation.MapValues"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown class name or layer, or invalid occlusion settings.</exception>
+    public ImageExplanation Explain(Tensor input, string label, ExplanationSettings settings, IProgress<ExplainProgress>? progress = null,
+        CancellationToken cancellation = default) => Explain(input, label, settings, progress, cancellation, Stopwatch.StartNew());
+
+    private ImageExplanation Explain(Tensor input, string path, ExplanationSettings settings, IProgress<ExplainProgress>? progress,
+        CancellationToken cancellation, Stopwatch clock)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(settings);
+        using var scope = DisposeScope.Open();
         var probabilities = ClassProbabilities.All(Inference.Forward(input.Unsqueeze(0)));
         var predicted = ClassProbabilities.Predicted(probabilities);
         var target = predicted;
@@ -143,6 +179,9 @@ public sealed class RunExplainer : IDisposable
             DeletionProbabilities = deletion?.Probabilities ?? [],
             Seconds = clock.Elapsed.TotalSeconds,
             OverlayPng = png,
+            MapHeight = (int)map.Map.Size(-2),
+            MapWidth = (int)map.Map.Size(-1),
+            MapValues = map.Map.To(DType.Float32).Contiguous().ToArray<float>(),
         };
     }
 
