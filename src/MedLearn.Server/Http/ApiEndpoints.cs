@@ -31,15 +31,15 @@ internal static class ApiEndpoints
             .WithSummary("One model's card: architecture, classes, input, training run and held-out metrics.").Produces(200).Produces(404);
         v1.MapPost("/models/{name}/predict", (string name, HttpContext context) => PredictAsync(state, state.Catalog.Get(name), context))
             .WithSummary("Classify one image (PNG, JPEG, 16-bit PNG, TIFF, DICOM or NIfTI; sent as the body or a multipart file; the format is read from the content). Query: top=K.")
-            .Accepts<IFormFile>("application/octet-stream", "multipart/form-data").Produces<PredictResponse>()
+            .Produces<PredictResponse>()
             .Produces(400).Produces(401).Produces(404).Produces(413).Produces(422).Produces(429);
         v1.MapPost("/models/{name}/explain", (string name, HttpContext context) => ExplainAsync(state, state.Catalog.Get(name), context))
             .WithSummary("Heat map of one image: method=gradcam (default), gradcam++ or occlusion; class=NAME (default: the predicted class); layer=NAME; window, stride (occlusion); steps (deletion curve, default 0).")
-            .Accepts<IFormFile>("application/octet-stream", "multipart/form-data").Produces<ExplainResponse>()
+            .Produces<ExplainResponse>()
             .Produces(400).Produces(401).Produces(404).Produces(413).Produces(422).Produces(429);
         v1.MapPost("/render", (Func<HttpContext, Task<IResult>>)(context => RenderAsync(state, context)))
             .WithSummary("Decode an image for display (float samples, window, slices); used by the web viewer.")
-            .Accepts<IFormFile>("application/octet-stream", "multipart/form-data").Produces<ImageRendition>()
+            .Produces<ImageRendition>()
             .Produces(400).Produces(401).Produces(413).Produces(422);
     }
 
@@ -129,10 +129,14 @@ internal static class ApiEndpoints
     /// <summary>Reads and preprocesses the upload for <paramref name="model"/> (its evaluation transform), refusing volumes.</summary>
     private static Tensor Preprocess(ServiceState state, ServedModel model, UploadFile upload) => Guarded(upload, () =>
     {
-        var input = model.Explainer.Preprocess(upload.Path, state.ReadOptions);
-        if (input.Dim != 3)
-            throw new ApiException(422, "not_a_2d_image", $"the upload is a volume ({input.Dim - 1} spatial dimensions); model '{model.Name}' classifies 2-D images");
-        return input;
+        try
+        {
+            return model.Explainer.Preprocess(upload.Path, state.ReadOptions);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ApiException(422, "not_a_2d_image", $"model '{model.Name}' classifies 2-D images: {Clean(e.Message, upload)}");
+        }
     });
 
     /// <summary>Runs <paramref name="work"/> on the upload, turning read and preprocessing errors into 4xx errors that never name server paths.</summary>

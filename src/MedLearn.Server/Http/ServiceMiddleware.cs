@@ -24,6 +24,13 @@ internal sealed class ServiceMiddleware(RequestDelegate next, ServiceState state
         {
             if (NeedsKey(context.Request.Path)) CheckKey(context);
             await next(context);
+            if (context.Response.StatusCode >= 400 && !context.Response.HasStarted)
+                throw context.Response.StatusCode switch
+                {
+                    404 => new ApiException(404, "not_found", $"no such resource: {context.Request.Method} {Printable(context.Request.Path)}; the API is under /v1 (see /openapi/v1.json)"),
+                    405 => new ApiException(405, "method_not_allowed", $"{context.Request.Method} is not allowed here"),
+                    var status => new ApiException(status, "http_" + status, "the request was refused"),
+                };
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {
@@ -52,6 +59,12 @@ internal sealed class ServiceMiddleware(RequestDelegate next, ServiceState state
             foreach (var model in state.Catalog.Models) state.Metrics.QueueDepth.WithLabels(model.Name).Set(model.Batcher.Waiting);
             logger.LogInformation("{Method} {Endpoint} {Status} {Milliseconds:F1} ms", context.Request.Method, endpoint, context.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
         }
+    }
+
+    private static string Printable(PathString path)
+    {
+        var text = path.ToString();
+        return text.Length > 100 ? text[..100] + "..." : text;
     }
 
     private async Task Refuse(HttpContext context, ApiException e)

@@ -30,10 +30,9 @@ internal sealed class UploadFile : IDisposable
     {
         if (request.ContentLength is { } declared && declared > maxBytes) throw TooLarge(declared, maxBytes);
         Stream source = request.Body;
-        if (request.HasFormContentType)
+        // Only a multipart form is a form: any other content type (curl's default form encoding included) is the image itself.
+        if ((request.ContentType ?? "").StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            if (!(request.ContentType ?? "").StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-                throw new ApiException(415, "unsupported_media_type", "send the image as the request body (application/octet-stream) or as a file in multipart/form-data");
             IFormCollection form;
             try
             {

@@ -89,14 +89,25 @@ public sealed class RunExplainer : IDisposable
     /// and applies the run's evaluation preprocessing, as <see cref="Preprocess(string)"/> does, into [C, H, W]
     /// (current dispose scope).
     /// </summary>
+    /// <remarks>A volume of one slice (a 2-D NIfTI, a single-frame series) is taken as the 2-D image it is.</remarks>
     /// <exception cref="ImageReadException">The image cannot be read or is over a limit.</exception>
+    /// <exception cref="NotSupportedException">The image is a volume of several slices (the classifier is 2-D).</exception>
     public Tensor Preprocess(string path, ImageReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         using var image = ImageReader.Read(path, options);
+        var data = image.Data.Alias();
+        var meta = image.Meta;
+        if (meta.SpatialDims == 3)
+        {
+            if (data.Size(1) != 1)
+                throw new NotSupportedException($"{path}: a volume of {data.Size(1)} slices; this classifier takes 2-D images");
+            data = data.Squeeze(1);
+            meta = meta with { SpatialDims = 2, Spacing = meta.Spacing[1..] };
+        }
         // The evaluation transform plans no crop (Resize comes before CenterCrop), so reading the whole image and
         // applying it is exactly what ImageDataset.LoadSample does for Preprocess(path).
-        var sample = new Data.Sample { Image = image.Data.Alias(), Meta = image.Meta };
+        var sample = new Data.Sample { Image = data, Meta = meta };
         using var context = TransformContext.For(Manifest.Seed, 0, 0);
         return _transform.Apply(sample, context).Image;
     }
