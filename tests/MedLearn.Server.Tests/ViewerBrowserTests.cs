@@ -63,6 +63,17 @@ public sealed class ViewerBrowserTests(TrainedRunFixture run)
         var shot = Path.Combine(run.Scratch("viewer"), "viewer.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         File.Copy(shot, Path.Combine(Path.GetTempPath(), "medlearn-viewer-last.png"), overwrite: true);
+        // A volume: the slice scroller appears (keyboard too), and the 2-D model's refusal is shown, not swallowed.
+        await page.SetInputFilesAsync("#file", TrainedRunFixture.Input("volume.nii.gz"));
+        await page.WaitForSelectorAsync("#slice-label", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
+        await page.WaitForFunctionAsync("document.getElementById('status').className === 'error'");
+        Assert.Contains("2-D images", await page.InnerTextAsync("#status"));
+        Assert.Equal("4 / 6", await page.InnerTextAsync("#slice-value"));
+        await page.FocusAsync("#slice");
+        await page.Keyboard.PressAsync("ArrowRight");
+        Assert.Equal("5 / 6", await page.InnerTextAsync("#slice-value"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "medlearn-viewer-volume.png") });
+        consoleErrors.RemoveAll(e => e.Contains("422", StringComparison.Ordinal)); // the refused predict request itself
         Assert.Empty(outside);        // nothing fetched from anywhere else (no CDN)
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
     }

@@ -135,7 +135,7 @@ internal static class ApiEndpoints
         }
         catch (NotSupportedException e)
         {
-            throw new ApiException(422, "not_a_2d_image", $"model '{model.Name}' classifies 2-D images: {Clean(e.Message, upload)}");
+            throw new ApiException(422, "not_a_2d_image", $"{Clean(e.Message, upload)}; model '{model.Name}' classifies 2-D images");
         }
     });
 

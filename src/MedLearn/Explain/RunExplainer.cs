@@ -101,7 +101,7 @@ public sealed class RunExplainer : IDisposable
         if (meta.SpatialDims == 3)
         {
             if (data.Size(1) != 1)
-                throw new NotSupportedException($"{path}: a volume of {data.Size(1)} slices; this classifier takes 2-D images");
+                throw new NotSupportedException($"{path}: a volume of {data.Size(1)} slices, not a 2-D image");
             data = data.Squeeze(1);
             meta = meta with { SpatialDims = 2, Spacing = meta.Spacing[1..] };
         }

@@ -193,6 +193,10 @@
   async function analyse(file) {
     state.file = file;
     state.heat = null;
+    $("predicted").textContent = "—";
+    $("confidence").textContent = "";
+    $("bars").textContent = "";
+    $("timing").textContent = "";
     const m = model();
     if (!m) { status("No model to use.", true); return; }
     status("Reading the image…");
