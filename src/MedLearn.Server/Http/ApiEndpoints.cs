@@ -150,7 +150,7 @@ internal static class ApiEndpoints
         {
             var reason = Clean(e.Reason, upload);
             throw e.Reason.Contains("too large", StringComparison.Ordinal)
-                ? new ApiException(413, "image_too_large", $"the image is too large: {reason}")
+                ? new ApiException(413, "image_too_large", $"upload: {reason.Replace("(ImageReadOptions.MaxPixels)", "(serve --max-pixels)", StringComparison.Ordinal)}")
                 : new ApiException(422, "image_unreadable", $"the upload is not a readable image: {reason}");
         }
         catch (Exception e) when (e is IOException or InvalidDataException or DatasetException or TorchException or ArgumentException)
