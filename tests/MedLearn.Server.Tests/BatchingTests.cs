@@ -97,6 +97,21 @@ public sealed class BatchingTests(TrainedRunFixture run)
         Assert.True(after == HttpStatusCode.OK, answer.ToString());
     }
 
+    [Fact]
+    public async Task RequestsLeaveNoTensorBehind()
+    {
+        await using var service = await TestService.StartAsync(run.Run, o => o with { MaxBatch = 4, MaxBatchWait = TimeSpan.FromMilliseconds(20) });
+        var image = File.ReadAllBytes(Path.Combine(run.Data, "a", "a1.png"));
+        Assert.Equal(HttpStatusCode.OK, (await ApiTests.PostAsync(service.Client, "/v1/models/tiny/predict", image)).Status);
+        var baseline = LiveTensors.Count;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ApiTests.PostAsync(service.Client, "/v1/models/tiny/predict", image)));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(HttpStatusCode.OK, (await ApiTests.PostAsync(service.Client, "/v1/models/tiny/explain?method=occlusion&window=4&stride=4", image)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await ApiTests.PostAsync(service.Client, "/v1/render", image)).Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await ApiTests.PostAsync(service.Client, "/v1/models/tiny/predict", image[..100])).Status);
+        Assert.Equal(baseline, LiveTensors.Count); // every intermediate freed at once, none left to the finalizer
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 3000 && !condition(); i++) await Task.Delay(10);

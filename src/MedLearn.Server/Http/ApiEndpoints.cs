@@ -129,9 +129,12 @@ internal static class ApiEndpoints
     /// <summary>Reads and preprocesses the upload for <paramref name="model"/> (its evaluation transform), refusing volumes.</summary>
     private static Tensor Preprocess(ServiceState state, ServedModel model, UploadFile upload) => Guarded(upload, () =>
     {
+        // The intermediates of reading and transforming are freed here, not left to the finalizer (native memory would
+        // grow between garbage collections); the result goes to the caller's scope, or to the caller when there is none.
+        using var scope = DisposeScope.Open();
         try
         {
-            return model.Explainer.Preprocess(upload.Path, state.ReadOptions);
+            return scope.MoveToOuter(model.Explainer.Preprocess(upload.Path, state.ReadOptions));
         }
         catch (NotSupportedException e)
         {
