@@ -43,8 +43,8 @@ public sealed class TrainedRunFixture : IDisposable
     /// <summary>A scratch folder removed with the fixture.</summary>
     public string Scratch(string name) => Directory.CreateDirectory(Path.Combine(_root.FullName, name)).FullName;
 
-    /// <summary>A test input (tests/MedLearn.Server.Tests/Data).</summary>
-    public static string Input(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
+    /// <summary>A test input (tests/MedLearn.Server.Tests/Golden/serve, written by tools/golden/gen_serve.py).</summary>
+    public static string Input(string name) => Path.Combine(AppContext.BaseDirectory, "Golden", "serve", name);
 
     public void Dispose() => _root.Delete(recursive: true);
 }

@@ -1,4 +1,6 @@
-"""Inputs of the `medlearn serve` tests (tests/MedLearn.Server.Tests/Data), written with pydicom, nibabel and zlib.
+"""Inputs of the `medlearn serve` tests (tests/MedLearn.Server.Tests/Golden/serve), written with pydicom, nibabel, PIL,
+tifffile and zlib, byte for byte reproducibly; serve.json (beside the folder) records their SHA-256 so that the
+reproducibility test (MEDLEARN_GOLDEN_DIR) checks the checked-in files are what this script writes.
 
 marked.dcm            16-bit MONOCHROME2 CT slice (20 x 24) whose patient and physician tags carry MARKER strings:
                       the service must never write them to a response, an error or its log.
@@ -8,6 +10,9 @@ slice.png, slice.nii  the same 8-bit 20 x 16 image as PNG and as a one-slice NIf
 grey16.tif            a 16-bit grayscale TIFF (30 x 40).
 huge_header.png       a valid PNG signature + IHDR claiming 100000 x 100000 pixels, then a tiny IDAT and IEND.
 """
+import gzip
+import hashlib
+import json
 import os
 import struct
 import zlib
@@ -19,7 +24,8 @@ from PIL import Image
 from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MedLearn.Server.Tests", "Data")
+GOLDEN = os.environ.get("MEDLEARN_GOLDEN_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "MedLearn.Server.Tests", "Golden")
+OUT = os.path.join(GOLDEN, "serve")
 MARKERS = {
     "PatientName": "MARKERSURNAME^MARKERGIVEN",
     "PatientID": "MARKERID-7731",
@@ -72,7 +78,8 @@ def main():
     dicom(os.path.join(OUT, "marked.dcm"), True)
     dicom(os.path.join(OUT, "marked_no_pixels.dcm"), False)
     volume = (np.arange(24 * 20 * 6).reshape(24, 20, 6) % 251).astype(np.int16)
-    nib.save(nib.Nifti1Image(volume, np.diag([0.8, 0.8, 2.0, 1.0])), os.path.join(OUT, "volume.nii.gz"))
+    with gzip.GzipFile(os.path.join(OUT, "volume.nii.gz"), "wb", mtime=0) as f:  # mtime 0: the same bytes every time
+        f.write(nib.Nifti1Image(volume, np.diag([0.8, 0.8, 2.0, 1.0])).to_bytes())
     huge_png(os.path.join(OUT, "huge_header.png"))
     y, x = np.mgrid[0:16, 0:20]
     plane = ((x * 11 + y * 7) % 256).astype(np.uint8)  # rows x columns
@@ -80,6 +87,10 @@ def main():
     nib.save(nib.Nifti1Image(plane.T[:, :, None].copy(), np.eye(4)), os.path.join(OUT, "slice.nii"))
     y, x = np.mgrid[0:40, 0:30]
     tifffile.imwrite(os.path.join(OUT, "grey16.tif"), (x * 1500 + y * 400).astype(np.uint16))
+    hashes = {name: hashlib.sha256(open(os.path.join(OUT, name), "rb").read()).hexdigest() for name in sorted(os.listdir(OUT))}
+    with open(os.path.join(GOLDEN, "serve.json"), "w") as f:
+        json.dump({"sha256": hashes}, f, indent=1)
+        f.write("\n")
 
 
 if __name__ == "__main__":
