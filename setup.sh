@@ -13,7 +13,7 @@
 #   python3-scipy         oracle for the segmentation metrics and distance transforms (scipy.ndimage)
 #   python3-protobuf      independent decoder of our TensorBoard event files in tests
 #   python3-onnx          independent validator (onnx.checker) of exported ONNX files (tools/onnx/check_onnx.py)
-#   chromium              headless rendering test of report.html
+#   chromium              headless rendering test of report.html; the serve viewer's Playwright test (never downloads a browser)
 set -euo pipefail
 packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev libjpeg62-turbo-dev libpng-dev python3-tifffile
           python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage

@@ -30,6 +30,7 @@ internal static class Program
             ReportCommand.Create(),
             SegmentCommand.CreateTools(),
             ExplainCommand.Create(),
+            ServeCommand.Create(),
         };
         // --version prints MedLearnInfo.Version (the one version source), not the entry assembly's version.
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

@@ -1,6 +1,6 @@
 namespace MedLearn.Explain;
 
-/// <summary>What <see cref="RunExplainer.Explain"/> computes for each image.</summary>
+/// <summary>What <see cref="RunExplainer.Explain(string, ExplanationSettings, IProgress{ExplainProgress}, CancellationToken)"/> computes for each image.</summary>
 public sealed record ExplanationSettings
 {
     /// <summary>The method.</summary>

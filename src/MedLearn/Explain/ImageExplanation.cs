@@ -63,4 +63,16 @@ public sealed record ImageExplanation
     /// <summary>The overlay picture (PNG bytes); not serialised.</summary>
     [JsonIgnore]
     public byte[] OverlayPng { get; init; } = [];
+
+    /// <summary>The heat map's values, row-major over [<see cref="MapHeight"/>, <see cref="MapWidth"/>] (the model input's grid); not written to explanations.json.</summary>
+    [JsonIgnore]
+    public float[] MapValues { get; init; } = [];
+
+    /// <summary>Rows of <see cref="MapValues"/>.</summary>
+    [JsonIgnore]
+    public int MapHeight { get; init; }
+
+    /// <summary>Columns of <see cref="MapValues"/>.</summary>
+    [JsonIgnore]
+    public int MapWidth { get; init; }
 }

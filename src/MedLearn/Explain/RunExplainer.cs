@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedLearn.Data.Datasets;
+using MedLearn.Data.Readers;
 using MedLearn.Data.Transforms;
 using MedLearn.Methods.Supervised;
 using MedLearn.Models;
@@ -84,6 +85,34 @@ public sealed class RunExplainer : IDisposable
     }
 
     /// <summary>
+    /// Reads one image with <paramref name="options"/> (resource limits: a service reading uploads sets them lower)
+    /// and applies the run's evaluation preprocessing, as <see cref="Preprocess(string)"/> does, into [C, H, W]
+    /// (current dispose scope).
+    /// </summary>
+    /// <remarks>A volume of one slice (a 2-D NIfTI, a single-frame series) is taken as the 2-D image it is.</remarks>
+    /// <exception cref="ImageReadException">The image cannot be read or is over a limit.</exception>
+    /// <exception cref="NotSupportedException">The image is a volume of several slices (the classifier is 2-D).</exception>
+    public Tensor Preprocess(string path, ImageReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var image = ImageReader.Read(path, options);
+        var data = image.Data.Alias();
+        var meta = image.Meta;
+        if (meta.SpatialDims == 3)
+        {
+            if (data.Size(1) != 1)
+                throw new NotSupportedException($"{path}: a volume of {data.Size(1)} slices, not a 2-D image");
+            data = data.Squeeze(1);
+            meta = meta with { SpatialDims = 2, Spacing = meta.Spacing[1..] };
+        }
+        // The evaluation transform plans no crop (Resize comes before CenterCrop), so reading the whole image and
+        // applying it is exactly what ImageDataset.LoadSample does for Preprocess(path).
+        var sample = new Data.Sample { Image = data, Meta = meta };
+        using var context = TransformContext.For(Manifest.Seed, 0, 0);
+        return _transform.Apply(sample, context).Image;
+    }
+
+    /// <summary>
     /// Explains one image: prediction, map (<see cref="ExplanationSettings.Method"/>) for the requested or predicted
     /// class, deletion curve, and the overlay PNG (image | overlay | colour bar).
     /// </summary>
@@ -92,10 +121,28 @@ public sealed class RunExplainer : IDisposable
     public ImageExplanation Explain(string path, ExplanationSettings settings, IProgress<ExplainProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(settings);
-        var clock = Stopwatch.StartNew();
         using var scope = DisposeScope.Open();
-        var input = Preprocess(path);
+        var clock = Stopwatch.StartNew();
+        return Explain(Preprocess(path), path, settings, progress, cancellation, clock);
+    }
+
+    /// <summary>
+    /// Explains one already preprocessed input [C, H, W] (from <see cref="Preprocess(string)"/> or the same
+    /// evaluation transform applied to an image read with other limits); <paramref name="label"/> is what
+    /// <see cref="ImageExplanation.Path"/> reports. The map's values are returned too
+    /// (<see cref="ImageExplanation.MapValues"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown class name or layer, or invalid occlusion settings.</exception>
+    public ImageExplanation Explain(Tensor input, string label, ExplanationSettings settings, IProgress<ExplainProgress>? progress = null,
+        CancellationToken cancellation = default) => Explain(input, label, settings, progress, cancellation, Stopwatch.StartNew());
+
+    private ImageExplanation Explain(Tensor input, string path, ExplanationSettings settings, IProgress<ExplainProgress>? progress,
+        CancellationToken cancellation, Stopwatch clock)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(settings);
+        using var scope = DisposeScope.Open();
         var probabilities = ClassProbabilities.All(Inference.Forward(input.Unsqueeze(0)));
         var predicted = ClassProbabilities.Predicted(probabilities);
         var target = predicted;
@@ -143,6 +190,9 @@ public sealed class RunExplainer : IDisposable
             DeletionProbabilities = deletion?.Probabilities ?? [],
             Seconds = clock.Elapsed.TotalSeconds,
             OverlayPng = png,
+            MapHeight = (int)map.Map.Size(-2),
+            MapWidth = (int)map.Map.Size(-1),
+            MapValues = map.Map.To(DType.Float32).Contiguous().ToArray<float>(),
         };
     }
 
