@@ -60,14 +60,14 @@ public static partial class PretrainedWeights
         var firstConvAdapted = beforeAdapt is not null && !beforeAdapt.SequenceEqual(file[firstConvKey].Shape);
 
         var own = model.StateDict();
-        var headPrefix = model.HeadName + ".";
-        var headWeightKey = headPrefix + "weight";
+        // Every class-output layer (the head, and Inception-v3's auxiliary head) is loaded or re-initialised together.
+        var headPrefixes = model.HeadNames.Select(h => h + ".").ToArray();
+        var headWeightKey = model.HeadName + ".weight";
         var fileHeadShape = file.TryGetValue(headWeightKey, out var fh) ? fh.Shape : null;
+        bool IsHead(string key) => headPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
         var headFits = fileHeadShape is not null && fileHeadShape.SequenceEqual(own[headWeightKey].Shape)
-            && own.Keys.Where(k => k.StartsWith(headPrefix, StringComparison.Ordinal))
-                .All(k => file.TryGetValue(k, out var t) && t.Shape.SequenceEqual(own[k].Shape));
+            && own.Keys.Where(IsHead).All(k => file.TryGetValue(k, out var t) && t.Shape.SequenceEqual(own[k].Shape));
         var reinitHead = reinitialiseHead || !headFits;
-        bool IsHead(string key) => key.StartsWith(headPrefix, StringComparison.Ordinal);
 
         var toLoad = new OrderedDictionary<string, Tensor>();
         var missing = new List<string>();

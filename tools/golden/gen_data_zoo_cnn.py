@@ -1,0 +1,124 @@
+"""Oracle data for the torchvision CNN zoo in MedLearn.Models (EfficientNet, MobileNetV3, RegNetY, Inception-v3).
+
+Not checked in (the state dicts are large). The C# tests (ZooCnnOracle) run this script once into a temp folder
+(`--out DIR`) and read zoo_cnn.json (golden format, see golden.py) and the .pt files:
+  values  "<arch>_params_1000"   parameter count of torchvision's 1000-class model (every architecture)
+          "<arch>_keys"          its state-dict keys in order; "<arch>_shapes" their shapes (every architecture)
+  For the parity architectures (PARITY), torchvision <arch>(num_classes=4) after torch.manual_seed(0), batch norms
+  calibrated on random batches so eval activations are O(1):
+  <arch>.pt                      its state_dict
+  tensors "<arch>_input"         the eval input (1x3xSxS; S = 64, Inception 80)
+          "<arch>_logits", "<arch>_features"   eval logits and the pooled feature vector the replaced head reads
+  Training step (train mode, batch 2, labels "<arch>_train_labels", input "<arch>_train_input"; S = 64, Inception 299
+  because its auxiliary head needs a 17x17 Mixed_6e map): torch.manual_seed(SEED) right before the forward pass (so
+  dropout / stochastic-depth masks come from a known generator state), loss = CE(logits) (+ 0.4 CE(aux) for
+  Inception), SGD(lr 0.1) step:
+  <arch>_step.pt                 the state dict after the step (running statistics included)
+  values "<arch>_train_loss"
+"""
+import argparse
+import os
+
+import torch
+import torch.nn.functional as F
+import torchvision
+
+import golden
+
+SEED = 1234
+ALL = ["efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4", "efficientnet_v2_s",
+       "mobilenet_v3_large", "regnet_y_400mf", "inception_v3"]
+PARITY = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v3_large", "regnet_y_400mf", "inception_v3"]
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--out", required=True)
+args = parser.parse_args()
+os.makedirs(args.out, exist_ok=True)
+torch.set_num_threads(1)
+g = golden.Golden("zoo_cnn")
+g.dir = args.out
+
+
+def build(name, **kw):
+    if name == "inception_v3":
+        # As torchvision builds it for its ImageNet weights: auxiliary head, transform_input.
+        kw.update(aux_logits=True, transform_input=True, init_weights=True)
+    return getattr(torchvision.models, name)(**kw)
+
+
+def features(model, name, x):
+    """The vector MedLearn's head reads (input of the linear layer transfer learning replaces)."""
+    with torch.no_grad():
+        if name.startswith("efficientnet"):
+            return torch.flatten(model.avgpool(model.features(x)), 1)
+        if name == "mobilenet_v3_large":
+            f = torch.flatten(model.avgpool(model.features(x)), 1)
+            return model.classifier[1](model.classifier[0](f))
+        if name == "regnet_y_400mf":
+            return torch.flatten(model.avgpool(model.trunk_output(model.stem(x))), 1)
+        head, model.fc = model.fc, torch.nn.Identity()
+        f = model(x)
+        model.fc = head
+        return f
+
+
+def calibrate(model, size):
+    """Non-trivial affine batch-norm parameters and running statistics (cumulative average over random batches); the
+    architecture's momentum is restored afterwards (the training step updates the statistics with it)."""
+    momenta = {}
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.1, 0.1)
+                momenta[m] = m.momentum
+                m.momentum = None
+        # Batch norms in training mode, the model itself in eval mode (Inception's auxiliary head needs 299 px).
+        model.eval()
+        for m in momenta:
+            m.train()
+        for _ in range(2):
+            model(torch.randn(4, 3, size, size))
+    for m, momentum in momenta.items():
+        m.momentum = momentum
+    model.eval()
+
+
+for name in ALL:
+    torch.manual_seed(0)
+    model = build(name)
+    sd = model.state_dict()
+    g.value(f"{name}_params_1000", sum(p.numel() for p in model.parameters()))
+    g.value(f"{name}_keys", list(sd.keys()))
+    g.value(f"{name}_shapes", [list(v.shape) for v in sd.values()])
+    del model, sd
+
+for name in PARITY:
+    size = 80 if name == "inception_v3" else 64
+    torch.manual_seed(0)
+    model = build(name, num_classes=4)
+    calibrate(model, size)
+    torch.save(model.state_dict(), os.path.join(args.out, f"{name}.pt"))
+    x = g.tensor(f"{name}_input", torch.randn(1, 3, size, size))
+    with torch.no_grad():
+        g.tensor(f"{name}_logits", model(x))
+    g.tensor(f"{name}_features", features(model, name, x))
+
+    # One training step.
+    train_size = 299 if name == "inception_v3" else 64
+    xt = g.tensor(f"{name}_train_input", torch.randn(2, 3, train_size, train_size))
+    yt = g.tensor(f"{name}_train_labels", torch.tensor([1, 3]))
+    model.train()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    torch.manual_seed(SEED)
+    out = model(xt)
+    if name == "inception_v3":
+        loss = F.cross_entropy(out.logits, yt) + 0.4 * F.cross_entropy(out.aux_logits, yt)
+    else:
+        loss = F.cross_entropy(out, yt)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    g.value(f"{name}_train_loss", loss.item())
+    torch.save(model.state_dict(), os.path.join(args.out, f"{name}_step.pt"))
+g.save()
