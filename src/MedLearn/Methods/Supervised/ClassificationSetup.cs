@@ -221,7 +221,8 @@ public static class ClassificationSetup
     {
         var info = ModelRegistry.Info(o.Model);
         var size = o.ImageSize ?? info.InputSize;
-        var resize = o.ResizeSize ?? (int)Math.Round(size * 256.0 / 224.0);
+        // The weights' own resize (e.g. EfficientNet-B3 320 for 300) at their crop size; else torchvision's 256/224 ratio.
+        var resize = o.ResizeSize ?? (o.ImageSize is null && info.ResizeSize is int r ? r : (int)Math.Round(size * 256.0 / 224.0));
         // A 1-channel network sees luminance: one mean/std, the average of the RGB ones.
         IReadOnlyList<double> mean = o.Mean ?? (o.Channels == 3 ? info.Mean : [info.Mean.Average()]);
         IReadOnlyList<double> std = o.Std ?? (o.Channels == 3 ? info.Std : [info.Std.Average()]);

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using MedLearn.Models;
+using MedLearn.Models.Inception;
+using MedLearn.Torch;
+using MedLearn.Torch.Nn;
+using MedLearn.Torch.Optim;
+using MedLearn.Torch.Serialization;
+using MedLearn.Torch.Tests;
+
+namespace MedLearn.Tests.Models;
+
+/// <summary>
+/// The CNN zoo (EfficientNet-B0..B4/V2-S, MobileNetV3-Large, RegNetY-400MF, Inception-v3) against torchvision 0.14:
+/// keys, shapes and parameter counts; torchvision state dicts load strictly and give the same eval logits and features
+/// (max |d| ≤ 1e-4); one seeded SGD training step (dropout and stochastic-depth masks included) gives the same weights and
+/// running statistics; our saved files load into torchvision with strict=True; pretrained import re-initialises every head
+/// and sums the RGB filters for gray input.
+/// </summary>
+[Collection(ZooCnnOracle.Collection)]
+public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
+{
+    public static TheoryData<string> All => ["efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4",
+        "efficientnet_v2_s", "mobilenet_v3_large", "regnet_y_400mf", "inception_v3"];
+
+    private static readonly string[] s_parity = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v3_large", "regnet_y_400mf", "inception_v3"];
+
+    public static TheoryData<string> Parity => [.. s_parity];
+
+    private static double MaxDiff(Tensor a, Tensor b) => (a - b).Abs().Max().ToDouble();
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public void StateDictKeysShapesAndParameterCountEqualTorchvision(string name)
+    {
+        using var scope = DisposeScope.Open();
+        using var model = ModelRegistry.Create(name, 1000);
+        var sd = model.StateDict();
+        var keys = oracle.Value(name + "_keys").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(keys, sd.Keys.ToArray());
+        var shapes = oracle.Value(name + "_shapes").EnumerateArray().Select(e => e.EnumerateArray().Select(d => d.GetInt64()).ToArray()).ToArray();
+        Assert.Equal(shapes, sd.Values.Select(t => t.Shape.ToArray()).ToArray());
+        var count = oracle.Value(name + "_params_1000").GetInt64();
+        Assert.Equal(count, model.ParameterCount());
+        Assert.Equal(count, ModelRegistry.Info(name).ParameterCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Parity))]
+    public void TorchvisionStateDictLoadsStrictlyAndLogitsAndFeaturesMatch(string name)
+    {
+        using var scope = DisposeScope.Open();
+        using var model = ModelRegistry.Create(name, 4);
+        var report = PretrainedWeights.Load(model, oracle.PathOf(name + ".pt"));
+        Assert.True(report.IsComplete);
+        Assert.False(report.HeadReinitialised);
+        model.Eval();
+        using var noGrad = GradMode.NoGrad();
+        var (features, logits) = model.ForwardWithFeatures(oracle.Tensor(name + "_input"));
+        var expected = oracle.Tensor(name + "_logits");
+        Assert.Equal(expected.Shape, logits.Shape);
+        Assert.True(MaxDiff(logits, expected) <= 1e-4, $"{name}: max |d| of logits {MaxDiff(logits, expected)}");
+        Assert.Equal([1, model.FeatureDim], features.Shape);
+        var f = oracle.Tensor(name + "_features");
+        Assert.True(MaxDiff(features, f) <= 1e-4, $"{name}: max |d| of features {MaxDiff(features, f)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Parity))]
+    public void OneTrainingStepMatchesTorchvision(string name)
+    {
+        using var scope = DisposeScope.Open();
+        using var model = ModelRegistry.Create(name, 4);
+        model.LoadStateDict(StateDictFile.Load(oracle.PathOf(name + ".pt")), strict: true);
+        model.Train();
+        var x = oracle.Tensor(name + "_train_input");
+        var y = oracle.Tensor(name + "_train_labels");
+        using var sgd = new SGD(model.Parameters(), lr: 0.1);
+        // The same generator state as the script's: dropout and stochastic-depth masks are drawn identically.
+        torch.ManualSeed(ZooCnnOracle.TrainSeed);
+        Tensor loss;
+        if (model is IAuxiliaryClassifier aux)
+        {
+            var (logits, auxLogits) = aux.ForwardWithAuxiliary(x);
+            Assert.NotNull(auxLogits);
+            loss = Functional.CrossEntropy(logits, y) + aux.AuxiliaryLossWeight * Functional.CrossEntropy(auxLogits, y);
+        }
+        else loss = Functional.CrossEntropy(model.Forward(x), y);
+        sgd.ZeroGrad();
+        loss.Backward();
+        sgd.Step();
+        var expectedLoss = oracle.Value(name + "_train_loss").GetDouble();
+        Assert.True(Math.Abs(loss.ToDouble() - expectedLoss) <= 1e-4, $"{name}: loss {loss.ToDouble()} vs {expectedLoss}");
+        var after = StateDictFile.Load(oracle.PathOf(name + "_step.pt"));
+        var ours = model.StateDict();
+        Assert.Equal(after.Keys, ours.Keys);
+        var worst = after.Where(kv => kv.Value.DType.IsFloatingPoint())
+            .Select(kv => (kv.Key, Diff: MaxDiff(ours[kv.Key], kv.Value))).MaxBy(t => t.Diff);
+        Assert.True(worst.Diff <= 1e-4, $"{name}: after one step {worst.Key} differs by {worst.Diff}");
+        Assert.All(after.Where(kv => !kv.Value.DType.IsFloatingPoint()), kv => Assert.True(ours[kv.Key].Equal(kv.Value), kv.Key));
+    }
+
+    [Fact]
+    public void SavedStateDictsLoadIntoTorchvisionStrictlyWithTheSameLogits()
+    {
+        using var scope = DisposeScope.Open();
+        var dir = Path.Combine(oracle.Directory, "ours");
+        Directory.CreateDirectory(dir);
+        var names = s_parity;
+        var ours = new Dictionary<string, Tensor>();
+        torch.ManualSeed(7);
+        foreach (var name in names)
+        {
+            // Freshly initialised by MedLearn (its own init, not torchvision's file): the file must stand on its own.
+            using var model = ModelRegistry.Create(name, 4);
+            model.Eval();
+            var size = name == "inception_v3" ? 80 : 64;
+            var x = torch.Randn(1, 3, size, size);
+            using (GradMode.NoGrad()) ours[name] = model.Forward(x);
+            StateDictFile.Save(model, Path.Combine(dir, name + ".pt"));
+            StateDictFile.Save(new Dictionary<string, Tensor> { ["input"] = x }, Path.Combine(dir, name + "_input.pt"));
+        }
+        var (code, stdout, stderr) = PythonOracle.RunScript(PythonOracle.RepoFile("tools/golden/check_zoo_cnn_load.py"), null, [dir, .. names]);
+        Assert.True(code == 0, $"check_zoo_cnn_load.py failed ({code}):\n{stderr}");
+        using var json = JsonDocument.Parse(stdout);
+        foreach (var name in names)
+        {
+            var rows = json.RootElement.GetProperty(name).EnumerateArray().Select(r => r.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
+            var python = torch.FromSpan<float>(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
+            Assert.True(MaxDiff(python, ours[name]) <= 1e-4, $"{name}: Python's logits differ by {MaxDiff(python, ours[name])}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Parity))]
+    public void ImportIntoAGrayModelSumsTheRgbFiltersAndReinitialisesEveryHead(string name)
+    {
+        using var scope = DisposeScope.Open();
+        var file = oracle.PathOf(name + ".pt");
+        // Inception's transform_input re-normalises RGB channels differently, so the identity below holds without it
+        // (a 1-channel Inception never transforms its input).
+        ImageClassifier Build(long classes, long channels) =>
+            name == "inception_v3" ? new Inception3(classes, channels, transformInput: false) : ModelRegistry.Create(name, classes, channels);
+        using var gray = Build(3, 1);
+        var report = PretrainedWeights.Load(gray, file);
+        Assert.True(report.FirstConvAdapted);
+        Assert.True(report.HeadReinitialised);
+        Assert.Equal([4L], report.FileHeadShape!.Take(1));
+        Assert.All(gray.HeadNames, h => Assert.Equal(3, ((Linear)gray.GetSubmodule(h)).OutFeatures));
+        Assert.Equal(name == "inception_v3" ? 2 : 1, gray.HeadNames.Count);
+        using var rgb = Build(4, 3);
+        PretrainedWeights.Load(rgb, file);
+        gray.Eval();
+        rgb.Eval();
+        using var noGrad = GradMode.NoGrad();
+        var g = torch.Randn(1, 1, name == "inception_v3" ? 80 : 64, name == "inception_v3" ? 80 : 64);
+        var fGray = gray.ForwardFeatures(g);
+        var fRgb = rgb.ForwardFeatures(torch.Cat([g, g, g], 1));
+        Assert.True(MaxDiff(fGray, fRgb) <= 1e-4, $"{name}: gray features differ by {MaxDiff(fGray, fRgb)}");
+        Assert.Equal([1, 3], gray.Forward(g).Shape);
+    }
+}
