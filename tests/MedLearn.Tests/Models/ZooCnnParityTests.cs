@@ -60,8 +60,10 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         Assert.Equal(expected.Shape, logits.Shape);
         Assert.True(MaxDiff(logits, expected) <= 1e-4, $"{name}: max |d| of logits {MaxDiff(logits, expected)}");
         Assert.Equal([1, model.FeatureDim], features.Shape);
+        // Features (up to ~20 for these calibrated random networks) within 1e-4 relative to their largest magnitude.
         var f = oracle.Tensor(name + "_features");
-        Assert.True(MaxDiff(features, f) <= 1e-4, $"{name}: max |d| of features {MaxDiff(features, f)}");
+        var fTol = 1e-4 * Math.Max(1, f.Abs().Max().ToDouble());
+        Assert.True(MaxDiff(features, f) <= fTol, $"{name}: max |d| of features {MaxDiff(features, f)} (tolerance {fTol})");
     }
 
     [Theory]
@@ -89,13 +91,17 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         loss.Backward();
         sgd.Step();
         var expectedLoss = oracle.Value(name + "_train_loss").GetDouble();
-        Assert.True(Math.Abs(loss.ToDouble() - expectedLoss) <= 1e-4, $"{name}: loss {loss.ToDouble()} vs {expectedLoss}");
+        var lossTol = oracle.Value(name + "_train_loss_tol").GetDouble();
+        Assert.True(Math.Abs(loss.ToDouble() - expectedLoss) <= lossTol, $"{name}: loss {loss.ToDouble()} vs {expectedLoss} (tolerance {lossTol})");
         var after = StateDictFile.Load(oracle.PathOf(name + "_step.pt"));
         var ours = model.StateDict();
         Assert.Equal(after.Keys, ours.Keys);
+        // Per tensor: within 10x the distance of torchvision's own fp32 step from the float64 one (at least 1e-4).
+        var tolerances = oracle.Value(name + "_step_tol");
         var worst = after.Where(kv => kv.Value.DType.IsFloatingPoint())
-            .Select(kv => (kv.Key, Diff: MaxDiff(ours[kv.Key], kv.Value))).MaxBy(t => t.Diff);
-        Assert.True(worst.Diff <= 1e-4, $"{name}: after one step {worst.Key} differs by {worst.Diff}");
+            .Select(kv => (kv.Key, Diff: MaxDiff(ours[kv.Key], kv.Value), Tol: tolerances.GetProperty(kv.Key).GetDouble()))
+            .MaxBy(t => t.Diff / t.Tol);
+        Assert.True(worst.Diff <= worst.Tol, $"{name}: after one step {worst.Key} differs by {worst.Diff} (tolerance {worst.Tol})");
         Assert.All(after.Where(kv => !kv.Value.DType.IsFloatingPoint()), kv => Assert.True(ours[kv.Key].Equal(kv.Value), kv.Key));
     }
 
@@ -107,14 +113,18 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         Directory.CreateDirectory(dir);
         var names = s_parity;
         var ours = new Dictionary<string, Tensor>();
-        torch.ManualSeed(7);
         foreach (var name in names)
         {
-            // Freshly initialised by MedLearn (its own init, not torchvision's file): the file must stand on its own.
+            // torchvision's calibrated weights (so eval logits are O(1)), every parameter then changed by MedLearn (each
+            // element scaled by 1 + 0.01·N(0, 1): gradient steps through these random networks are ill-conditioned), saved by MedLearn.
             using var model = ModelRegistry.Create(name, 4);
+            model.LoadStateDict(StateDictFile.Load(oracle.PathOf(name + ".pt")), strict: true);
             model.Eval();
-            var size = name == "inception_v3" ? 80 : 64;
-            var x = torch.Randn(1, 3, size, size);
+            torch.ManualSeed(11);
+            using (GradMode.NoGrad())
+                foreach (var p in model.Parameters())
+                    p.Mul_(torch.RandnLike(p) * 0.01 + 1);
+            var x = oracle.Tensor(name + "_input");
             using (GradMode.NoGrad()) ours[name] = model.Forward(x);
             StateDictFile.Save(model, Path.Combine(dir, name + ".pt"));
             StateDictFile.Save(new Dictionary<string, Tensor> { ["input"] = x }, Path.Combine(dir, name + "_input.pt"));
@@ -126,7 +136,8 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         {
             var rows = json.RootElement.GetProperty(name).EnumerateArray().Select(r => r.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
             var python = torch.FromSpan<float>(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
-            Assert.True(MaxDiff(python, ours[name]) <= 1e-4, $"{name}: Python's logits differ by {MaxDiff(python, ours[name])}");
+            Assert.True(MaxDiff(python, ours[name]) <= 1e-4, $"{name}: Python's logits differ by {MaxDiff(python, ours[name])} (ours up to {ours[name].Abs().Max().ToDouble()})");
+            Assert.False(ours[name].Equal(oracle.Tensor(name + "_logits"))); // the step changed the model
         }
     }
 
@@ -152,10 +163,14 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         gray.Eval();
         rgb.Eval();
         using var noGrad = GradMode.NoGrad();
-        var g = torch.Randn(1, 1, name == "inception_v3" ? 80 : 64, name == "inception_v3" ? 80 : 64);
+        var size = oracle.Tensor(name + "_input").Shape[^1];
+        var g = torch.Randn(1, 1, size, size);
         var fGray = gray.ForwardFeatures(g);
         var fRgb = rgb.ForwardFeatures(torch.Cat([g, g, g], 1));
-        Assert.True(MaxDiff(fGray, fRgb) <= 1e-4, $"{name}: gray features differ by {MaxDiff(fGray, fRgb)}");
+        // Equal up to float rounding (summing the filters first reorders the additions): 1e-3 relative; a wrong adaptation
+        // (e.g. the red filter only) differs by O(1) relative.
+        var tol = 1e-3 * Math.Max(1, fRgb.Abs().Max().ToDouble());
+        Assert.True(MaxDiff(fGray, fRgb) <= tol, $"{name}: gray features differ by {MaxDiff(fGray, fRgb)} (tolerance {tol})");
         Assert.Equal([1, 3], gray.Forward(g).Shape);
     }
 }

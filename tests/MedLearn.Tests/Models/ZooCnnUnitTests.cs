@@ -151,12 +151,13 @@ public sealed class ZooCnnUnitTests
         torch.ManualSeed(5);
         using var model = new Inception3(3, dropout: 0);
         model.Train();
-        var x = torch.Randn(1, 3, 299, 299);
-        var labels = torch.FromArray([2L], 1);
+        // Batch 2: the auxiliary head's last batch norm sees a 1x1 map, so training needs more than one image.
+        var x = torch.Randn(2, 3, 299, 299);
+        var labels = torch.FromArray([2L, 0L], 2);
         var task = new SupervisedClassificationTask(model, 3);
         task.Prepare(new TrainingContext(PrecisionPlan.Resolve(Precision.Fp32, Device.CPU), 0, 1));
         // Batch norms in training mode use batch statistics: both passes see the same input, so they are identical.
-        var output = task.TrainStep(new Batch([x], [null], labels, [0], ["a"], [1], 0, 0), new StepInfo(0, 0, 1, 0, 1));
+        var output = task.TrainStep(new Batch([x], [null], labels, [0, 1], ["a", "b"], [2], 0, 0), new StepInfo(0, 0, 1, 0, 1));
         var (logits, aux) = model.ForwardWithAuxiliary(x);
         var expected = Functional.CrossEntropy(logits, labels) + 0.4 * Functional.CrossEntropy(aux!, labels);
         Assert.True(Math.Abs(output.Loss.ToDouble() - expected.ToDouble()) <= 1e-5);

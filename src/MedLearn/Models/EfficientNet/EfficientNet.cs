@@ -36,8 +36,9 @@ public sealed class EfficientNet : ImageClassifier
         StochasticDepthProb = stochasticDepthProb is >= 0 and < 1 ? stochasticDepthProb
             : throw new ArgumentOutOfRangeException(nameof(stochasticDepthProb), stochasticDepthProb, "must be in [0, 1)");
 
-        _features = RegisterModule("features", new Sequential(
-            ConvNormActivation.Create(inChannels, stages[0].InputChannels, 3, 2, activation: new SiLU(inplace: true), eps: bnEps)));
+        // Append, not the Sequential(params modules) constructor: a Sequential argument would be spread into its layers.
+        _features = RegisterModule("features", new Sequential());
+        _features.Append(ConvNormActivation.Create(inChannels, stages[0].InputChannels, 3, 2, activation: new SiLU(inplace: true), eps: bnEps));
         var total = stages.Sum(s => s.NumLayers);
         var blockId = 0;
         foreach (var cfg in stages)

@@ -111,12 +111,12 @@ public sealed class Inception3 : ImageClassifier, IAuxiliaryClassifier
     public override IReadOnlyList<string> ActivationNames { get; } = [.. s_stemNames, .. s_tailNames];
 
     /// <inheritdoc/>
-    protected internal override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture) => Features(input, capture, out _);
+    protected internal override Tensor ForwardFeatures(Tensor input, ActivationCapture? capture) => Features(input, capture, wantAux: false, out _);
 
     /// <inheritdoc/>
     public (Tensor Logits, Tensor? AuxiliaryLogits) ForwardWithAuxiliary(Tensor input)
     {
-        var features = Features(input, null, out var aux);
+        var features = Features(input, null, wantAux: true, out var aux);
         var logits = ForwardHead(features);
         features.Dispose();
         return (logits, aux);
@@ -130,7 +130,8 @@ public sealed class Inception3 : ImageClassifier, IAuxiliaryClassifier
         return base.ForwardHead(dropped);
     }
 
-    private Tensor Features(Tensor input, ActivationCapture? capture, out Tensor? aux)
+    /// <summary>The pooled features; the auxiliary logits only when asked for, in training mode, with the head present.</summary>
+    private Tensor Features(Tensor input, ActivationCapture? capture, bool wantAux, out Tensor? aux)
     {
         aux = null;
         var x = TransformInput ? Transform(input) : input;
@@ -139,7 +140,7 @@ public sealed class Inception3 : ImageClassifier, IAuxiliaryClassifier
             x = ReferenceEquals(x, input) ? _stem[i].Forward(x) : _stem[i].ForwardReleasing(x);
             if (capture is not null) x = capture.Record(s_stemNames[i], x);
         }
-        if (_aux is not null && Training) aux = _aux.Forward(x);
+        if (wantAux && _aux is not null && Training) aux = _aux.Forward(x);
         for (var i = 0; i < _tail.Length; i++)
         {
             x = _tail[i].ForwardReleasing(x);

@@ -37,8 +37,9 @@ public sealed class MobileNetV3 : ImageClassifier
             new(112, 5, 672, 160, true, true, 2), new(160, 5, 960, 160, true, true, 1), new(160, 5, 960, 160, true, true, 1),
         ];
         const long lastChannel = 1280;
-        _features = RegisterModule("features", new Sequential(
-            ConvNormActivation.Create(inChannels, large[0].InputChannels, 3, 2, activation: new Hardswish(inplace: true), eps: BnEps, momentum: BnMomentum)));
+        // Append, not the Sequential(params modules) constructor: a Sequential argument would be spread into its layers.
+        _features = RegisterModule("features", new Sequential());
+        _features.Append(ConvNormActivation.Create(inChannels, large[0].InputChannels, 3, 2, activation: new Hardswish(inplace: true), eps: BnEps, momentum: BnMomentum));
         foreach (var cfg in large) _features.Append(new InvertedResidual(cfg));
         var lastConv = 6 * large[^1].OutChannels;
         _features.Append(ConvNormActivation.Create(large[^1].OutChannels, lastConv, 1, activation: new Hardswish(inplace: true), eps: BnEps, momentum: BnMomentum));
