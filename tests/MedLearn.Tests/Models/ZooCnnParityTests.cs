@@ -173,4 +173,24 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         Assert.True(MaxDiff(fGray, fRgb) <= tol, $"{name}: gray features differ by {MaxDiff(fGray, fRgb)} (tolerance {tol})");
         Assert.Equal([1, 3], gray.Forward(g).Shape);
     }
+
+    [Fact]
+    public void ImportIntoATwoChannelModelSpreadsTheSummedRgbFilter()
+    {
+        using var scope = DisposeScope.Open();
+        using var two = ModelRegistry.Create("regnet_y_400mf", 4, inChannels: 2);
+        var report = PretrainedWeights.Load(two, oracle.PathOf("regnet_y_400mf.pt"));
+        Assert.True(report.FirstConvAdapted);
+        Assert.False(report.HeadReinitialised);
+        using var rgb = ModelRegistry.Create("regnet_y_400mf", 4);
+        PretrainedWeights.Load(rgb, oracle.PathOf("regnet_y_400mf.pt"));
+        two.Eval();
+        rgb.Eval();
+        using var noGrad = GradMode.NoGrad();
+        // Σ W / 2 on each of 2 equal channels: (x, x) responds like (x, x, x) through the RGB filters.
+        var g = torch.Randn(1, 1, 64, 64);
+        var l2 = two.Forward(torch.Cat([g, g], 1));
+        var l3 = rgb.Forward(torch.Cat([g, g, g], 1));
+        Assert.True(MaxDiff(l2, l3) <= 1e-4, $"2-channel logits differ by {MaxDiff(l2, l3)}");
+    }
 }
