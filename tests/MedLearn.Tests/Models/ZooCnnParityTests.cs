@@ -193,4 +193,23 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         var l3 = rgb.Forward(torch.Cat([g, g, g], 1));
         Assert.True(MaxDiff(l2, l3) <= 1e-4, $"2-channel logits differ by {MaxDiff(l2, l3)}");
     }
+
+    [Theory]
+    [MemberData(nameof(Parity))]
+    public void EveryBatchNormFoldsForInferenceWithTheSameLogits(string name)
+    {
+        using var scope = DisposeScope.Open();
+        using var model = ModelRegistry.Create(name, 4);
+        model.LoadStateDict(StateDictFile.Load(oracle.PathOf(name + ".pt")), strict: true);
+        model.Eval();
+        var batchNorms = model.NamedModules().Count(m => m.Module is BatchNorm2d);
+        var x = oracle.Tensor(name + "_input");
+        using var noGrad = GradMode.NoGrad();
+        var before = model.Forward(x);
+        // Every batch norm of these networks directly follows its convolution (conv-bn[-act] blocks).
+        Assert.Equal(batchNorms, ConvBatchNormFolding.Fold(model));
+        Assert.DoesNotContain(model.NamedModules(), m => m.Module is BatchNorm2d);
+        var after = model.Forward(x);
+        Assert.True(MaxDiff(before, after) <= 1e-4 * Math.Max(1, before.Abs().Max().ToDouble()), $"{name}: folded logits differ by {MaxDiff(before, after)}");
+    }
 }

@@ -52,6 +52,13 @@ public sealed class ZooCnnUnitTests
         Assert.Contains("efficientnet_b0", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TrainClassifyValidationSuggestsTheModelName()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ClassificationSetup.Validate(new ClassificationTrainingOptions { Data = "x", Model = "resnet-18" }));
+        Assert.StartsWith("model: unknown architecture 'resnet-18' (did you mean 'resnet18'?); known: resnet18", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("vgg16")]
     [InlineData("vit_b_16")]

@@ -25,7 +25,8 @@ public static class ClassificationSetup
             if (!ok) throw new ArgumentException(message);
         }
         Check(!string.IsNullOrWhiteSpace(o.Data), "data: no data given (a folder root/<class>/<image> or a CSV manifest)");
-        Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase), $"model: unknown architecture '{o.Model}'; known: {string.Join(", ", ModelRegistry.Names)}");
+        Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase),
+            $"model: unknown architecture '{o.Model}'{(NameSuggestion.Closest(o.Model, ModelRegistry.Names) is { } guess ? $" (did you mean '{guess}'?)" : "")}; known: {string.Join(", ", ModelRegistry.Names)}");
         Check(o.Epochs >= 1, $"epochs: must be >= 1 (got {o.Epochs})");
         if (ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase)) ModelRegistry.CheckOptions(o.Model, o.ModelOptions);
         Check(ExplainMethods.TryParse(o.ExplainMethod) is not null, $"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{o.ExplainMethod}')");
