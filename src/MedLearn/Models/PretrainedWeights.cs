@@ -121,6 +121,10 @@ public static partial class PretrainedWeights
         if (set.Contains("layer1.0.conv3.weight")) return "a torchvision ResNet with Bottleneck blocks (ResNet-50 or larger)";
         if (set.Contains("layer1.0.conv1.weight")) return "a torchvision ResNet with BasicBlocks (ResNet-18/34)";
         if (set.Contains("first_conv.weight")) return "a pre-activation ResNet trunk (GMIC)";
+        if (set.Contains("Mixed_5b.branch1x1.conv.weight")) return "a torchvision Inception-v3";
+        if (set.Contains("trunk_output.block1.block1-0.f.a.0.weight")) return "a torchvision RegNet";
+        if (set.Any(k => k.StartsWith("features.1.0.block.", StringComparison.Ordinal))) return "a torchvision EfficientNet";
+        if (set.Any(k => k.StartsWith("features.1.block.", StringComparison.Ordinal))) return "a torchvision MobileNetV3";
         return null;
     }
 

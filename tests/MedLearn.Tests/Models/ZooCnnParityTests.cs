@@ -212,4 +212,33 @@ public sealed class ZooCnnParityTests(ZooCnnOracle oracle)
         var after = model.Forward(x);
         Assert.True(MaxDiff(before, after) <= 1e-4 * Math.Max(1, before.Abs().Max().ToDouble()), $"{name}: folded logits differ by {MaxDiff(before, after)}");
     }
+
+    [Theory]
+    [InlineData("regnet_y_400mf", "efficientnet_b0", "a torchvision RegNet")]
+    [InlineData("inception_v3", "mobilenet_v3_large", "a torchvision Inception-v3")]
+    [InlineData("efficientnet_b0", "regnet_y_400mf", "a torchvision EfficientNet")]
+    [InlineData("mobilenet_v3_large", "inception_v3", "a torchvision MobileNetV3")]
+    public void AFileOfAnotherArchitectureIsNamedAndLeavesTheModelUnchanged(string file, string model, string guess)
+    {
+        using var scope = DisposeScope.Open();
+        using var target = ModelRegistry.Create(model, 4);
+        var before = target.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        var e = Assert.Throws<PretrainedWeightsException>(() => PretrainedWeights.Load(target, oracle.PathOf(file + ".pt")));
+        Assert.Contains($"its keys look like {guess}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("missing key(s)", e.Message, StringComparison.Ordinal);
+        Assert.All(target.StateDict(), kv => Assert.True(before[kv.Key].Equal(kv.Value), kv.Key));
+    }
+
+    [Fact]
+    public void AFileOfAnotherSizeListsTheFirstShapeMismatches()
+    {
+        using var scope = DisposeScope.Open();
+        using var b2 = ModelRegistry.Create("efficientnet_b2", 4);
+        var e = Assert.Throws<PretrainedWeightsException>(() => PretrainedWeights.Load(b2, oracle.PathOf("efficientnet_b0.pt")));
+        // B2 is 1.1x wider (after make_divisible: 40 → 48 channels from the third stage on) and 1.2x deeper.
+        Assert.Contains("shape mismatch(es)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("file [", e.Message, StringComparison.Ordinal);
+        Assert.Contains(e.Report.ShapeMismatches, m => m.Key == "features.3.0.block.3.0.weight"); // project conv 144 → 40 vs 48
+        Assert.NotEmpty(e.Report.MissingKeys);
+    }
 }

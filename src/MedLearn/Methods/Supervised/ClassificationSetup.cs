@@ -239,8 +239,10 @@ public static class ClassificationSetup
     {
         var named = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
         if (named.Length == 0) throw new ArgumentException("freeze: every parameter is frozen; nothing to train");
-        var head = named.Where(p => p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
-        var body = named.Where(p => !p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        // Every class-output layer (Inception-v3's auxiliary head too) learns at the head's rate.
+        bool IsHead(string name) => model.HeadNames.Any(h => name.StartsWith(h + ".", StringComparison.Ordinal));
+        var head = named.Where(p => IsHead(p.Name)).Select(p => p.Parameter).ToArray();
+        var body = named.Where(p => !IsHead(p.Name)).Select(p => p.Parameter).ToArray();
         // One group when the head learns at the base rate (as PyTorch users write it); else body and head groups.
         var groups = new List<(Tensor[] Parameters, double Lr)>();
         if (o.HeadLearningRateMultiplier == 1.0) groups.Add(([.. named.Select(p => p.Parameter)], o.LearningRate));
