@@ -16,6 +16,10 @@ namespace MedLearn.Models;
 /// <see cref="PretrainedWeights.Load(ImageClassifier, string, bool, bool)"/>.</param>
 /// <param name="DefaultWeightsNote">Which pretrained weights the default file is (torchvision's enum name and
 /// ImageNet accuracy) or why there are none.</param>
+/// <param name="ResizeSize">Shorter-side resize before the centre crop of the default weights' evaluation transform
+/// (torchvision's <c>resize_size</c>), or null for the 256/224 ratio.</param>
+/// <param name="Interpolation">Resize interpolation of the default weights' transform ("bilinear" or "bicubic"; MedLearn's
+/// own resize is bilinear).</param>
 public sealed record ModelInfo(
     string Name,
     int InputSize,
@@ -26,4 +30,6 @@ public sealed record ModelInfo(
     string FirstConvName,
     long FeatureDim,
     string? DefaultWeightsFile,
-    string DefaultWeightsNote);
+    string DefaultWeightsNote,
+    int? ResizeSize = null,
+    string Interpolation = "bilinear");

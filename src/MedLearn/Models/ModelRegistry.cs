@@ -23,6 +23,7 @@ public static class ModelRegistry
             "torchvision DenseNet121_Weights.IMAGENET1K_V1 (ImageNet top-1 74.43%; its legacy key names are renamed on load)"), (c, i, _) => DenseNet.DenseNet121(c, i)),
         (new ModelInfo("small-cnn", 64, s_half, s_half, 88_696, "fc", "features.conv1", 64, null,
             "no pretrained weights: a tiny network for tests and demos, trained from scratch"), (c, i, o) => new SmallCnn(c, i, o.Width ?? SmallCnn.DefaultWidth, o.Depth ?? SmallCnn.DefaultDepth, o.Dropout ?? 0)),
+        .. ZooCnnEntries.Entries(s_imageNetMean, s_imageNetStd),
     ];
 
     /// <summary>The registered names, in registration order.</summary>
@@ -66,6 +67,7 @@ public static class ModelRegistry
     {
         foreach (var e in s_entries)
             if (string.Equals(e.Info.Name, name, StringComparison.OrdinalIgnoreCase)) return e;
-        throw new ArgumentException($"unknown model '{name}'; known: {string.Join(", ", Names)}", nameof(name));
+        var suggestion = NameSuggestion.Closest(name, Names);
+        throw new ArgumentException($"unknown model '{name}'{(suggestion is null ? "" : $" (did you mean '{suggestion}'?)")}; known: {string.Join(", ", Names)}", nameof(name));
     }
 }

@@ -69,16 +69,20 @@ public sealed class PretrainedWeightsTests(ModelOracle oracle)
     [Fact]
     public void ShapeMismatchListsBothShapesAndNonStrictLoadsTheRest()
     {
-        using var model = ResNet.ResNet18(numClasses: 4, inChannels: 2);
+        using var model = ResNet.ResNet18(numClasses: 4);
         using var scope = DisposeScope.Open();
-        var path = oracle.StateDictPath("resnet18");
+        // A file whose first convolution has 2 input channels: RGB weights adapt to any channel count, the reverse is a mismatch.
+        var original = MedLearn.Torch.Serialization.StateDictFile.Load(oracle.StateDictPath("resnet18"));
+        original["conv1.weight"] = original["conv1.weight"].Narrow(1, 0, 2).Contiguous();
+        var path = Path.Combine(oracle.Directory, "resnet18_conv1_2ch.pt");
+        MedLearn.Torch.Serialization.StateDictFile.Save(original, path);
         var e = Assert.Throws<PretrainedWeightsException>(() => PretrainedWeights.Load(model, path));
-        Assert.Contains("1 shape mismatch(es):\n  conv1.weight: file [64, 3, 7, 7], model [64, 2, 7, 7]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1 shape mismatch(es):\n  conv1.weight: file [64, 2, 7, 7], model [64, 3, 7, 7]", e.Message, StringComparison.Ordinal);
         Assert.Empty(e.Report.MissingKeys);
         Assert.Empty(e.Report.UnexpectedKeys);
 
         var report = PretrainedWeights.Load(model, path, strict: false);
-        Assert.Equal(new ShapeMismatch("conv1.weight", [64, 3, 7, 7], [64, 2, 7, 7]).ToString(), Assert.Single(report.ShapeMismatches).ToString());
+        Assert.Equal(new ShapeMismatch("conv1.weight", [64, 2, 7, 7], [64, 3, 7, 7]).ToString(), Assert.Single(report.ShapeMismatches).ToString());
         Assert.Equal(model.StateDict().Count - 1, report.LoadedKeys);
         Assert.False(report.HeadReinitialised); // same 4-class head: loaded
         var file = MedLearn.Torch.Serialization.StateDictFile.Load(path);

@@ -25,7 +25,8 @@ public static class ClassificationSetup
             if (!ok) throw new ArgumentException(message);
         }
         Check(!string.IsNullOrWhiteSpace(o.Data), "data: no data given (a folder root/<class>/<image> or a CSV manifest)");
-        Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase), $"model: unknown architecture '{o.Model}'; known: {string.Join(", ", ModelRegistry.Names)}");
+        Check(ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase),
+            $"model: unknown architecture '{o.Model}'{(NameSuggestion.Closest(o.Model, ModelRegistry.Names) is { } guess ? $" (did you mean '{guess}'?)" : "")}; known: {string.Join(", ", ModelRegistry.Names)}");
         Check(o.Epochs >= 1, $"epochs: must be >= 1 (got {o.Epochs})");
         if (ModelRegistry.Names.Contains(o.Model, StringComparer.OrdinalIgnoreCase)) ModelRegistry.CheckOptions(o.Model, o.ModelOptions);
         Check(ExplainMethods.TryParse(o.ExplainMethod) is not null, $"explain-method: must be {string.Join(", ", ExplainMethods.Names)} (got '{o.ExplainMethod}')");
@@ -221,7 +222,8 @@ public static class ClassificationSetup
     {
         var info = ModelRegistry.Info(o.Model);
         var size = o.ImageSize ?? info.InputSize;
-        var resize = o.ResizeSize ?? (int)Math.Round(size * 256.0 / 224.0);
+        // The weights' own resize (e.g. EfficientNet-B3 320 for 300) at their crop size; else torchvision's 256/224 ratio.
+        var resize = o.ResizeSize ?? (o.ImageSize is null && info.ResizeSize is int r ? r : (int)Math.Round(size * 256.0 / 224.0));
         // A 1-channel network sees luminance: one mean/std, the average of the RGB ones.
         IReadOnlyList<double> mean = o.Mean ?? (o.Channels == 3 ? info.Mean : [info.Mean.Average()]);
         IReadOnlyList<double> std = o.Std ?? (o.Channels == 3 ? info.Std : [info.Std.Average()]);
@@ -237,8 +239,10 @@ public static class ClassificationSetup
     {
         var named = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
         if (named.Length == 0) throw new ArgumentException("freeze: every parameter is frozen; nothing to train");
-        var head = named.Where(p => p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
-        var body = named.Where(p => !p.Name.StartsWith(model.HeadName + ".", StringComparison.Ordinal)).Select(p => p.Parameter).ToArray();
+        // Every class-output layer (Inception-v3's auxiliary head too) learns at the head's rate.
+        bool IsHead(string name) => model.HeadNames.Any(h => name.StartsWith(h + ".", StringComparison.Ordinal));
+        var head = named.Where(p => IsHead(p.Name)).Select(p => p.Parameter).ToArray();
+        var body = named.Where(p => !IsHead(p.Name)).Select(p => p.Parameter).ToArray();
         // One group when the head learns at the base rate (as PyTorch users write it); else body and head groups.
         var groups = new List<(Tensor[] Parameters, double Lr)>();
         if (o.HeadLearningRateMultiplier == 1.0) groups.Add(([.. named.Select(p => p.Parameter)], o.LearningRate));

@@ -1,4 +1,5 @@
 using MedLearn.Data.Loading;
+using MedLearn.Models;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
 using MedLearn.Torch.Nn;
@@ -8,7 +9,8 @@ namespace MedLearn.Methods.Supervised;
 
 /// <summary>
 /// Supervised classification as a <see cref="ITrainingTask"/>: cross-entropy of the model's logits on view 0 of
-/// each batch (optionally class-weighted and label-smoothed), with the batch accuracy logged; validation yields
+/// each batch (optionally class-weighted and label-smoothed; plus 0.4 × the auxiliary head's for an
+/// <see cref="IAuxiliaryClassifier"/> such as Inception-v3), with the batch accuracy logged; validation yields
 /// loss, accuracy, balanced accuracy, macro F1, macro AUC and quadratic kappa (see
 /// <see cref="ClassificationValidationMetrics"/>).
 /// </summary>
@@ -53,9 +55,22 @@ public sealed class SupervisedClassificationTask : ITrainingTask
     /// <inheritdoc/>
     public TrainStepOutput TrainStep(Batch batch, StepInfo step)
     {
-        var logits = _model.Forward(Plan.PrepareInput(batch.Image));
         var weights = _classWeights is null ? null : torch.FromArray(_classWeights.Select(w => (float)w).ToArray(), _classes);
-        var loss = Functional.CrossEntropy(logits, batch.Labels, weights, labelSmoothing: _labelSmoothing, ignoreIndex: -1);
+        Tensor logits, loss;
+        if (_model is IAuxiliaryClassifier auxiliary)
+        {
+            // Inception-v3: CE(logits) + 0.4 · CE(auxiliary logits), torchvision's reference recipe.
+            var (main, aux) = auxiliary.ForwardWithAuxiliary(Plan.PrepareInput(batch.Image));
+            logits = main;
+            loss = Functional.CrossEntropy(logits, batch.Labels, weights, labelSmoothing: _labelSmoothing, ignoreIndex: -1);
+            if (aux is not null)
+                loss = loss + auxiliary.AuxiliaryLossWeight * Functional.CrossEntropy(aux, batch.Labels, weights, labelSmoothing: _labelSmoothing, ignoreIndex: -1);
+        }
+        else
+        {
+            logits = _model.Forward(Plan.PrepareInput(batch.Image));
+            loss = Functional.CrossEntropy(logits, batch.Labels, weights, labelSmoothing: _labelSmoothing, ignoreIndex: -1);
+        }
         var accuracy = logits.Argmax(1).Eq(batch.Labels).To(DType.Float32).Mean();
         return new TrainStepOutput(loss, batch.Count, new Dictionary<string, Tensor> { ["accuracy"] = accuracy });
     }
