@@ -72,8 +72,25 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
         var head = new Linear(FeatureDim, classes);
         InitHead(head);
         head.Train(Training);
-        ReplaceModule(HeadName, head);
+        // A nested head (ConvNeXt's "classifier.2", ViT's "heads.head") is replaced inside its parent.
+        var dot = HeadName.LastIndexOf('.');
+        if (dot < 0)
+        {
+            ReplaceModule(HeadName, head);
+            return;
+        }
+        var parent = GetSubmodule(HeadName[..dot]);
+        var child = HeadName[(dot + 1)..];
+        if (parent is Sequential sequential) sequential[sequential.NamedChildren().Select(c => c.Name).ToList().IndexOf(child)] = head;
+        else parent.ReplaceModule(child, head);
     }
+
+    /// <summary>
+    /// Adapts an imported state dict to this instance's geometry before it is loaded (e.g. a ViT position embedding
+    /// made for another input size); adds one line per adaptation to <paramref name="notes"/>. Default: unchanged.
+    /// Tensors made here belong to the caller's dispose scope.
+    /// </summary>
+    protected internal virtual OrderedDictionary<string, Tensor> AdaptImportedStateDict(OrderedDictionary<string, Tensor> stateDict, List<string> notes) => stateDict;
 
     /// <summary>Initialises a new head like the torchvision model does (default: torch.nn's Linear init).</summary>
     protected virtual void InitHead(Linear head) { }
@@ -85,6 +102,6 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
     public StateDictLoadResult LoadStateDictAdapted(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
         using var scope = DisposeScope.Open();
-        return LoadStateDict(ModelWeights.AdaptInputChannels(stateDict, FirstConvName + ".weight", InChannels), strict);
+        return LoadStateDict(AdaptImportedStateDict(ModelWeights.AdaptInputChannels(stateDict, FirstConvName + ".weight", InChannels), []), strict);
     }
 }

@@ -26,4 +26,14 @@ public sealed record ModelInfo(
     string FirstConvName,
     long FeatureDim,
     string? DefaultWeightsFile,
-    string DefaultWeightsNote);
+    string DefaultWeightsNote)
+{
+    /// <summary>
+    /// Resampling of torchvision's preprocessing preset for the pretrained weights ("bilinear", or "bicubic" for Swin):
+    /// the shorter side is resized to <see cref="ResizeSize"/> with it, then the centre <see cref="InputSize"/> crop is taken.
+    /// </summary>
+    public string Interpolation { get; init; } = "bilinear";
+
+    /// <summary>The shorter-side resize of torchvision's preset before the centre crop (256 unless the weights state another).</summary>
+    public int ResizeSize { get; init; } = 256;
+}
