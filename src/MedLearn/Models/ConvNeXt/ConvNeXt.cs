@@ -28,8 +28,9 @@ public sealed class ConvNeXt : ImageClassifier
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
 
         var stem = blockSetting[0].InputChannels;
-        _features = RegisterModule("features", new Sequential(
-            new Sequential(new Conv2d(inChannels, stem, 4, stride: 4, padding: 0, bias: true), new LayerNorm2d(stem))));
+        // Appended, not passed to the constructor: a Sequential argument would be enumerated as its layers.
+        _features = RegisterModule("features", new Sequential());
+        _features.Append(new Sequential(new Conv2d(inChannels, stem, 4, stride: 4, padding: 0, bias: true), new LayerNorm2d(stem)));
         var totalBlocks = blockSetting.Sum(c => c.NumLayers);
         var blockId = 0;
         foreach (var cnf in blockSetting)

@@ -31,8 +31,9 @@ public sealed class SwinTransformer : ImageClassifier
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
 
-        _features = RegisterModule("features", new Sequential(
-            new Sequential(new Conv2d(inChannels, embedDim, patchSize, stride: patchSize), new Permute(0, 2, 3, 1), new LayerNorm(embedDim))));
+        // Appended, not passed to the constructor: a Sequential argument would be enumerated as its layers.
+        _features = RegisterModule("features", new Sequential());
+        _features.Append(new Sequential(new Conv2d(inChannels, embedDim, patchSize, stride: patchSize), new Permute(0, 2, 3, 1), new LayerNorm(embedDim)));
         var totalBlocks = depths.Sum();
         var blockId = 0;
         long[] window = [windowSize, windowSize];
