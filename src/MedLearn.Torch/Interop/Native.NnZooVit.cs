@@ -5,6 +5,5 @@ namespace MedLearn.Torch.Interop;
 // native/src/nn_zoo_vit.cpp
 internal static partial class Native
 {
-    [LibraryImport(Lib)] internal static partial IntPtr ml_zoo_stochastic_depth(TensorHandle x, double p, int rowMode, int training);
     [LibraryImport(Lib)] internal static partial IntPtr ml_zoo_attention(TensorHandle q, TensorHandle k, TensorHandle v, IntPtr bias, double scale);
 }

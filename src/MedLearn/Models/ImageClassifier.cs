@@ -49,8 +49,17 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
         return new ActivationOutputs(logits, capture.Activations);
     }
 
-    /// <summary>Applies the head to a feature vector from <see cref="ForwardFeatures(Tensor)"/>.</summary>
-    public Tensor ForwardHead(Tensor features) => ((Linear)GetSubmodule(HeadName)).Forward(features);
+    /// <summary>
+    /// Applies the head to a feature vector from <see cref="ForwardFeatures(Tensor)"/>: the linear <see cref="HeadName"/>,
+    /// after the dropout torchvision puts in front of it for architectures that have one (training only).
+    /// </summary>
+    public virtual Tensor ForwardHead(Tensor features) => ((Linear)GetSubmodule(HeadName)).Forward(features);
+
+    /// <summary>
+    /// Every linear layer whose outputs are the classes: <see cref="HeadName"/>, plus auxiliary heads (Inception-v3's
+    /// <c>AuxLogits.fc</c>). All are replaced by <see cref="ReplaceHead"/> and re-initialised on import when their shape differs.
+    /// </summary>
+    public virtual IReadOnlyList<string> HeadNames => [HeadName];
 
     /// <summary>The pooled features and the logits of one forward pass.</summary>
     public (Tensor Features, Tensor Logits) ForwardWithFeatures(Tensor input)
@@ -69,31 +78,29 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
     public void ReplaceHead(long classes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
-        var head = new Linear(FeatureDim, classes);
-        InitHead(head);
-        head.Train(Training);
-        // A nested head (ConvNeXt's "classifier.2", ViT's "heads.head") is replaced inside its parent.
-        var dot = HeadName.LastIndexOf('.');
-        if (dot < 0)
+        foreach (var name in HeadNames)
         {
-            ReplaceModule(HeadName, head);
-            return;
+            var head = new Linear(((Linear)GetSubmodule(name)).InFeatures, classes);
+            InitHead(name, head);
+            head.Train(Training);
+            var dot = name.LastIndexOf('.');
+            var parent = dot < 0 ? this : GetSubmodule(name[..dot]);
+            var child = name[(dot + 1)..];
+            if (parent is Sequential sequential)
+            {
+                // A Sequential keeps its own layer list: replace through its indexer so its forward sees the new head.
+                var index = sequential.NamedChildren().Select(c => c.Name).ToList().IndexOf(child);
+                sequential[index] = head;
+            }
+            else parent.ReplaceModule(child, head);
         }
-        var parent = GetSubmodule(HeadName[..dot]);
-        var child = HeadName[(dot + 1)..];
-        if (parent is Sequential sequential) sequential[sequential.NamedChildren().Select(c => c.Name).ToList().IndexOf(child)] = head;
-        else parent.ReplaceModule(child, head);
     }
-
-    /// <summary>
-    /// Adapts an imported state dict to this instance's geometry before it is loaded (e.g. a ViT position embedding
-    /// made for another input size); adds one line per adaptation to <paramref name="notes"/>. Default: unchanged.
-    /// Tensors made here belong to the caller's dispose scope.
-    /// </summary>
-    protected internal virtual OrderedDictionary<string, Tensor> AdaptImportedStateDict(OrderedDictionary<string, Tensor> stateDict, List<string> notes) => stateDict;
 
     /// <summary>Initialises a new head like the torchvision model does (default: torch.nn's Linear init).</summary>
     protected virtual void InitHead(Linear head) { }
+
+    /// <summary>Initialises the new head <paramref name="name"/> (one of <see cref="HeadNames"/>); default <see cref="InitHead(Linear)"/>.</summary>
+    protected virtual void InitHead(string name, Linear head) => InitHead(head);
 
     /// <summary>
     /// Loads a state dict by name; when this model has one input channel and the dict's first-conv weight has
@@ -104,4 +111,11 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
         using var scope = DisposeScope.Open();
         return LoadStateDict(AdaptImportedStateDict(ModelWeights.AdaptInputChannels(stateDict, FirstConvName + ".weight", InChannels), []), strict);
     }
+
+    /// <summary>
+    /// Adapts an imported state dict to this instance's geometry before it is loaded (e.g. a ViT position embedding
+    /// made for another input size); adds one line per adaptation to <paramref name="notes"/>. Default: unchanged.
+    /// Tensors made here belong to the caller's dispose scope.
+    /// </summary>
+    protected internal virtual OrderedDictionary<string, Tensor> AdaptImportedStateDict(OrderedDictionary<string, Tensor> stateDict, List<string> notes) => stateDict;
 }

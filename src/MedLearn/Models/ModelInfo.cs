@@ -16,6 +16,10 @@ namespace MedLearn.Models;
 /// <see cref="PretrainedWeights.Load(ImageClassifier, string, bool, bool)"/>.</param>
 /// <param name="DefaultWeightsNote">Which pretrained weights the default file is (torchvision's enum name and
 /// ImageNet accuracy) or why there are none.</param>
+/// <param name="ResizeSize">Shorter-side resize before the centre crop of the default weights' evaluation transform
+/// (torchvision's <c>resize_size</c>), or null for the 256/224 ratio.</param>
+/// <param name="Interpolation">Resize interpolation of the default weights' transform ("bilinear" or "bicubic"; MedLearn's
+/// own resize is bilinear).</param>
 public sealed record ModelInfo(
     string Name,
     int InputSize,
@@ -26,14 +30,6 @@ public sealed record ModelInfo(
     string FirstConvName,
     long FeatureDim,
     string? DefaultWeightsFile,
-    string DefaultWeightsNote)
-{
-    /// <summary>
-    /// Resampling of torchvision's preprocessing preset for the pretrained weights ("bilinear", or "bicubic" for Swin):
-    /// the shorter side is resized to <see cref="ResizeSize"/> with it, then the centre <see cref="InputSize"/> crop is taken.
-    /// </summary>
-    public string Interpolation { get; init; } = "bilinear";
-
-    /// <summary>The shorter-side resize of torchvision's preset before the centre crop (256 unless the weights state another).</summary>
-    public int ResizeSize { get; init; } = 256;
-}
+    string DefaultWeightsNote,
+    int? ResizeSize = null,
+    string Interpolation = "bilinear");

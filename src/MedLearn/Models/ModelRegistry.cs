@@ -21,16 +21,9 @@ public static class ModelRegistry
             "torchvision ResNet50_Weights.IMAGENET1K_V2 (ImageNet top-1 80.86%; IMAGENET1K_V1 is resnet50-0676ba61.pth, 76.13%)"), (c, i, _) => ResNet.ResNet50(c, i)),
         (new ModelInfo("densenet121", 224, s_imageNetMean, s_imageNetStd, 7_978_856, "classifier", "features.conv0", 1024, "densenet121-a639ec97.pth",
             "torchvision DenseNet121_Weights.IMAGENET1K_V1 (ImageNet top-1 74.43%; its legacy key names are renamed on load)"), (c, i, _) => DenseNet.DenseNet121(c, i)),
-        (new ModelInfo("convnext_tiny", 224, s_imageNetMean, s_imageNetStd, 28_589_128, "classifier.2", "features.0.0", 768, "convnext_tiny-983f1562.pth",
-            "torchvision ConvNeXt_Tiny_Weights.IMAGENET1K_V1 (ImageNet top-1 82.52%)") { ResizeSize = 236 }, (c, i, _) => ConvNeXt.ConvNeXtTiny(c, i)),
-        (new ModelInfo("convnext_small", 224, s_imageNetMean, s_imageNetStd, 50_223_688, "classifier.2", "features.0.0", 768, "convnext_small-0c510722.pth",
-            "torchvision ConvNeXt_Small_Weights.IMAGENET1K_V1 (ImageNet top-1 83.62%)") { ResizeSize = 230 }, (c, i, _) => ConvNeXt.ConvNeXtSmall(c, i)),
-        (new ModelInfo("vit_b_16", 224, s_imageNetMean, s_imageNetStd, 86_567_656, "heads.head", "conv_proj", 768, "vit_b_16-c867db91.pth",
-            "torchvision ViT_B_16_Weights.IMAGENET1K_V1 (ImageNet top-1 81.07%); other input sizes resize the position embedding (bicubic)"), (c, i, _) => VisionTransformer.ViTB16(c, i)),
-        (new ModelInfo("swin_t", 224, s_imageNetMean, s_imageNetStd, 28_288_354, "head", "features.0.0", 768, "swin_t-704ceda3.pth",
-            "torchvision Swin_T_Weights.IMAGENET1K_V1 (ImageNet top-1 81.47%)") { ResizeSize = 232, Interpolation = "bicubic" }, (c, i, _) => SwinTransformer.SwinT(c, i)),
         (new ModelInfo("small-cnn", 64, s_half, s_half, 88_696, "fc", "features.conv1", 64, null,
             "no pretrained weights: a tiny network for tests and demos, trained from scratch"), (c, i, o) => new SmallCnn(c, i, o.Width ?? SmallCnn.DefaultWidth, o.Depth ?? SmallCnn.DefaultDepth, o.Dropout ?? 0)),
+        .. ZooVitEntries.Entries(s_imageNetMean, s_imageNetStd),
     ];
 
     /// <summary>The registered names, in registration order.</summary>

@@ -17,15 +17,31 @@ public static class ModelWeights
 
     /// <summary>
     /// A copy of <paramref name="stateDict"/> (same tensors, same order) whose <paramref name="firstConvKey"/>
-    /// weight is summed over its input channels when it has more than one and <paramref name="inChannels"/> is 1.
+    /// weight is adapted when the model has another number of input channels: for 1 channel the filters are summed
+    /// over their input channels; for C &gt; 1 channels when the file has 3 (RGB), each of the C input filters is the
+    /// RGB sum divided by C, so an image with C equal channels x gives the response of (x, x, x) to the original.
     /// Any other combination is returned unchanged (loading then reports a shape mismatch if there is one).
-    /// The summed tensor belongs to the current dispose scope.
+    /// The adapted tensor belongs to the current dispose scope.
     /// </summary>
     public static OrderedDictionary<string, Tensor> AdaptInputChannels(IReadOnlyDictionary<string, Tensor> stateDict, string firstConvKey, long inChannels)
     {
         var result = new OrderedDictionary<string, Tensor>();
         foreach (var (key, t) in stateDict)
-            result[key] = key == firstConvKey && inChannels == 1 && t.Dim >= 3 && t.Shape[1] > 1 ? SumInputChannels(t) : t;
+        {
+            var adapt = key == firstConvKey && t.Dim >= 3 && t.Shape[1] != inChannels && (inChannels == 1 || (inChannels > 1 && t.Shape[1] == 3));
+            result[key] = !adapt ? t
+                : inChannels == 1 ? SumInputChannels(t)
+                : SpreadInputChannels(t, inChannels);
+        }
         return result;
+    }
+
+    /// <summary>The RGB sum of a convolution weight divided evenly over <paramref name="inChannels"/> input channels.</summary>
+    private static Tensor SpreadInputChannels(Tensor weight, long inChannels)
+    {
+        using var scope = DisposeScope.Open();
+        long[] shape = [.. weight.Shape];
+        shape[1] = inChannels;
+        return scope.MoveToOuter((SumInputChannels(weight) / inChannels).Expand(shape).Contiguous());
     }
 }

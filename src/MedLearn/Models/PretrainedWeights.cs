@@ -20,7 +20,8 @@ public static partial class PretrainedWeights
     /// <item>legacy keys are renamed: a DataParallel <c>module.</c> prefix on every key, and torchvision's old
     /// DenseNet names (<c>denselayer1.norm.1.weight</c> -&gt; <c>denselayer1.norm1.weight</c>, as torchvision's own loader does);</item>
     /// <item>for a 1-channel model, the file's RGB first-convolution filters are summed over their input channels
-    /// (<see cref="ModelWeights.AdaptInputChannels"/>: a gray image x then gives the response of (x, x, x));</item>
+    /// (<see cref="ModelWeights.AdaptInputChannels"/>: a gray image x then gives the response of (x, x, x)); for C &gt; 1
+    /// channels the RGB sum is divided over the C channels;</item>
     /// <item>the head (<see cref="ImageClassifier.HeadName"/>) is loaded when the file's head has the model's shape;
     /// when it differs (e.g. 1000 ImageNet classes into a 4-class model), is absent, or
     /// <paramref name="reinitialiseHead"/> is set, the file's head is dropped and the model gets a freshly initialised
@@ -54,22 +55,22 @@ public static partial class PretrainedWeights
         using var scope = DisposeScope.Open();
 
         var (file, renamed, prefixStripped) = RenameLegacyKeys(stateDict);
+        var adaptations = new List<string>();
+        file = model.AdaptImportedStateDict(file, adaptations);
         var firstConvKey = model.FirstConvName + ".weight";
         var beforeAdapt = file.TryGetValue(firstConvKey, out var fc) ? fc.Shape : null;
         file = ModelWeights.AdaptInputChannels(file, firstConvKey, model.InChannels);
         var firstConvAdapted = beforeAdapt is not null && !beforeAdapt.SequenceEqual(file[firstConvKey].Shape);
-        var adaptations = new List<string>();
-        file = model.AdaptImportedStateDict(file, adaptations);
 
         var own = model.StateDict();
-        var headPrefix = model.HeadName + ".";
-        var headWeightKey = headPrefix + "weight";
+        // Every class-output layer (the head, and Inception-v3's auxiliary head) is loaded or re-initialised together.
+        var headPrefixes = model.HeadNames.Select(h => h + ".").ToArray();
+        var headWeightKey = model.HeadName + ".weight";
         var fileHeadShape = file.TryGetValue(headWeightKey, out var fh) ? fh.Shape : null;
+        bool IsHead(string key) => headPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
         var headFits = fileHeadShape is not null && fileHeadShape.SequenceEqual(own[headWeightKey].Shape)
-            && own.Keys.Where(k => k.StartsWith(headPrefix, StringComparison.Ordinal))
-                .All(k => file.TryGetValue(k, out var t) && t.Shape.SequenceEqual(own[k].Shape));
+            && own.Keys.Where(IsHead).All(k => file.TryGetValue(k, out var t) && t.Shape.SequenceEqual(own[k].Shape));
         var reinitHead = reinitialiseHead || !headFits;
-        bool IsHead(string key) => key.StartsWith(headPrefix, StringComparison.Ordinal);
 
         var toLoad = new OrderedDictionary<string, Tensor>();
         var missing = new List<string>();

@@ -88,6 +88,21 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
         Assert.True(diff <= 1e-4, $"{name} gray: max abs diff of logits {diff}");
     }
 
+    [Fact]
+    public void TwoChannelModelGetsTheRgbSumSpreadOverItsChannels()
+    {
+        using var model = ModelRegistry.Create("swin_t", 4, inChannels: 2);
+        var report = PretrainedWeights.Load(model, oracle.File("swin_t.pt"));
+        Assert.True(report.FirstConvAdapted, report.Describe());
+        Assert.True(report.IsComplete, report.Describe());
+        model.Eval();
+        using var scope = DisposeScope.Open();
+        using var noGrad = GradMode.NoGrad();
+        // (g, g) through the adapted model equals (g, g, g) through torchvision's.
+        var diff = MaxAbsDiff(model.Forward(oracle.Tensor("gray_input").Expand(1, 2, 64, 64)), oracle.Tensor("swin_t_gray_logits"));
+        Assert.True(diff <= 1e-4, $"2-channel swin_t: max abs diff of logits {diff}");
+    }
+
     [Theory]
     [InlineData("convnext_tiny", "classifier.2")]
     [InlineData("swin_t", "head")]

@@ -26,7 +26,7 @@ public sealed class CNBlock : Module<Tensor, Tensor>
             new Linear(4 * dim, dim),
             new Permute(0, 3, 1, 2)));
         LayerScale = RegisterParameter("layer_scale", torch.Full([dim, 1, 1], layerScale))!;
-        _stochasticDepth = RegisterModule("stochastic_depth", new StochasticDepth(stochasticDepthProb, StochasticDepthMode.Row));
+        _stochasticDepth = RegisterModule("stochastic_depth", new StochasticDepth(stochasticDepthProb));
     }
 
     /// <summary>The learnable per-channel scale of the residual branch [C, 1, 1].</summary>

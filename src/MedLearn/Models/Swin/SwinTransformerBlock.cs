@@ -22,7 +22,7 @@ public sealed class SwinTransformerBlock : Module<Tensor, Tensor>
     {
         _norm1 = RegisterModule("norm1", new LayerNorm(dim));
         _attn = RegisterModule("attn", new ShiftedWindowAttention(dim, windowSize, shiftSize, numHeads));
-        _stochasticDepth = RegisterModule("stochastic_depth", new StochasticDepth(stochasticDepthProb, StochasticDepthMode.Row));
+        _stochasticDepth = RegisterModule("stochastic_depth", new StochasticDepth(stochasticDepthProb));
         _norm2 = RegisterModule("norm2", new LayerNorm(dim));
         _mlp = RegisterModule("mlp", MLPBlock.Create(dim, (long)(dim * mlpRatio), 0));
     }
