@@ -169,7 +169,7 @@ public sealed partial class UxUnitTests
         Assert.Throws<ArgumentException>(() => ModelRegistry.Create("small-cnn", 2, 3, new ModelOptions { Depth = 0 }));
     }
 
-    [GeneratedRegex(@"^\s*\| `(?<name>[a-z0-9-]+)` \| (?<count>[0-9,]+) \|", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*\| `(?<name>[a-z0-9_-]+)` \| (?<count>[0-9,]+) \|", RegexOptions.Multiline)]
     private static partial Regex ParameterRow();
 
     [Fact]
