@@ -208,6 +208,28 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     }
 
     [Theory]
+    [InlineData("convnext_mini")]
+    [InlineData("vit_mini")]
+    [InlineData("swin_mini")]
+    public void ForwardPassesLeaveNoLiveTensorsBehindTheirScope(string name)
+    {
+        using var model = Mini(name);
+        var baseline = LeakCheck.Baseline();
+        for (var i = 0; i < 2; i++)
+        {
+            using var scope = DisposeScope.Open();
+            var input = torch.Randn(2, 3, 32, 32);
+            model.Train(i == 0);
+            var loss = model.Forward(input).Sum();
+            loss.Backward();
+            var outputs = model.ForwardWithActivations(input, [model.ActivationNames[^1]]);
+            Assert.NotNull(torch.Autograd.Grad(outputs.Output.Sum(), outputs.Activations[model.ActivationNames[^1]]));
+            model.ZeroGrad();
+        }
+        Assert.Equal(baseline, LiveTensors.Count);
+    }
+
+    [Theory]
     [InlineData("convnext_mini", "features.3", 32, 4)]
     [InlineData("vit_mini", "encoder.layers.encoder_layer_1.ln_1", 32, 4)]
     [InlineData("swin_mini", "norm", 32, 6)]
