@@ -1,4 +1,4 @@
-"""The torchvision 0.14 models of the ConvNeXt / ViT / Swin zoo tests, shared by gen_zoo_vit.py and check_zoo_vit_load.py.
+"""The torchvision 0.14 models of the ConvNeXt / ViT / Swin zoo tests, shared by zoo_vit_oracle.py and check_zoo_vit_load.py.
 
 Full architectures (4 classes) and small configurations of the same torchvision classes (3 classes) for the
 training-step and round-trip tests; `perturb` makes every parameter matter (torchvision initialises layer scales

@@ -5,7 +5,7 @@ using MedLearn.Torch.Tests;
 namespace MedLearn.Tests.Models;
 
 /// <summary>
-/// Runs tools/golden/gen_zoo_vit.py once into a temp folder (ConvNeXt-Tiny, ViT-B/16 at 64 px and Swin-T state dicts,
+/// Runs tools/golden/zoo_vit_oracle.py once into a temp folder (ConvNeXt-Tiny, ViT-B/16 at 64 px and Swin-T state dicts,
 /// ~560 MB, are not checked in) and reads its zoo_vit.json. Shared by the <see cref="Collection"/> collection.
 /// </summary>
 public sealed class ZooVitOracle : IDisposable
@@ -20,8 +20,8 @@ public sealed class ZooVitOracle : IDisposable
     {
         Directory = Path.Combine(Path.GetTempPath(), "medlearn-zoo-vit-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
-        var (code, stdout, stderr) = PythonOracle.RunScript(PythonOracle.RepoFile("tools/golden/gen_zoo_vit.py"), null, "--out", Directory);
-        if (code != 0) throw new InvalidOperationException($"gen_zoo_vit.py failed ({code}):\n{stdout}\n{stderr}");
+        var (code, stdout, stderr) = PythonOracle.RunScript(PythonOracle.RepoFile("tools/golden/zoo_vit_oracle.py"), null, "--out", Directory);
+        if (code != 0) throw new InvalidOperationException($"zoo_vit_oracle.py failed ({code}):\n{stdout}\n{stderr}");
         _doc = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(Directory, "zoo_vit.json")));
     }
 

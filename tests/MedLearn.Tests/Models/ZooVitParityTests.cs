@@ -9,7 +9,7 @@ using MedLearn.Torch.Tests;
 namespace MedLearn.Tests.Models;
 
 /// <summary>
-/// ConvNeXt, ViT-B/16 and Swin-T against torchvision 0.14 (tools/golden/gen_zoo_vit.py): state dicts load strictly by
+/// ConvNeXt, ViT-B/16 and Swin-T against torchvision 0.14 (tools/golden/zoo_vit_oracle.py): state dicts load strictly by
 /// name and give the same logits and pooled features (max |d| &lt;= 1e-4 fp32), keys and parameter counts are
 /// torchvision's, 1-channel and other-class imports adapt the first convolution and the head, one training step
 /// (stochastic depth draws included) gives PyTorch's loss, gradients and parameters, and our saved files load back in

@@ -1,6 +1,8 @@
 """Oracle data for the ConvNeXt / ViT-B/16 / Swin-T zoo (torchvision 0.14), run by the C# tests into a temp folder.
 
-Usage: /usr/bin/python3 gen_zoo_vit.py --out DIR   (one invocation for every test; ~350 MB of state dicts)
+Usage: /usr/bin/python3 zoo_vit_oracle.py --out DIR   (one invocation for every test; ~560 MB of state dicts)
+Not a gen_*.py golden script: nothing it writes is checked in (the tests regenerate it into a temp folder each run,
+so GoldenReproducibilityTests, which re-runs every gen_*.py against its checked-in JSON, leaves it alone).
 Writes into DIR:
   <name>.pt       state dicts of convnext_tiny(num_classes=4), vit_b_16(image_size=64, num_classes=4), swin_t(num_classes=4)
                   after torch.manual_seed(0) and zoo_vit_models.randomize (built without torchvision's init)
