@@ -104,7 +104,8 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
 
     /// <summary>
     /// Loads a state dict by name; when this model has one input channel and the dict's first-conv weight has
-    /// three, the RGB filters are summed first (<see cref="ModelWeights.SumInputChannels"/>).
+    /// three, the RGB filters are summed first (<see cref="ModelWeights.SumInputChannels"/>; another channel count gets the sum
+    /// spread evenly, <see cref="ModelWeights.SpreadInputChannels"/>).
     /// </summary>
     public StateDictLoadResult LoadStateDictAdapted(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {

@@ -16,32 +16,35 @@ public static class ModelWeights
     }
 
     /// <summary>
-    /// A copy of <paramref name="stateDict"/> (same tensors, same order) whose <paramref name="firstConvKey"/>
-    /// weight is adapted when the model has another number of input channels: for 1 channel the filters are summed
-    /// over their input channels; for C &gt; 1 channels when the file has 3 (RGB), each of the C input filters is the
-    /// RGB sum divided by C, so an image with C equal channels x gives the response of (x, x, x) to the original.
-    /// Any other combination is returned unchanged (loading then reports a shape mismatch if there is one).
-    /// The adapted tensor belongs to the current dispose scope.
+    /// Spreads the summed filter of <see cref="SumInputChannels"/> evenly over <paramref name="inChannels"/> channels:
+    /// every channel gets Σ W / C, so an image whose C channels all equal x gives the response of (x, x, x) to the
+    /// original (C = 1 is <see cref="SumInputChannels"/>).
+    /// </summary>
+    public static Tensor SpreadInputChannels(Tensor weight, long inChannels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
+        var summed = SumInputChannels(weight);
+        if (inChannels == 1) return summed;
+        using var scaled = summed / inChannels;
+        return scaled.Repeat([1, inChannels, .. Enumerable.Repeat(1L, weight.Dim - 2)]);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="stateDict"/> (same tensors, same order) whose <paramref name="firstConvKey"/> weight is
+    /// adapted when the file has 3 input channels and the model <paramref name="inChannels"/> ≠ 3: summed over its input
+    /// channels for 1 (<see cref="SumInputChannels"/>), the sum spread evenly over the channels otherwise
+    /// (<see cref="SpreadInputChannels"/>). A multi-channel file into a 1-channel model is summed too. Any other
+    /// combination is returned unchanged (loading then reports a shape mismatch if there is one). The adapted tensor
+    /// belongs to the current dispose scope.
     /// </summary>
     public static OrderedDictionary<string, Tensor> AdaptInputChannels(IReadOnlyDictionary<string, Tensor> stateDict, string firstConvKey, long inChannels)
     {
         var result = new OrderedDictionary<string, Tensor>();
         foreach (var (key, t) in stateDict)
         {
-            var adapt = key == firstConvKey && t.Dim >= 3 && t.Shape[1] != inChannels && (inChannels == 1 || (inChannels > 1 && t.Shape[1] == 3));
-            result[key] = !adapt ? t
-                : inChannels == 1 ? SumInputChannels(t)
-                : SpreadInputChannels(t, inChannels);
+            var adapt = key == firstConvKey && t.Dim >= 3 && t.Shape[1] != inChannels && (inChannels == 1 && t.Shape[1] > 1 || t.Shape[1] == 3);
+            result[key] = adapt ? SpreadInputChannels(t, inChannels) : t;
         }
         return result;
-    }
-
-    /// <summary>The RGB sum of a convolution weight divided evenly over <paramref name="inChannels"/> input channels.</summary>
-    private static Tensor SpreadInputChannels(Tensor weight, long inChannels)
-    {
-        using var scope = DisposeScope.Open();
-        long[] shape = [.. weight.Shape];
-        shape[1] = inChannels;
-        return scope.MoveToOuter((SumInputChannels(weight) / inChannels).Expand(shape).Contiguous());
     }
 }

@@ -20,8 +20,8 @@ public static partial class PretrainedWeights
     /// <item>legacy keys are renamed: a DataParallel <c>module.</c> prefix on every key, and torchvision's old
     /// DenseNet names (<c>denselayer1.norm.1.weight</c> -&gt; <c>denselayer1.norm1.weight</c>, as torchvision's own loader does);</item>
     /// <item>for a 1-channel model, the file's RGB first-convolution filters are summed over their input channels
-    /// (<see cref="ModelWeights.AdaptInputChannels"/>: a gray image x then gives the response of (x, x, x)); for C &gt; 1
-    /// channels the RGB sum is divided over the C channels;</item>
+    /// (<see cref="ModelWeights.AdaptInputChannels"/>: a gray image x then gives the response of (x, x, x)); for another
+    /// count C ≠ 3 the summed filter is spread evenly, Σ W / C per channel (C equal channels x respond like (x, x, x));</item>
     /// <item>the head (<see cref="ImageClassifier.HeadName"/>) is loaded when the file's head has the model's shape;
     /// when it differs (e.g. 1000 ImageNet classes into a 4-class model), is absent, or
     /// <paramref name="reinitialiseHead"/> is set, the file's head is dropped and the model gets a freshly initialised

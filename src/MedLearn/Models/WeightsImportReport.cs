@@ -28,8 +28,7 @@ public sealed record ShapeMismatch(string Key, IReadOnlyList<long> FileShape, IR
 /// <param name="HeadReinitialised">True when the model's head was freshly initialised instead of loaded (the
 /// file's head has another shape, e.g. 1000 ImageNet classes, or the file has none, or it was requested).</param>
 /// <param name="FileHeadShape">Shape of the file's head weight, or null if the file has none.</param>
-/// <param name="FirstConvAdapted">True when the file's RGB first-convolution filters were summed for a 1-channel model
-/// (or, for C &gt; 1 channels, summed and divided over the C channels).</param>
+/// <param name="FirstConvAdapted">True when the file's RGB first-convolution filters were summed for a 1-channel model.</param>
 /// <param name="RenamedKeys">Number of legacy keys renamed (torchvision's old DenseNet names such as
 /// <c>denselayer1.norm.1.weight</c> -&gt; <c>denselayer1.norm1.weight</c>, and a DataParallel <c>module.</c> prefix).</param>
 public sealed record WeightsImportReport(
@@ -74,11 +73,11 @@ public sealed record WeightsImportReport(
         sb.Append(CultureInfo.InvariantCulture, $", {MissingKeys.Count} missing, {UnexpectedKeys.Count} unexpected, {ShapeMismatches.Count} shape mismatch(es)");
         if (ModulePrefixStripped) sb.Append(", DataParallel 'module.' prefix stripped");
         if (!ModulePrefixStripped && RenamedKeys > 0) sb.Append(CultureInfo.InvariantCulture, $", renamed {RenamedKeys} legacy keys");
-        if (FirstConvAdapted) sb.Append(", first convolution summed over RGB for the model's input channel(s)");
+        if (FirstConvAdapted) sb.Append(", first convolution summed over RGB for 1 input channel");
         if (HeadReinitialised)
             sb.Append(FileHeadShape is null ? ", head re-initialised (the file has none)" : $", head re-initialised (file head [{string.Join(", ", FileHeadShape)}])");
         sb.Append('.');
-        foreach (var a in Adaptations) sb.Append("\n").Append(a);
+        foreach (var a in Adaptations) sb.Append('\n').Append(a);
         AppendList(sb, "missing key(s) (in the model, not in the file)", MissingKeys, maxListed);
         AppendList(sb, "unexpected key(s) (in the file, not in the model)", UnexpectedKeys, maxListed);
         AppendList(sb, "shape mismatch(es)", ShapeMismatches.Select(m => m.ToString()).ToList(), maxListed);
