@@ -110,6 +110,13 @@ public abstract class ImageClassifier : Module<Tensor, Tensor>, IActivationModel
     public StateDictLoadResult LoadStateDictAdapted(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
         using var scope = DisposeScope.Open();
-        return LoadStateDict(ModelWeights.AdaptInputChannels(stateDict, FirstConvName + ".weight", InChannels), strict);
+        return LoadStateDict(AdaptImportedStateDict(ModelWeights.AdaptInputChannels(stateDict, FirstConvName + ".weight", InChannels), []), strict);
     }
+
+    /// <summary>
+    /// Adapts an imported state dict to this instance's geometry before it is loaded (e.g. a ViT position embedding
+    /// made for another input size); adds one line per adaptation to <paramref name="notes"/>. Default: unchanged.
+    /// Tensors made here belong to the caller's dispose scope.
+    /// </summary>
+    protected internal virtual OrderedDictionary<string, Tensor> AdaptImportedStateDict(OrderedDictionary<string, Tensor> stateDict, List<string> notes) => stateDict;
 }

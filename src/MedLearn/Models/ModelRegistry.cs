@@ -24,6 +24,7 @@ public static class ModelRegistry
         (new ModelInfo("small-cnn", 64, s_half, s_half, 88_696, "fc", "features.conv1", 64, null,
             "no pretrained weights: a tiny network for tests and demos, trained from scratch"), (c, i, o) => new SmallCnn(c, i, o.Width ?? SmallCnn.DefaultWidth, o.Depth ?? SmallCnn.DefaultDepth, o.Dropout ?? 0)),
         .. ZooCnnEntries.Entries(s_imageNetMean, s_imageNetStd),
+        .. ZooVitEntries.Entries(s_imageNetMean, s_imageNetStd),
     ];
 
     /// <summary>The registered names, in registration order.</summary>

@@ -55,6 +55,8 @@ public static partial class PretrainedWeights
         using var scope = DisposeScope.Open();
 
         var (file, renamed, prefixStripped) = RenameLegacyKeys(stateDict);
+        var adaptations = new List<string>();
+        file = model.AdaptImportedStateDict(file, adaptations);
         var firstConvKey = model.FirstConvName + ".weight";
         var beforeAdapt = file.TryGetValue(firstConvKey, out var fc) ? fc.Shape : null;
         file = ModelWeights.AdaptInputChannels(file, firstConvKey, model.InChannels);
@@ -93,6 +95,7 @@ public static partial class PretrainedWeights
         var report = new WeightsImportReport(source, loaded, missing, unexpected, mismatches, reinitHead, fileHeadShape, firstConvAdapted, renamed)
         {
             ModulePrefixStripped = prefixStripped,
+            Adaptations = adaptations,
         };
 
         if (strict && !report.IsComplete)
@@ -118,6 +121,9 @@ public static partial class PretrainedWeights
     {
         var set = keys.ToHashSet(StringComparer.Ordinal);
         if (set.Any(k => k.Contains("denseblock", StringComparison.Ordinal))) return "a torchvision DenseNet";
+        if (set.Contains("class_token") && set.Contains("encoder.pos_embedding")) return "a torchvision VisionTransformer (vit_*)";
+        if (set.Any(k => k.EndsWith(".layer_scale", StringComparison.Ordinal))) return "a torchvision ConvNeXt";
+        if (set.Any(k => k.EndsWith(".attn.relative_position_bias_table", StringComparison.Ordinal))) return "a torchvision Swin Transformer";
         if (set.Contains("layer1.0.conv3.weight")) return "a torchvision ResNet with Bottleneck blocks (ResNet-50 or larger)";
         if (set.Contains("layer1.0.conv1.weight")) return "a torchvision ResNet with BasicBlocks (ResNet-18/34)";
         if (set.Contains("first_conv.weight")) return "a pre-activation ResNet trunk (GMIC)";

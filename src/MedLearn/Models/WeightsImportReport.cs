@@ -51,6 +51,10 @@ public sealed record WeightsImportReport(
     /// <summary>True when every key carried DataParallel's <c>module.</c> prefix and it was stripped (counted in <see cref="RenamedKeys"/>).</summary>
     public bool ModulePrefixStripped { get; init; }
 
+    /// <summary>Architecture-specific adaptations made to the file's tensors before loading, one line each (e.g. a ViT
+    /// position embedding resized to the model's input size).</summary>
+    public IReadOnlyList<string> Adaptations { get; init; } = [];
+
     /// <summary>Default number of keys listed per category in <see cref="Describe"/>.</summary>
     public const int DefaultMaxListed = 10;
 
@@ -73,6 +77,7 @@ public sealed record WeightsImportReport(
         if (HeadReinitialised)
             sb.Append(FileHeadShape is null ? ", head re-initialised (the file has none)" : $", head re-initialised (file head [{string.Join(", ", FileHeadShape)}])");
         sb.Append('.');
+        foreach (var a in Adaptations) sb.Append('\n').Append(a);
         AppendList(sb, "missing key(s) (in the model, not in the file)", MissingKeys, maxListed);
         AppendList(sb, "unexpected key(s) (in the file, not in the model)", UnexpectedKeys, maxListed);
         AppendList(sb, "shape mismatch(es)", ShapeMismatches.Select(m => m.ToString()).ToList(), maxListed);
