@@ -61,7 +61,7 @@ public sealed class ZooCnnUnitTests
 
     [Theory]
     [InlineData("vgg16")]
-    [InlineData("vit_b_16")]
+    [InlineData("alexnet")]
     public void FarNamesGetNoSuggestion(string typed)
     {
         var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Info(typed));
