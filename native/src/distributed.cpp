@@ -38,6 +38,12 @@ typedef medlearn::ProcessGroupHandle* ml_process_group;
 namespace {
 using medlearn::ProcessGroupHandle;
 
+// An exception's message without libtorch's C++ backtrace.
+std::string message_of(const std::exception& e) {
+  if (auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+  return e.what();
+}
+
 std::string rank_key(int r) { return "medlearn/rank/" + std::to_string(r); }
 
 // What each expected rank registered, for a timeout or mismatch message.
@@ -75,7 +81,7 @@ void wait_work(const c10::intrusive_ptr<c10d::Work>& work, const ProcessGroupHan
   } catch (const std::exception& e) {
     std::ostringstream msg;
     msg << what << " failed on rank " << h.rank << " of " << h.world << " (" << h.backend << ", timeout "
-        << h.timeout.count() / 1000.0 << " s): " << e.what()
+        << h.timeout.count() / 1000.0 << " s): " << message_of(e)
         << " — a peer process probably exited, crashed or stopped answering";
     throw std::runtime_error(msg.str());
   }
@@ -124,10 +130,10 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
       std::ostringstream msg;
       if (opts.isServer)
         msg << "rank 0 could not host the rendezvous store on " << master_addr << ":" << master_port
-            << " (is the port in use? choose another MASTER_PORT): " << e.what();
+            << " (is the port in use? choose another MASTER_PORT): " << message_of(e);
       else
         msg << "rank " << rank << " could not reach the rendezvous store at " << master_addr << ":" << master_port
-            << " within " << timeout_ms / 1000.0 << " s (is rank 0 running, MASTER_ADDR/MASTER_PORT right, the port open?): " << e.what();
+            << " within " << timeout_ms / 1000.0 << " s (is rank 0 running, MASTER_ADDR/MASTER_PORT right, the port open?): " << message_of(e);
       throw std::runtime_error(msg.str());
     }
     // A second process claiming the same rank is an error of the launch, not a hang.
@@ -165,7 +171,7 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
       }
     } catch (const std::exception& e) {
       throw std::runtime_error("rank " + std::to_string(rank) + " of " + std::to_string(world_size) +
-                               ": building the " + name + " process group failed: " + e.what() + "; " +
+                               ": building the " + name + " process group failed: " + message_of(e) + "; " +
                                describe_ranks(*h->store, world_size, rank));
     }
     check_world_sizes(*h->store, world_size, rank);
@@ -176,11 +182,13 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
     auto start = std::chrono::steady_clock::now();
     while (base->add(barrier, 0) < world_size) {
       if (std::chrono::steady_clock::now() - start > timeout)
-        throw std::runtime_error("rank " + std::to_string(rank) + ": timed out after " + std::to_string(timeout_ms / 1000.0) +
+        throw std::runtime_error("rank " + std::to_string(rank) + ": timed out after " + std::to_string(timeout_ms / 1000) +
                                  " s waiting for every rank to finish joining; " + describe_ranks(*h->store, world_size, rank));
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     check_world_sizes(*h->store, world_size, rank);
+    // As init_process_group: rank 0 publishes the group's sequence number in the store, the others read it.
+    h->pg->setSequenceNumberForGroup();
     return h.release();
   });
 }
@@ -286,8 +294,8 @@ void unflatten_into(const at::Tensor& flat, const std::vector<at::Tensor>& ts, c
 }  // namespace
 
 // Gradient synchronisation after backward (DDP's bucketed all-reduce): the gradients of the n parameters are
-// packed into buckets of about bucket_bytes, summed over the ranks, multiplied by scale (1/world for the
-// average of equal local batches, n_local/n_global for unequal ones) and copied back. A parameter without a
+// packed into buckets of about bucket_bytes, multiplied by this rank's weight scale (1/world for the average of
+// equal local batches, n_local/n_global for unequal ones), summed over the ranks and copied back. A parameter without a
 // gradient on this rank contributes zeros (and receives the others' sum), so every rank runs the same collectives.
 ML_API void ml_dist_all_reduce_grads(ml_process_group h, const ml_tensor* params, int64_t n, int64_t bucket_bytes, double scale) {
   ML_VOID({
@@ -304,8 +312,9 @@ ML_API void ml_dist_all_reduce_grads(ml_process_group h, const ml_tensor* params
     o.timeout = h->timeout;
     for (auto& bucket : make_buckets(grads, bucket_bytes)) {
       std::vector<at::Tensor> one{flatten(grads, bucket)};
-      wait_work(h->pg->allreduce(one, o), *h, "gradient all-reduce");
+      // Each rank weights its own gradient before the sum: sum_r scale_r * g_r.
       if (scale != 1.0) one[0].mul_(scale);
+      wait_work(h->pg->allreduce(one, o), *h, "gradient all-reduce");
       unflatten_into(one[0], grads, bucket);
     }
   });

@@ -129,7 +129,7 @@ public sealed class ProcessGroup : IDisposable
 
     /// <summary>
     /// Gradient synchronisation (DistributedDataParallel's): the gradients of <paramref name="parameters"/> are packed in
-    /// buckets of <paramref name="bucketBytes"/>, summed over the ranks and multiplied by <paramref name="scale"/>
+    /// buckets of <paramref name="bucketBytes"/>, multiplied by this rank's weight <paramref name="scale"/> and summed over the ranks
     /// (1/world = the average). A parameter without a gradient contributes zeros.
     /// </summary>
     public unsafe void AllReduceGradients(Tensor[] parameters, double scale, long bucketBytes = DefaultBucketBytes)
