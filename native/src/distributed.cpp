@@ -142,6 +142,8 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
       throw std::runtime_error("RANK " + std::to_string(rank) + " was started twice (two processes claim it)");
     auto ws = std::to_string(world_size);
     h->store->set(rank_key(rank), std::vector<uint8_t>(ws.begin(), ws.end()));
+    // Ranks registered before us (rank 0 registers as soon as it hosts the store): disagreeing now beats a timeout.
+    check_world_sizes(*h->store, world_size, rank);
 
     auto base = c10::make_intrusive<c10d::PrefixStore>("default_pg", h->store);
     auto pgStore = c10::make_intrusive<c10d::PrefixStore>("0", base);
@@ -170,6 +172,7 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
         throw std::runtime_error("unknown distributed backend '" + name + "' (expected gloo or nccl)");
       }
     } catch (const std::exception& e) {
+      check_world_sizes(*h->store, world_size, rank);  // a mismatch is the better explanation of a failed build
       throw std::runtime_error("rank " + std::to_string(rank) + " of " + std::to_string(world_size) +
                                ": building the " + name + " process group failed: " + message_of(e) + "; " +
                                describe_ranks(*h->store, world_size, rank));
