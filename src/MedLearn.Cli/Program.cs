@@ -26,7 +26,7 @@ internal static class Program
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"medlearn: {e.Message}");
+            Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, $"medlearn: {e.Message}");
             return ExitCodes.UsageOrData;
         }
         var training = flags.Rest.FirstOrDefault() == "train";
@@ -34,7 +34,7 @@ internal static class Program
         {
             if (!training)
             {
-                Console.Error.WriteLine("medlearn: --nproc applies to training commands (medlearn train classify|semi|gmic|segment ... --nproc N)");
+                Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, "medlearn: --nproc applies to training commands (medlearn train classify|semi|gmic|segment ... --nproc N)");
                 return ExitCodes.UsageOrData;
             }
             return WorkerLauncher.Run(flags);
@@ -48,7 +48,7 @@ internal static class Program
             }
             catch (Exception e) when (e is TorchException or ArgumentException or IOException)
             {
-                Console.Error.WriteLine($"medlearn: could not join the distributed job: {e.Message}");
+                Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, $"medlearn: could not join the distributed job: {e.Message}");
                 return e is ArgumentException ? ExitCodes.UsageOrData : ExitCodes.Failed;
             }
             using (rank) return Parse(rank.Arguments);
