@@ -62,7 +62,7 @@ internal static class Worker
                     }
                 }
                 case "train":
-                    Train(group, args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
+                    Train(group, args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), args[5..]);
                     break;
                 default:
                     throw new ArgumentException($"unknown mode {mode}");
@@ -89,8 +89,13 @@ internal static class Worker
         }
     }
 
-    static void Train(ProcessGroup? group, string data, string output, int epochs, int batch)
+    // Extra train options: --checkpoints DIR (last.pt there), --stop-at STEP (rank 0 alone requests a stop after that
+    // global step, as a Ctrl-C reaching one process), --resume FILE.
+    static void Train(ProcessGroup? group, string data, string output, int epochs, int batch, string[] extra)
     {
+        string? Opt(string name) => Array.IndexOf(extra, name) is var i and >= 0 ? extra[i + 1] : null;
+        using var stop = new CancellationTokenSource();
+        var stopAt = Opt("--stop-at") is { } s ? long.Parse(s, CultureInfo.InvariantCulture) : -1;
         torch.ManualSeed(1);
         using var model = new TinyNet();
         using var optimizer = new SGD(model.Parameters(), lr: 0.1, momentum: 0.9);
@@ -104,14 +109,24 @@ internal static class Worker
             MonitorMetric = "train_loss",
             MonitorGoal = MetricGoal.Minimize,
             DistributedGroup = group,
-        });
-        var result = trainer.Fit(loader, null);
-        if (result.Status != TrainingStatus.Completed) throw new InvalidOperationException(result.Message);
+            CheckpointDirectory = Opt("--checkpoints"),
+        }, [new StopAt(stopAt, (group?.Rank ?? 0) == 0 ? stop : null)]);
+        var result = trainer.Fit(loader, null, Opt("--resume"), stop.Token);
+        Console.WriteLine($"status {result.Status}");
+        if (result.Status is not (TrainingStatus.Completed or TrainingStatus.Cancelled)) throw new InvalidOperationException(result.Message);
         Console.WriteLine("losses " + string.Join(' ', result.History.Select(h => h.Get("train_loss").ToString("R", CultureInfo.InvariantCulture))));
         var values = model.StateDict().Values.SelectMany(t => t.Contiguous().Flatten().ToArray<float>()).ToArray();
         var bytes = new byte[values.Length * 4];
         Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
         File.WriteAllBytes($"{output}.rank{group?.Rank ?? 0}", bytes);
+    }
+}
+
+internal sealed class StopAt(long step, CancellationTokenSource? source) : ITrainingCallback
+{
+    public void OnStep(StepReport report)
+    {
+        if (report.GlobalStep == step) source?.Cancel();
     }
 }
 

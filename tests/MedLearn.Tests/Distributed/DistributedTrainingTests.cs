@@ -157,4 +157,35 @@ public sealed class DistributedTrainingTests : IDisposable
         Assert.DoesNotContain("training data", a.Err);
         Assert.False(File.Exists(Path.Combine(_root.FullName, "x.rank0")));
     }
+
+    [Fact]
+    public void AStopOnOneRankStopsBothAndTheRunResumesOnOneProcessAsIfUninterrupted()
+    {
+        // 2 ranks, 3 epochs of 3 global batches; only rank 0 is asked to stop after global step 4 (mid epoch 2): both
+        // stop there, rank 0 saves last.pt. One process resumes it and must end where uninterrupted training ends.
+        var data = Images(21);
+        var straight = Path.Combine(_root.FullName, "straight");
+        var s = DistributedJob.Finish(DistributedJob.StartWorker(0, 1, 1, 30, "train", data, straight, "3", "8"), Limit);
+        Assert.True(s.Code == 0, s.Err);
+
+        var checkpoints = Path.Combine(_root.FullName, "ckpt");
+        var port = DistributedJob.FreePort();
+        var ranks = new[] { 0, 1 }.Select(r => DistributedJob.StartWorker(r, 2, port, 30, "train", data, Path.Combine(_root.FullName, "part"), "3", "8",
+            "--checkpoints", checkpoints, "--stop-at", "4")).ToArray();
+        var parts = ranks.Select(p => DistributedJob.Finish(p, Limit)).ToArray();
+        foreach (var r in parts)
+        {
+            Assert.True(r.Code == 0, r.Err);
+            Assert.Contains("status Cancelled", r.Out);
+        }
+        Assert.Equal(["best-epoch001.pt", "last.pt"], Directory.GetFiles(checkpoints).Select(Path.GetFileName).Order());
+
+        var resumed = Path.Combine(_root.FullName, "resumed");
+        var r1 = DistributedJob.Finish(DistributedJob.StartWorker(0, 1, 1, 30, "train", data, resumed, "3", "8",
+            "--resume", Path.Combine(checkpoints, "last.pt")), Limit);
+        Assert.True(r1.Code == 0, r1.Err);
+        Assert.Contains("status Completed", r1.Out);
+        var maxDiff = Floats(resumed + ".rank0").Zip(Floats(straight + ".rank0"), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(maxDiff < 1e-5, $"max |resumed - straight| = {maxDiff}");
+    }
 }
