@@ -92,13 +92,12 @@ void wait_work(const c10::intrusive_ptr<c10d::Work>& work, const ProcessGroupHan
 using namespace medlearn;
 
 // Backends compiled into this shim, comma-separated ("gloo" or "gloo,nccl").
-ML_API const char* ml_dist_backends() {
 #ifdef MEDLEARN_WITH_NCCL
-  return "gloo,nccl";
+#define ML_DIST_BACKENDS "gloo,nccl"
 #else
-  return "gloo";
+#define ML_DIST_BACKENDS "gloo"
 #endif
-}
+ML_API const char* ml_dist_backends() { ML_GUARD("", return ML_DIST_BACKENDS;); }
 
 // Joins the group: rank 0 (unless agent_store) hosts the TCP store on master_addr:master_port; every rank
 // connects, registers, builds the backend's process group and passes Python's store-based barrier.
@@ -198,8 +197,8 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
 
 ML_API void ml_dist_free(ml_process_group h) { delete h; }
 
-ML_API int32_t ml_dist_rank(ml_process_group h) { return h->rank; }
-ML_API int32_t ml_dist_world_size(ml_process_group h) { return h->world; }
+ML_API int32_t ml_dist_rank(ml_process_group h) { ML_GUARD(-1, return h->rank;); }
+ML_API int32_t ml_dist_world_size(ml_process_group h) { ML_GUARD(-1, return h->world;); }
 
 // In-place all-reduce of each tensor; op: 0 sum, 1 average (sum then divide: Gloo has no AVG), 2 max, 3 min.
 // The tensors are reduced as one coalesced call per tensor list (all must share dtype and device).

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace MedLearn.Cli.Distributed;
 
@@ -13,8 +14,13 @@ namespace MedLearn.Cli.Distributed;
 /// of the cores (MEDLEARN_NUM_THREADS, unless set). Rank 0's output is shown as is; other ranks show only their
 /// errors, prefixed with the rank. When a worker fails, the others are stopped and its exit code is returned.
 /// </summary>
-internal static class WorkerLauncher
+internal static partial class WorkerLauncher
 {
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
     public static int Run(LaunchFlags flags)
@@ -30,6 +36,15 @@ internal static class WorkerLauncher
         // Ctrl-C reaches the workers through the terminal's process group; the launcher waits for them to save and exit.
         ConsoleCancelEventHandler ignore = (_, e) => e.Cancel = true;
         Console.CancelKeyPress += ignore;
+        // SIGTERM (a scheduler's or `docker stop`'s) is not delivered to the workers by a terminal: pass it on, so they
+        // save their checkpoint and exit 130 like a single process would.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            lock (workers)
+                foreach (var (_, p, _) in workers)
+                    if (!p.HasExited) Kill(p.Id, SigTerm);
+        });
         try
         {
             for (var local = 0; local < nproc; local++)
@@ -50,7 +65,7 @@ internal static class WorkerLauncher
                 var pump = rank == 0 ? Task.CompletedTask : Task.WhenAll(
                     Task.Run(() => Drain(p.StandardOutput, null)),
                     Task.Run(() => Drain(p.StandardError, $"[rank {rank}] ")));
-                workers.Add((rank, p, pump));
+                lock (workers) workers.Add((rank, p, pump));
             }
             return Wait(workers);
         }
