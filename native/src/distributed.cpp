@@ -120,7 +120,10 @@ ML_API ml_process_group ml_dist_init(const char* backend, const char* master_add
     opts.port = static_cast<std::uint16_t>(master_port);
     opts.isServer = rank == 0 && !agent_store;
     opts.numWorkers = static_cast<std::size_t>(world_size);
-    opts.waitWorkers = false;  // we wait ourselves, so a missing rank can be named
+    // A client with waitWorkers checks in on the store's init key (a Python rank 0 hosting the store waits for that
+    // count in its constructor, up to the timeout); our own server does not block there: we wait ourselves below,
+    // so a missing rank can be named.
+    opts.waitWorkers = !opts.isServer;
     opts.timeout = timeout;
     opts.multiTenant = true;
     try {

@@ -5,13 +5,15 @@ Joins with init_process_group("gloo", "env://"), all-reduces N floats equal to r
 then all-gathers rank*10 and prints "gathered a,b". Exactly what the MedLearn worker's "allreduce" mode does.
 """
 import datetime
+import os
 import sys
 
 import torch
 import torch.distributed as dist
 
 n = int(sys.argv[1])
-dist.init_process_group("gloo", init_method="env://", timeout=datetime.timedelta(seconds=30))
+timeout = float(os.environ.get("MEDLEARN_DIST_TIMEOUT", "30"))
+dist.init_process_group("gloo", init_method="env://", timeout=datetime.timedelta(seconds=timeout))
 rank = dist.get_rank()
 t = torch.full((n,), float(rank + 1))
 dist.all_reduce(t, op=dist.ReduceOp.SUM)

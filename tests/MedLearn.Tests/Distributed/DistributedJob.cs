@@ -21,8 +21,28 @@ internal static class DistributedJob
     public static Process StartWorker(int rank, int world, int port, double timeoutSeconds, params string[] args) =>
         Start("dotnet", [Worker, .. args], rank, world, port, timeoutSeconds);
 
-    public static Process StartPython(int rank, int world, int port, params string[] args) =>
-        Start(PythonOracle.Python, [PythonOracle.RepoFile("tools/distributed/python_rank.py"), .. args], rank, world, port, 30);
+    public static Process StartPython(int rank, int world, int port, double timeoutSeconds, params string[] args) =>
+        Start(PythonOracle.Python, [PythonOracle.RepoFile("tools/distributed/python_rank.py"), .. args], rank, world, port, timeoutSeconds);
+
+    /// <summary>Waits until something accepts connections on 127.0.0.1:<paramref name="port"/> (a rank 0 hosting the store).</summary>
+    public static bool WaitForListener(int port, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        return false;
+    }
 
     private static Process Start(string program, string[] args, int rank, int world, int port, double timeoutSeconds)
     {

@@ -71,12 +71,20 @@ public sealed class DistributedTrainingTests : IDisposable
     [InlineData(true)]  // Python rank 0 hosts the store, MedLearn joins as rank 1
     public void AMedLearnRankAndAPythonTorchDistributedRankAllReduceTogether(bool pythonFirst)
     {
+        // Start-up (importing torch, starting .NET) can take tens of seconds on a loaded machine: when Python hosts the
+        // store, MedLearn starts once the store listens, and both sides get 90 s to meet (a flake under load was the
+        // joining side giving up before the host had started).
         var port = DistributedJob.FreePort();
         var medlearnRank = pythonFirst ? 1 : 0;
-        var python = DistributedJob.StartPython(1 - medlearnRank, 2, port, "100000");
-        var medlearn = DistributedJob.StartWorker(medlearnRank, 2, port, 30, "allreduce", "100000");
-        var m = DistributedJob.Finish(medlearn, Limit);
-        var py = DistributedJob.Finish(python, Limit);
+        var python = DistributedJob.StartPython(1 - medlearnRank, 2, port, 90, "100000");
+        if (pythonFirst) Assert.True(DistributedJob.WaitForListener(port, TimeSpan.FromSeconds(90)), "python rank 0 never opened its store");
+        var clock = Stopwatch.StartNew();
+        var medlearn = DistributedJob.StartWorker(medlearnRank, 2, port, 90, "allreduce", "100000");
+        var m = DistributedJob.Finish(medlearn, TimeSpan.FromSeconds(150));
+        var py = DistributedJob.Finish(python, TimeSpan.FromSeconds(150));
+        // Regression: a MedLearn client did not check in on the store's init key, so a Python rank 0 sat out its whole
+        // timeout (90 s) in the TCPStore constructor before the job could start.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the job took {clock.Elapsed} (timeout 90 s)");
         Assert.True(py.Code == 0, "python: " + py.Err);
         Assert.True(m.Code == 0, "medlearn: " + m.Err);
         // 1 + 2 on every one of the 100000 elements, on both sides; all-gather in rank order.
