@@ -97,7 +97,7 @@ internal static partial class WorkerLauncher
                 {
                     failure = done.Process.ExitCode;
                     deadline = DateTime.UtcNow + Grace;
-                    if (pending.Count > 0)
+                    if (pending.Count > 0 && done.Process.ExitCode != ExitCodes.Interrupted)
                         Console.Error.WriteLine($"medlearn: worker rank {done.Rank} exited with code {done.Process.ExitCode}; stopping the other workers");
                 }
             }
