@@ -6,6 +6,7 @@
 #   libopencv-dev libgdcm-dev           image (PNG/JPEG/BMP/TIFF) and DICOM decoding in the shim
 #   libjpeg62-turbo-dev                 direct JPEG decoding (RGB into tensors, region / DCT-scaled) in the shim
 #   libpng-dev                          direct PNG decoding (warnings to callbacks, not stderr) in the shim
+#   libgloo-dev                         Gloo headers for libtorch's c10d process groups (distributed training)
 #   python3-tifffile                    oracle for TIFF files in the reader regressions (tools/golden)
 #   python3-torch python3-torchvision   the PyTorch oracle used by golden-file scripts and round-trip tests
 #   python3-pydicom python3-nibabel python3-skimage   oracles and their real test files (DICOM, NIfTI, retina.jpg)
@@ -15,7 +16,7 @@
 #   python3-onnx          independent validator (onnx.checker) of exported ONNX files (tools/onnx/check_onnx.py)
 #   chromium              headless rendering test of report.html; the serve viewer's Playwright test (never downloads a browser)
 set -euo pipefail
-packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev libjpeg62-turbo-dev libpng-dev python3-tifffile
+packages=(libtorch-dev libopenblas0-openmp cmake g++ libopencv-dev libgdcm-dev libjpeg62-turbo-dev libpng-dev libgloo-dev python3-tifffile
           python3-torch python3-torchvision python3-pydicom python3-nibabel python3-skimage
           python3-sklearn python3-scipy python3-protobuf python3-onnx chromium)
 missing=()

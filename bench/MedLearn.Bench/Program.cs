@@ -15,6 +15,8 @@ using MedLearn.Torch;
 //       one 2944x1920 image (bench/gmic.sh); prints RESULT mode=... config=... model=... mean_ms=... best_ms=... peak_rss_mb=...
 //   dotnet MedLearn.Bench.dll --mode ugmcl-iter|ugmcl-window --config auto|fp32|cl-fp32|cl-bf16 --threads N [--warmup 1] [--iters 2] [--patch 80,112,112] [--volume 88,120,120] [--stride 4,18,18]
 //       one UG-MCL iteration (batch 4, T = 8) or one sliding-window inference (bench/ugmcl.sh); prints RESULT mode=... mean_ms=... peak_rss_mb=...
+//   RANK=r WORLD_SIZE=2 MASTER_ADDR=.. MASTER_PORT=.. dotnet MedLearn.Bench.dll --mode allreduce --config gloo --threads 1 [--mb 1,25,100] [--reps 20]
+//       c10d all-reduce time and bus bandwidth per tensor size (bench/ddp.sh; the training mode is data parallel under WORLD_SIZE > 1 too)
 //   dotnet MedLearn.Bench.dll --names      state-dict keys and shapes of resnet18(num_classes=4)
 
 if (args is ["--names"])
@@ -47,6 +49,7 @@ var result = options["mode"] switch
     "occlusion" => OcclusionBench.Run(options),
     "gmic" => GmicBench.Run(options),
     "ugmcl-iter" or "ugmcl-window" => UgMclBench.Run(options),
+    "allreduce" => AllReduceBench.Run(options),
     var m => throw new ArgumentException($"unknown mode {m}"),
 };
 Console.WriteLine(result);

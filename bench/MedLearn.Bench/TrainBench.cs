@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
+using MedLearn.Torch.Distributed;
 using MedLearn.Torch.Optim;
 using F = MedLearn.Torch.Nn.Functional;
 
@@ -28,6 +29,12 @@ internal static class TrainBench
             _ => throw new ArgumentException($"unknown config {config}"),
         };
 
+        // Data parallel (bench/ddp.sh): WORLD_SIZE > 1 in the environment = one rank of a job; --batch is the global
+        // batch, each rank computes its share and the gradients are all-reduced after backward (the trainer's path).
+        using var group = DistributedOptions.IsDistributedEnvironment() ? ProcessGroup.Join(DistributedOptions.FromEnvironment()) : null;
+        var world = group?.WorldSize ?? 1;
+        var globalBatch = batch;
+        batch /= world;
         torch.ManualSeed(0);
         using var model = BenchUtil.Model(modelName, 4);
         model.Train();
@@ -36,6 +43,7 @@ internal static class TrainBench
         var y = torch.Randint(0, 4, [batch]);
         plan.Apply(model);
         using var sgd = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
+        var parameters = model.Parameters().ToArray();
 
         double Step()
         {
@@ -44,11 +52,13 @@ internal static class TrainBench
             Tensor loss;
             using (plan.Autocast()) loss = F.CrossEntropy(model.Forward(x), y);
             loss.Backward();
+            group?.AllReduceGradients(parameters, 1.0 / world);
             sgd.Step();
             return loss.ToDouble();
         }
 
         for (var i = 0; i < warmup; i++) Step();
+        group?.Barrier();
         // Mean throughput over the timed steps, and the fastest single step (less sensitive to other processes
         // competing for the cores).
         var sw = Stopwatch.StartNew();
@@ -62,7 +72,7 @@ internal static class TrainBench
         sw.Stop();
         var seconds = sw.Elapsed.TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
-            $"RESULT config={config} model={modelName} threads={torch.NumThreads} img_per_s={batch * steps / seconds:F2} best_img_per_s={batch / best:F2} step_ms={1000 * seconds / steps:F1} " +
+            $"RESULT config={config} model={modelName} world={world} threads={torch.NumThreads} img_per_s={globalBatch * steps / seconds:F2} best_img_per_s={globalBatch / best:F2} step_ms={1000 * seconds / steps:F1} " +
             $"peak_rss_mb={BenchUtil.StatusMb("VmHWM"):F0} loss={last:F4} auto_resolves_to={Name(auto)}");
     }
 

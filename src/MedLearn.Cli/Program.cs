@@ -1,7 +1,10 @@
 using System.CommandLine;
 using MedLearn.Cli.Commands;
+using MedLearn.Cli.Distributed;
 using MedLearn.Cli.Rendering;
 using Spectre.Console;
+using MedLearn.Torch;
+using MedLearn.Torch.Distributed;
 
 namespace MedLearn.Cli;
 
@@ -15,6 +18,46 @@ internal static class Program
 
     /// <summary>Parses and runs <paramref name="args"/> on the current <see cref="Spectre.Console.AnsiConsole.Console"/> (tests set their own).</summary>
     internal static int Run(string[] args)
+    {
+        // Distributed training (docs/distributed.md): --nproc starts the workers; a worker (WORLD_SIZE > 1) joins first.
+        LaunchFlags flags;
+        try
+        {
+            flags = LaunchFlags.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, $"medlearn: {e.Message}");
+            return ExitCodes.UsageOrData;
+        }
+        var training = flags.Rest.FirstOrDefault() == "train";
+        if (flags.NProc is not null)
+        {
+            if (!training)
+            {
+                Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, "medlearn: --nproc applies to training commands (medlearn train classify|semi|gmic|segment ... --nproc N)");
+                return ExitCodes.UsageOrData;
+            }
+            return WorkerLauncher.Run(flags);
+        }
+        if (training && DistributedOptions.IsDistributedEnvironment())
+        {
+            RankSetup rank;
+            try
+            {
+                rank = RankSetup.Join(flags.Rest);
+            }
+            catch (Exception e) when (e is TorchException or ArgumentException or IOException)
+            {
+                Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, $"medlearn: could not join the distributed job: {e.Message}");
+                return e is ArgumentException ? ExitCodes.UsageOrData : ExitCodes.Failed;
+            }
+            using (rank) return Parse(rank.Arguments);
+        }
+        return Parse(flags.Rest);
+    }
+
+    private static int Parse(string[] args)
     {
         var root = new RootCommand("MedLearn: label-efficient medical image deep learning on libtorch.")
         {

@@ -40,6 +40,8 @@ internal static class DoctorCommand
         Row("OpenMP", torch.HasOpenMP ? "yes" : "no");
         Row("CPU capability", torch.CpuCapability);
         Row("CUDA", torch.CudaIsAvailable ? $"available, {torch.CudaDeviceCount} device(s)" : "not available (CPU build of libtorch or no GPU)");
+        Row("distributed", $"c10d backends compiled: {string.Join(", ", MedLearn.Torch.Distributed.ProcessGroup.CompiledBackends)}"
+            + (MedLearn.Torch.Distributed.ProcessGroup.CompiledBackends.Contains("nccl") ? "" : " (nccl needs a shim built against a CUDA libtorch with -p:MedLearnNccl=ON)"));
         Row("probe", string.Join("; ", trace));
 
         // A real op end to end, so "doctor OK" means the engine computes.

@@ -32,7 +32,7 @@ internal static class TrainCommand
         var seed = new Option<ulong?>("--seed") { Description = "Seed of weights, split, data order and augmentation (default 0)." };
         var output = new Option<string?>("--out") { Description = "Folder the run folder is created in (default runs/)." };
         var name = new Option<string?>("--name") { Description = "Label in the run folder's name (default: the model)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Training batch size (default 16)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Training batch size (default 16); with --nproc N the global batch, split over the processes." };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default 0.001)." };
         var precision = new Option<string?>("--precision") { Description = "auto (default: channels-last + bf16 where the CPU has it), fp32 or bf16." };
         var imageSize = new Option<int?>("--image-size") { Description = "Network input size (default: the model's, 224)." };

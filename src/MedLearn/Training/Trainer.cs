@@ -39,6 +39,7 @@ public sealed class Trainer
     private readonly TrainerOptions _options;
     private readonly ITrainingCallback[] _callbacks;
     private PrecisionPlan? _plan;
+    private readonly DataParallel? _parallel;
 
     /// <summary>A trainer for <paramref name="task"/> with <paramref name="optimizer"/> over its trainable parameters.</summary>
     /// <param name="task">The method: model(s), training loss, validation.</param>
@@ -57,7 +58,11 @@ public sealed class Trainer
         _schedule = schedule;
         _options = options;
         _callbacks = callbacks?.ToArray() ?? [];
+        _parallel = options.DistributedGroup is { WorldSize: > 1 } group ? new DataParallel(group, options.GradientBucketBytes) : null;
     }
+
+    /// <summary>Whether this process writes checkpoints (always, except on ranks other than 0 of a data-parallel run).</summary>
+    public bool IsCheckpointWriter => _parallel?.IsWriter ?? true;
 
     /// <summary>The settings.</summary>
     public TrainerOptions Options => _options;
@@ -82,9 +87,15 @@ public sealed class Trainer
         foreach (var m in _task.AuxiliaryModules.Values) plan.Apply(m);
         using var scaler = plan.CreateGradScaler();
         _task.Prepare(new TrainingContext(plan, _options.Seed, _options.Epochs));
-        if (_options.CheckpointDirectory is { } dir) Directory.CreateDirectory(dir);
+        if (_options.CheckpointDirectory is { } dir && IsCheckpointWriter) Directory.CreateDirectory(dir);
 
+        // Data parallel: the ranks must agree on everything that shapes training; this rank sees its shard of every
+        // global batch; every rank starts from rank 0's weights (fresh or resumed: each rank reads the same last.pt,
+        // which restores the optimiser, RNG and position, and rank 0's parameters and buffers then win bit for bit).
+        _parallel?.CheckConsistency(_options, _task.Model, _optimizer, train, validation);
+        using var shard = _parallel is null ? null : train.Shard(_parallel.Rank, _parallel.WorldSize);
         var state = resumeFrom is null ? new TrainerState() : Restore(resumeFrom, scaler);
+        _parallel?.BroadcastState(Modules());
         var trainable = _optimizer.ParamGroups.SelectMany(g => g.Parameters).ToArray();
         var batchesPerEpoch = train.BatchesPerEpoch;
         Notify(c => c.OnTrainingStart(new TrainingStart(_options.Epochs, state.Epoch, state.Batch, batchesPerEpoch, plan.Reason, resumeFrom, state.History.ToArray())));
@@ -108,7 +119,7 @@ public sealed class Trainer
             {
                 using (batch)
                 {
-                    if (cancellation.IsCancellationRequested)
+                    if (_parallel is null ? cancellation.IsCancellationRequested : _parallel.AnyRank(cancellation.IsCancellationRequested))
                     {
                         state.PartialSeconds += clock.Elapsed.TotalSeconds;
                         var path = SaveLast(state, scaler, CheckpointKind.Interrupted);
@@ -136,8 +147,14 @@ public sealed class Trainer
                 metrics["train_" + name] = state.PartialSamples > 0 ? sum / state.PartialSamples : double.NaN;
             var isLast = epoch + 1 == _options.Epochs;
             if (validation is not null && ((epoch + 1) % _options.ValidateEvery == 0 || isLast))
+            {
+                // Every rank validates the whole set with rank 0's buffers (running statistics); rank 0's numbers are
+                // then authoritative, so best-checkpoint, plateau and early-stopping decisions agree on every rank.
+                _parallel?.BroadcastBuffers(Modules());
                 foreach (var (name, measured) in Validate(validation))
                     metrics["val_" + name] = measured;
+            }
+            _parallel?.BroadcastMetrics(metrics);
 
             double? monitored = metrics.TryGetValue(_options.MonitorMetric, out var mv) && !double.IsNaN(mv) ? mv : null;
             var isBest = monitored is double v && (state.BestMetric is not double b || Rank(v) < Rank(b));
@@ -206,13 +223,28 @@ public sealed class Trainer
     private string? RunStep(Batch batch, StepInfo info, GradScaler scaler, Tensor[] trainable, TrainerState state)
     {
         using var scope = DisposeScope.Open();
+        // DDP's broadcast_buffers: every rank's forward uses rank 0's running statistics.
+        _parallel?.BroadcastBuffers(Modules());
         TrainStepOutput output;
         using (_plan!.Autocast()) output = _task.TrainStep(batch, info);
-        var loss = output.Loss.ToDouble();
-        if (!double.IsFinite(loss))
+        var localLoss = output.Loss.ToDouble();
+        var loss = localLoss;
+        var samples = output.Samples;
+        var logNames = output.Logs?.Keys.ToArray() ?? [];
+        var logs = logNames.Select(n => output.Logs![n].ToDouble()).ToArray();
+        if (_parallel is not null)
+        {
+            // Global loss and logs (means over the global batch) and whether any rank diverged, before anyone steps.
+            var reduced = _parallel.ReduceStep(localLoss, output.Samples, logs);
+            if (reduced.NonFiniteRanks > 0)
+                return $"the training loss became non-finite on {reduced.NonFiniteRanks} of {_parallel.WorldSize} processes (rank {_parallel.Rank}: {localLoss}) at epoch {info.Epoch + 1}, batch {info.Batch + 1} (step {info.GlobalStep + 1})";
+            (loss, samples, logs) = (reduced.Loss, reduced.Samples, reduced.Logs);
+        }
+        else if (!double.IsFinite(loss))
             return $"the training loss became {loss} at epoch {info.Epoch + 1}, batch {info.Batch + 1} (step {info.GlobalStep + 1})";
         _optimizer.ZeroGrad();
         scaler.Scale(output.Loss).Backward();
+        _parallel?.AllReduceGradients(trainable, output.Samples, samples);
         double? gradNorm = null;
         if (_options.GradientClipNorm is double maxNorm)
         {
@@ -229,11 +261,10 @@ public sealed class Trainer
         }
         state.GlobalStep++;
         state.Batch++;
-        Accumulate(state, "loss", loss, output.Samples);
-        if (output.Logs is not null)
-            foreach (var (name, value) in output.Logs) Accumulate(state, name, value.ToDouble(), output.Samples);
-        state.PartialSamples += output.Samples;
-        Notify(c => c.OnStep(new StepReport(info.Epoch, info.Batch, info.BatchesPerEpoch, state.GlobalStep, loss, lr, output.Samples, gradNorm)));
+        Accumulate(state, "loss", loss, samples);
+        for (var i = 0; i < logNames.Length; i++) Accumulate(state, logNames[i], logs[i], samples);
+        state.PartialSamples += samples;
+        Notify(c => c.OnStep(new StepReport(info.Epoch, info.Batch, info.BatchesPerEpoch, state.GlobalStep, loss, lr, samples, gradNorm)));
         return null;
     }
 
@@ -254,7 +285,7 @@ public sealed class Trainer
 
     private void SaveBest(TrainerState state, int epoch, double value)
     {
-        if (_options.CheckpointDirectory is not { } dir || _options.KeepBest == 0) return;
+        if (_options.CheckpointDirectory is not { } dir || _options.KeepBest == 0 || !IsCheckpointWriter) return;
         var ranked = state.Best.OrderBy(b => Rank(b.Value)).ThenBy(b => b.Epoch).ToList();
         if (ranked.Count >= _options.KeepBest && Rank(value) >= Rank(ranked[^1].Value)) return;
         var path = Path.Combine(dir, $"best-epoch{epoch + 1:D3}.pt");
@@ -280,6 +311,7 @@ public sealed class Trainer
     private string? SaveLast(TrainerState state, GradScaler scaler, CheckpointKind kind)
     {
         if (LastCheckpointPath is not { } path) return null;
+        if (!IsCheckpointWriter) return path; // rank 0 writes it
         using var scope = DisposeScope.Open();
         var aux = new OrderedDictionary<object, object?>();
         foreach (var (name, module) in _task.AuxiliaryModules) aux[name] = module.StateDict();
@@ -334,6 +366,8 @@ public sealed class Trainer
         _task.Model.Train(training);
         foreach (var m in _task.AuxiliaryModules.Values) m.Train(training);
     }
+
+    private IEnumerable<Module> Modules() => [_task.Model, .. _task.AuxiliaryModules.Values];
 
     private static Device DeviceOf(Module module) => module.Parameters().FirstOrDefault()?.Device ?? Device.CPU;
 

@@ -1,4 +1,5 @@
 using MedLearn.Torch.Amp;
+using MedLearn.Torch.Distributed;
 
 namespace MedLearn.Training;
 
@@ -54,6 +55,15 @@ public sealed record TrainerOptions
     /// </summary>
     public int CheckpointEveryEpochs { get; init; } = 1;
 
+    /// <summary>
+    /// Data-parallel training over this process group (every rank runs the same trainer on its shard of each global
+    /// batch; gradients are averaged; only rank 0 writes checkpoints); null or a group of one = single process.
+    /// </summary>
+    public ProcessGroup? DistributedGroup { get; init; }
+
+    /// <summary>Size of the buckets in which gradients are all-reduced (PyTorch DDP's bucket_cap_mb, 25 MB).</summary>
+    public long GradientBucketBytes { get; init; } = ProcessGroup.DefaultBucketBytes;
+
     /// <summary>Checks the options' ranges.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public void Validate()
@@ -67,6 +77,7 @@ public sealed record TrainerOptions
         if (CheckpointEverySteps is < 1) throw new ArgumentException($"checkpoint-every-steps must be >= 1 (got {CheckpointEverySteps})");
         if (SpatialDims is not (0 or 2 or 3)) throw new ArgumentException($"spatial dims must be 0, 2 or 3 (got {SpatialDims})");
         if (string.IsNullOrWhiteSpace(MonitorMetric)) throw new ArgumentException("monitor metric is empty");
+        if (GradientBucketBytes < 1) throw new ArgumentException($"gradient bucket size must be >= 1 byte (got {GradientBucketBytes})");
     }
 
     /// <summary>The trainer options of a run folder's training: <paramref name="settings"/> as given, checkpoints in <paramref name="checkpointDirectory"/>, the monitored metric's <paramref name="goal"/>.</summary>
@@ -81,6 +92,7 @@ public sealed record TrainerOptions
         MonitorMetric = settings.Monitor,
         MonitorGoal = goal,
         EarlyStoppingPatience = settings.EarlyStoppingPatience,
+        DistributedGroup = ProcessGroup.Default,
     };
 }
 

@@ -65,8 +65,24 @@ public sealed class DataLoader
     /// <summary>The settings.</summary>
     public DataLoaderOptions Options { get; }
 
-    /// <summary>The batch sampler in use.</summary>
-    public IBatchSampler BatchSampler { get; }
+    /// <summary>The batch sampler in use (this rank's <see cref="ShardedBatchSampler"/> while a data-parallel trainer runs).</summary>
+    public IBatchSampler BatchSampler { get; private set; }
+
+    /// <summary>
+    /// Makes the loader deliver only rank <paramref name="rank"/>'s share of each batch (<see cref="ShardedBatchSampler"/>)
+    /// until the returned handle is disposed; the data-parallel trainer does this for the duration of a fit.
+    /// </summary>
+    internal IDisposable Shard(int rank, int worldSize)
+    {
+        var original = BatchSampler;
+        BatchSampler = new ShardedBatchSampler(original, rank, worldSize);
+        return new Restore(() => BatchSampler = original);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
 
     /// <summary>Counters (samples, skips, batches, data-wait time).</summary>
     public LoaderStatistics Statistics { get; } = new();

@@ -204,6 +204,7 @@ public static class SegmentationTraining
             MonitorGoal = validation is null ? MetricGoal.Minimize : MetricGoal.Maximize,
             KeepBest = options.KeepBest,
             ValidateEvery = Math.Max(1, (int)Math.Ceiling(options.ValidateEvery / (double)perEpoch)),
+            DistributedGroup = MedLearn.Torch.Distributed.ProcessGroup.Default,
         }, [recorder, iterationHistory, .. callbacks ?? []]);
         var result = trainer.Fit(loader, validation, resumeFrom, cancellation);
         StateDictFile.Save(student, Path.Combine(run.Path, ModelFileName));

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace MedLearn.Torch.Interop;
+
+// native/src/distributed.cpp
+internal static partial class Native
+{
+    [LibraryImport(Lib)] internal static partial IntPtr ml_dist_backends();
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr ml_dist_init(string backend, string masterAddr, int masterPort, int rank, int worldSize, long timeoutMs, int agentStore);
+    [LibraryImport(Lib)] internal static partial void ml_dist_free(IntPtr pg);
+    [LibraryImport(Lib)] internal static unsafe partial void ml_dist_all_reduce(ProcessGroupNativeHandle pg, IntPtr* list, long n, int op);
+    [LibraryImport(Lib)] internal static unsafe partial void ml_dist_broadcast(ProcessGroupNativeHandle pg, IntPtr* list, long n, int root);
+    [LibraryImport(Lib)] internal static partial IntPtr ml_dist_all_gather(ProcessGroupNativeHandle pg, TensorHandle input, out long count);
+    [LibraryImport(Lib)] internal static partial void ml_dist_barrier(ProcessGroupNativeHandle pg);
+    [LibraryImport(Lib)] internal static unsafe partial void ml_dist_all_reduce_grads(ProcessGroupNativeHandle pg, IntPtr* parameters, long n, long bucketBytes, double scale);
+    [LibraryImport(Lib)] internal static unsafe partial void ml_dist_broadcast_coalesced(ProcessGroupNativeHandle pg, IntPtr* list, long n, int root, long bucketBytes);
+}
+
+/// <summary>Owns one native process group (TCP store + backend); releasing it closes the connections.</summary>
+internal sealed class ProcessGroupNativeHandle : SafeHandle
+{
+    public ProcessGroupNativeHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+    internal ProcessGroupNativeHandle(IntPtr native) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(native);
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    protected override bool ReleaseHandle()
+    {
+        Native.ml_dist_free(handle);
+        return true;
+    }
+}
