@@ -37,7 +37,7 @@ out=bench/results/ddp.md
   echo
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
   echo "- Command: \`ROUNDS=$ROUNDS STEPS=$STEPS WARMUP=$WARMUP MB=$MB REPS=$REPS bench/ddp.sh\`"
-  echo "- Load average before/after: $load_before / $load_after — UNDER LOAD: five other developer sessions shared the 2 cores, so absolute numbers are noisy"
+  echo "- Load average before/after: $load_before / $load_after${NOTE:+ — $NOTE}"
   echo
   echo "## ResNet-18 training, global batch 16 (precision auto), img/s (mean over the timed steps / fastest step)"
   echo
