@@ -15,7 +15,7 @@ internal static class BenchUtil
         "resnet18" => ResNet.ResNet18(classes),
         "resnet50" => ResNet.ResNet50(classes),
         "densenet121" => DenseNet.DenseNet121(classes),
-        _ => throw new ArgumentException($"unknown model {name}"),
+        _ => ModelRegistry.Create(name, classes),
     };
 
     /// <summary>A value of /proc/self/status in MB (e.g. VmHWM, the peak resident set size).</summary>

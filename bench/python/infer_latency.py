@@ -29,7 +29,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", choices=["eager", "fused-cl", "fused-cl-bf16", "fused-cl-autocast"], required=True)
     ap.add_argument("--threads", type=int, required=True)
-    ap.add_argument("--model", choices=["resnet18", "resnet50", "densenet121"], default="resnet18")
+    ap.add_argument("--model", choices=["resnet18", "resnet50", "densenet121", "efficientnet_b0", "convnext_tiny", "vit_b_16"], default="resnet18")
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--iters", type=int, default=50)
     ap.add_argument("--batch", type=int, default=1)

@@ -21,7 +21,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--model", choices=["resnet18", "resnet50", "densenet121"], default="resnet18")
+    ap.add_argument("--model", choices=["resnet18", "resnet50", "densenet121", "efficientnet_b0", "convnext_tiny", "vit_b_16"], default="resnet18")
     args = ap.parse_args()
 
     import torch  # imported after parsing; set_num_threads is the first torch call
