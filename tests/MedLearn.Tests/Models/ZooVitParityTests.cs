@@ -33,7 +33,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
         using var scope = DisposeScope.Open();
         using var model = Create(name);
         Assert.Equal(oracle.Value(name + "_keys").EnumerateArray().Select(e => e.GetString()!).ToArray(), model.StateDict().Keys.ToArray());
-        var result = model.LoadStateDict(StateDictFile.Load(oracle.File(name + ".pt")), strict: true);
+        var result = model.LoadStateDict(StateDictFile.Load(oracle.PathOf(name + ".pt")), strict: true);
         Assert.Empty(result.MissingKeys);
         Assert.Empty(result.UnexpectedKeys);
         model.Eval();
@@ -76,7 +76,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     public void GrayModelWithSummedFirstConvEqualsTorchvisionOnReplicatedChannels(string name)
     {
         using var model = Create(name, inChannels: 1);
-        var report = PretrainedWeights.Load(model, oracle.File(name + ".pt"));
+        var report = PretrainedWeights.Load(model, oracle.PathOf(name + ".pt"));
         Assert.True(report.FirstConvAdapted, report.Describe());
         Assert.True(report.IsComplete, report.Describe());
         Assert.False(report.HeadReinitialised);
@@ -92,7 +92,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     public void TwoChannelModelGetsTheRgbSumSpreadOverItsChannels()
     {
         using var model = ModelRegistry.Create("swin_t", 4, inChannels: 2);
-        var report = PretrainedWeights.Load(model, oracle.File("swin_t.pt"));
+        var report = PretrainedWeights.Load(model, oracle.PathOf("swin_t.pt"));
         Assert.True(report.FirstConvAdapted, report.Describe());
         Assert.True(report.IsComplete, report.Describe());
         model.Eval();
@@ -110,7 +110,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     {
         using var model = ModelRegistry.Create(name, 2);
         Assert.Equal(head, model.HeadName);
-        var report = PretrainedWeights.Load(model, oracle.File(name + ".pt"));
+        var report = PretrainedWeights.Load(model, oracle.PathOf(name + ".pt"));
         Assert.True(report.HeadReinitialised);
         Assert.Equal([4, 768], report.FileHeadShape);
         Assert.True(report.IsComplete, report.Describe());
@@ -128,14 +128,14 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     public void ViTImportAtAnotherInputSizeResizesThePositionEmbeddingLikeTorchvision()
     {
         using var model = ModelRegistry.Create("vit_b_16", 2); // 224 px: a 14x14 grid; the file was trained at 64 px (4x4)
-        var report = PretrainedWeights.Load(model, oracle.File("vit_b_16.pt"));
+        var report = PretrainedWeights.Load(model, oracle.PathOf("vit_b_16.pt"));
         Assert.True(report.IsComplete, report.Describe());
         Assert.True(report.HeadReinitialised);
         var note = Assert.Single(report.Adaptations);
         Assert.Contains("4x4 to a 14x14", note);
         Assert.Contains(note, report.Describe());
         using var scope = DisposeScope.Open();
-        var expected = StateDictFile.Load(oracle.File("vit_b_16_pos224.pt"))["pos"];
+        var expected = StateDictFile.Load(oracle.PathOf("vit_b_16_pos224.pt"))["pos"];
         var pos = model.StateDict()["encoder.pos_embedding"];
         Assert.Equal(expected.Shape, pos.Shape);
         var diff = MaxAbsDiff(pos, expected);
@@ -160,7 +160,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     public void OneTrainingStepMatchesPyTorchAndTheSavedFileLoadsInPython(string name)
     {
         using var model = Mini(name);
-        model.LoadStateDict(StateDictFile.Load(oracle.File(name + "_init.pt")), strict: true);
+        model.LoadStateDict(StateDictFile.Load(oracle.PathOf(name + "_init.pt")), strict: true);
         using var scope = DisposeScope.Open();
         var input = oracle.Tensor(name + "_input");
         var labels = oracle.Tensor(name + "_labels").To(DType.Int64);
@@ -172,7 +172,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
         loss.Backward();
         var lossDiff = Math.Abs(loss.ToDouble() - oracle.Tensor(name + "_loss").ToDouble());
         Assert.True(lossDiff <= 1e-5, $"{name}: loss differs by {lossDiff}");
-        var grads = StateDictFile.Load(oracle.File(name + "_grads.pt"));
+        var grads = StateDictFile.Load(oracle.PathOf(name + "_grads.pt"));
         var named = model.NamedParameters().ToList();
         Assert.Equal(grads.Keys.ToArray(), named.Select(p => p.Name).ToArray());
         foreach (var (key, p) in named)
@@ -181,7 +181,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
             Assert.True(d <= 1e-5, $"{name}: gradient of {key} differs by {d}");
         }
         sgd.Step();
-        var stepped = StateDictFile.Load(oracle.File(name + "_step.pt"));
+        var stepped = StateDictFile.Load(oracle.PathOf(name + "_step.pt"));
         foreach (var (key, t) in model.StateDict())
         {
             var d = MaxAbsDiff(t.To(DType.Float64), stepped[key].To(DType.Float64));
@@ -236,7 +236,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
     public void DefaultGradCamLayerIsAFeatureMapTheScoreDependsOn(string name, string last, long channels, long side)
     {
         using var model = Mini(name);
-        model.LoadStateDict(StateDictFile.Load(oracle.File(name + "_init.pt")), strict: true);
+        model.LoadStateDict(StateDictFile.Load(oracle.PathOf(name + "_init.pt")), strict: true);
         model.Eval();
         Assert.Equal(last, model.ActivationNames[^1]);
         using var scope = DisposeScope.Open();
