@@ -52,7 +52,23 @@ ML_API ml_tensor ml_group_norm(ml_tensor x, int64_t num_groups, ml_tensor weight
 
 ML_API ml_tensor ml_layer_norm(ml_tensor x, const int64_t* normalized_shape, int64_t n, ml_tensor weight,
                                ml_tensor bias, double eps) {
-  ML_TENSOR(at::layer_norm(*x, ints(normalized_shape, n), opt(weight), opt(bias), eps, /*cudnn_enable=*/true));
+  ML_TENSOR([&] {
+    // libtorch 1.13's CPU layer_norm needs input, weight and bias of one dtype, but under bf16 autocast a conv/linear
+    // hands it a bf16 input while the affine parameters stay fp32 ("expected scalar type BFloat16 but found Float",
+    // which also stops PyTorch 1.13's ConvNeXt/Swin/ViT). Mixed dtypes are computed in the wider one, as PyTorch 2's
+    // autocast does (layer_norm on its fp32 list).
+    auto w = opt(weight);
+    auto b = opt(bias);
+    auto type = x->scalar_type();
+    if (w && w->scalar_type() != type) type = at::promote_types(type, w->scalar_type());
+    if (b && b->scalar_type() != type) type = at::promote_types(type, b->scalar_type());
+    if (type == x->scalar_type() && (!w || w->scalar_type() == type) && (!b || b->scalar_type() == type))
+      return at::layer_norm(*x, ints(normalized_shape, n), w, b, eps, /*cudnn_enable=*/true);
+    auto cast = [&](const c10::optional<at::Tensor>& t) -> c10::optional<at::Tensor> {
+      return t ? c10::optional<at::Tensor>(t->to(type)) : c10::nullopt;
+    };
+    return at::layer_norm(x->to(type), ints(normalized_shape, n), cast(w), cast(b), eps, /*cudnn_enable=*/true);
+  }());
 }
 
 // Same for an unbatched (C, *) input: normalised as a batch of one (torch.nn.InstanceNorm's no-batch path).

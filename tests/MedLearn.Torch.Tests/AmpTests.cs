@@ -1,3 +1,4 @@
+using F = MedLearn.Torch.Nn.Functional;
 using MedLearn.Torch.Amp;
 using MedLearn.Torch.Nn;
 using MedLearn.Torch.Optim;
@@ -440,5 +441,26 @@ public class AmpTests(ITestOutputHelper output)
         var x = plan.PrepareInput(torch.Randn(2, 3, 4, 4));
         Assert.True(x.IsContiguous(MemoryFormat.ChannelsLast));
         Assert.Equal(new long[] { 48, 1, 12, 3 }, x.Strides);
+    }
+
+    [Fact]
+    public void LayerNormOfABf16InputWithFloat32AffineComputesInFloat32UnderAutocast()
+    {
+        // libtorch 1.13 refuses layer_norm(bf16 input, fp32 weight) ("expected scalar type BFloat16 but found Float");
+        // the shim computes mixed dtypes in the wider one, so the result is LayerNorm of the upcast bf16 values.
+        using var scope = DisposeScope.Open();
+        torch.ManualSeed(3);
+        var x = torch.Randn(2, 5, 8).To(DType.BFloat16);
+        var w = (torch.Rand(8) + 0.5).RequiresGrad_();
+        var b = torch.Randn(8);
+        Tensor y;
+        using (Autocast.Enable(Device.CPU, DType.BFloat16)) y = F.LayerNorm(x, [8], w, b);
+        Assert.Equal(DType.Float32, y.DType);
+        var expected = F.LayerNorm(x.Float(), [8], w, b);
+        Assert.Equal(0.0, (y - expected).Abs().Max().ToDouble());
+        y.Sum().Backward();
+        Assert.Equal(DType.Float32, w.Grad!.DType);
+        // One dtype throughout keeps libtorch's own path: all-bf16 stays bf16.
+        Assert.Equal(DType.BFloat16, F.LayerNorm(x, [8], w.Detach().To(DType.BFloat16), b.To(DType.BFloat16)).DType);
     }
 }
