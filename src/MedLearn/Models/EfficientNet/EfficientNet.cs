@@ -61,24 +61,7 @@ public sealed class EfficientNet : ImageClassifier
         _dropout = new Dropout(dropout, inplace: true);
         RegisterModule("classifier", new Sequential(_dropout, new Linear(_featureDim, numClasses)));
 
-        using var noGrad = GradMode.NoGrad();
-        foreach (var (_, m) in NamedModules())
-        {
-            switch (m)
-            {
-                case Conv2d c:
-                    Init.KaimingNormal_(c.Weight, mode: FanMode.FanOut);
-                    if (c.Bias is not null) Init.Zeros_(c.Bias);
-                    break;
-                case BatchNorm2d b:
-                    Init.Ones_(b.Weight!);
-                    Init.Zeros_(b.Bias!);
-                    break;
-                case Linear l:
-                    InitHead(l);
-                    break;
-            }
-        }
+        KaimingFanOutInit.Apply(this, InitHead);
     }
 
     /// <summary>Stochastic-depth probability of the last block.</summary>
