@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using MedLearn.Data.Datasets;
 using MedLearn.Data.Loading;
 using MedLearn.Data.Transforms;
 using MedLearn.Export;
@@ -74,33 +72,8 @@ internal sealed class OnnxClassifier : IDisposable
     }
 
     /// <summary>Classifies images one at a time, as <see cref="TrainedClassifier.Predict"/> does (same records, same skip rules).</summary>
-    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, ErrorPolicy onError = ErrorPolicy.Fail, SkippedImages? skipped = null)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        var result = new List<ImagePrediction>();
-        foreach (var path in paths)
-        {
-            using var scope = DisposeScope.Open();
-            var total = Stopwatch.StartNew();
-            Tensor input;
-            try
-            {
-                input = TrainedClassifier.Preprocess(path, Manifest, _transform);
-            }
-            catch (Exception e) when (onError == ErrorPolicy.Skip && e is IOException or InvalidDataException or DatasetException)
-            {
-                skipped?.Add(path, "predict", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
-                continue;
-            }
-            var forward = Stopwatch.StartNew();
-            var probabilities = Softmax(Logits(input));
-            forward.Stop();
-            var best = 0;
-            for (var c = 1; c < probabilities.Length; c++) if (probabilities[c] > probabilities[best]) best = c;
-            result.Add(new ImagePrediction(path, probabilities, best, Manifest.Classes[best], forward.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds));
-        }
-        return result;
-    }
+    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, ErrorPolicy onError = ErrorPolicy.Fail, SkippedImages? skipped = null) =>
+        SingleImagePrediction.Run(paths, Manifest, _transform, input => Softmax(Logits(input)), onError, skipped);
 
     /// <summary>Softmax of one row of logits, max-subtracted, in double precision.</summary>
     internal static double[] Softmax(float[] logits)

@@ -112,33 +112,8 @@ public sealed class TrainedClassifier : IDisposable
     /// <param name="onError">An unreadable image: fail (throw), or skip it and record it in <paramref name="skipped"/> (phase "predict").</param>
     /// <param name="skipped">Where skipped images are recorded, or null.</param>
     /// <exception cref="IOException">An image cannot be read under <see cref="ErrorPolicy.Fail"/> (the message names it).</exception>
-    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, ErrorPolicy onError = ErrorPolicy.Fail, SkippedImages? skipped = null)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        var result = new List<ImagePrediction>();
-        foreach (var path in paths)
-        {
-            using var scope = DisposeScope.Open();
-            var total = Stopwatch.StartNew();
-            Tensor input;
-            try
-            {
-                input = Preprocess(path);
-            }
-            catch (Exception e) when (onError == ErrorPolicy.Skip && e is IOException or InvalidDataException or DatasetException)
-            {
-                skipped?.Add(path, "predict", e is Data.Readers.ImageReadException r ? r.Reason : e.Message);
-                continue;
-            }
-            var forward = Stopwatch.StartNew();
-            var probabilities = Forward(input);
-            forward.Stop();
-            var best = 0;
-            for (var c = 1; c < probabilities.Length; c++) if (probabilities[c] > probabilities[best]) best = c;
-            result.Add(new ImagePrediction(path, probabilities, best, Manifest.Classes[best], forward.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds));
-        }
-        return result;
-    }
+    public IReadOnlyList<ImagePrediction> Predict(IEnumerable<string> paths, ErrorPolicy onError = ErrorPolicy.Fail, SkippedImages? skipped = null) =>
+        SingleImagePrediction.Run(paths, Manifest, Transform, Forward, onError, skipped);
 
     /// <summary>
     /// Per-image forward latency in milliseconds (batch of one, preprocessing excluded): <paramref name="warmup"/>
