@@ -120,6 +120,22 @@ public sealed class OnnxZooExportTests
         AssertMatchesOnnxRuntime(model, kind, size);
     }
 
+    [Fact]
+    public void ExportingTheTransformersLeavesNoTensorHandlesBehind()
+    {
+        using var vit = new VisionTransformer(32, 8, 2, 2, 32, 64, numClasses: 3);
+        using var swin = new SwinTransformer(4, 16, [2, 2], [1, 2], 7, numClasses: 3);
+        // Exported at sizes that make the mappings compute tensors: a resized position embedding, shifted-window masks.
+        var vitOptions = new OnnxExportOptions { InputDims = ["batch", 3L, 48L, 48L], OutputDims = ["batch", 3L] };
+        var swinOptions = new OnnxExportOptions { InputDims = ["batch", 3L, 64L, 64L], OutputDims = ["batch", 3L] };
+        OnnxExporter.ToBytes(vit, vitOptions);
+        OnnxExporter.ToBytes(swin, swinOptions); // first use: lazily created handles are not the exporter's
+        var baseline = LiveTensors.Count;
+        OnnxExporter.ToBytes(vit, vitOptions);
+        OnnxExporter.ToBytes(swin, swinOptions);
+        Assert.Equal(baseline, LiveTensors.Count);
+    }
+
     private static void AssertMatchesOnnxRuntime(ImageClassifier model, string name, long size)
     {
         RandomiseWeights(model, 7, size);
