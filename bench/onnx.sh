@@ -2,7 +2,7 @@
 # ONNX Runtime latency of MedLearn's exported models vs MedLearn's own inference (InferenceModel, Precision.Auto), same
 # machine, same run, same network and weights (seed 0), batch 1 at 224 px, each measurement in a fresh process, the two
 # sides alternating for ROUNDS rounds. Run by hand (not a test):
-#   bench/onnx.sh                                   # THREADS=2 ROUNDS=3 IWARMUP=10 ITERS=50 MODELS="resnet18"
+#   bench/onnx.sh                                   # THREADS=2 ROUNDS=3 IWARMUP=10 ITERS=50 MODELS="resnet18 efficientnet_b0"
 # Writes bench/results/onnx.md (override with OUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-3}
 IWARMUP=${IWARMUP:-10}
 ITERS=${ITERS:-50}
-MODELS=${MODELS:-"resnet18"}
+MODELS=${MODELS:-"resnet18 efficientnet_b0"}
 OUT=${OUT:-bench/results/onnx.md}
 NOTE=${NOTE:-}
 source bench/lib.sh

@@ -25,7 +25,8 @@ public static class RunExport
     public static RunExportResult Export(RunExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var run = Path.GetFullPath(options.RunPath);
+        // Without the trailing separator a shell's completion adds, the run's name (source_run) would be empty.
+        var run = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.RunPath));
         if (!Directory.Exists(run)) throw new InvalidDataException($"{run}: no such run folder");
         if (options.Opset is < OnnxExporter.MinOpset or > OnnxExporter.MaxOpset)
             throw new ArgumentException($"--opset: ONNX opset {options.Opset} is not supported; use {OnnxExporter.MinOpset}..{OnnxExporter.MaxOpset} (default {OnnxExporter.DefaultOpset})");

@@ -40,7 +40,8 @@ public sealed class ExportCommandTests : IDisposable
     {
         var run = Train();
         var onnx = Path.Combine(Root, "deploy", "model.onnx");
-        var (code, output) = CliHarness.Run("export", "--run", run, "--format", "onnx", "--out", onnx, "--opset", "15");
+        // With the trailing separator a shell's completion adds: source_run must still name the run.
+        var (code, output) = CliHarness.Run("export", "--run", run + Path.DirectorySeparatorChar, "--format", "onnx", "--out", onnx, "--opset", "15");
         Assert.True(code == 0, output);
         Assert.Contains("ONNX opset 15", output, StringComparison.Ordinal);
         Assert.Contains("input  input [batch, 3, 16, 16]", output, StringComparison.Ordinal);

@@ -48,7 +48,7 @@ public static class OnnxExporter
         if (options.Opset is < MinOpset or > MaxOpset)
             throw new ArgumentOutOfRangeException(nameof(options), options.Opset, $"--opset: ONNX opset {options.Opset} is not supported; use {MinOpset}..{MaxOpset} (default {DefaultOpset})");
         model.Eval();
-        var builder = new OnnxGraphBuilder(options.Opset);
+        var builder = new OnnxGraphBuilder(options.Opset, options.InputDims, options.InputName);
         string output;
         using (DisposeScope.Open())
         using (GradMode.NoGrad())

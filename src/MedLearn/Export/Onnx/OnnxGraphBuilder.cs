@@ -18,12 +18,53 @@ public sealed class OnnxGraphBuilder
     private readonly GraphProto _graph = new();
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly List<(string Name, string Value, IReadOnlyList<object> Dims)> _extraOutputs = [];
+    private readonly Dictionary<string, long[]> _shapes = new(StringComparer.Ordinal);
     private int _counter;
 
-    internal OnnxGraphBuilder(int opset) => Opset = opset;
+    // Ops whose output has the rank of their first input (element-wise ops, normalisations, Conv, pooling, Transpose...).
+    private static readonly HashSet<string> s_rankPreserving = new(StringComparer.Ordinal)
+    {
+        "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Tanh", "Erf", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
+        "BatchNormalization", "InstanceNormalization", "LayerNormalization", "Conv", "ConvTranspose", "MaxPool", "AveragePool",
+        "GlobalAveragePool", "GlobalMaxPool", "Transpose", "Concat", "Pad", "Slice", "Identity", "MatMul",
+    };
+
+    internal OnnxGraphBuilder(int opset, IReadOnlyList<object>? inputDims = null, string inputName = "input")
+    {
+        Opset = opset;
+        InputDims = inputDims ?? [];
+        if (inputDims is not null) _shapes[inputName] = [.. inputDims.Select(d => d is long l ? l : d is int i ? i : -1L)];
+    }
 
     /// <summary>The default-domain opset the graph targets.</summary>
     public int Opset { get; }
+
+    /// <summary>The declared dimensions of the graph input (long = fixed, string = symbolic), empty when unknown.</summary>
+    public IReadOnlyList<object> InputDims { get; }
+
+    /// <summary>
+    /// What the builder knows of <paramref name="value"/>'s shape: one entry per axis, −1 where the size is dynamic or
+    /// unknown; null when not even the rank is known. Known for the graph input, for outputs of rank-preserving ops of a
+    /// value of known rank (ranks only), and wherever a mapping declared it with <see cref="SetShape"/>.
+    /// </summary>
+    public IReadOnlyList<long>? Shape(string value) => _shapes.TryGetValue(value, out var s) ? s : null;
+
+    /// <summary>Declares <paramref name="value"/>'s shape (−1 for a dynamic axis such as the batch) and returns the value.</summary>
+    public string SetShape(string value, params long[] dims)
+    {
+        _shapes[value] = dims;
+        return value;
+    }
+
+    /// <summary>The static spatial sizes of <paramref name="value"/> on <paramref name="axes"/>, or an export error naming the module when any is unknown.</summary>
+    /// <exception cref="OnnxExportException">A size is dynamic or unknown (export with fixed height and width).</exception>
+    public long[] RequireStatic(string value, Module module, string path, params int[] axes)
+    {
+        var shape = Shape(value);
+        var dims = axes.Select(a => shape is null || a >= shape.Count ? -1 : shape[a]).ToArray();
+        Require(dims.All(d => d > 0), module, path, "needs fixed input height and width (its windows and masks depend on them); export with numeric InputDims");
+        return dims;
+    }
 
     internal GraphProto Graph => _graph;
 
@@ -74,6 +115,9 @@ public sealed class OnnxGraphBuilder
         node.Output.AddRange(outputs);
         foreach (var (name, value) in attributes) node.Attribute.Add(Attribute(name, value));
         _graph.Node.Add(node);
+        if (outputCount == 1 && inputs.Count > 0 && s_rankPreserving.Contains(opType) && Shape(inputs[0]) is { } first)
+            _shapes[outputs[0]] = Enumerable.Repeat(-1L, first.Count).ToArray();
+        else if (opType is "Gemm" or "Flatten") _shapes[outputs[0]] = [-1, -1];
         return outputs;
     }
 
@@ -102,14 +146,37 @@ public sealed class OnnxGraphBuilder
     }
 
     /// <summary>Adds an int64 initializer (shapes, axes) and returns its name.</summary>
-    public string Int64Initializer(string name, long[] values)
+    public string Int64Initializer(string name, long[] values) => Int64Initializer(name, values, [values?.Length ?? 0]);
+
+    /// <summary>Adds an int64 initializer of <paramref name="dims"/> (e.g. [] for a scalar index) and returns its name.</summary>
+    public string Int64Initializer(string name, long[] values, IReadOnlyList<long> dims)
     {
         ArgumentNullException.ThrowIfNull(values);
         var proto = new OnnxTensor { Name = Unique(name), DataType = (int)OnnxTensor.Types.DataType.Int64 };
-        proto.Dims.Add(values.Length);
+        proto.Dims.AddRange(dims);
         proto.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
         _graph.Initializer.Add(proto);
         return proto.Name;
+    }
+
+    /// <summary>Reshape of <paramref name="input"/> to <paramref name="dims"/> (0 copies the input's size, −1 is inferred); the output's rank is recorded.</summary>
+    public string Reshape(string path, string input, params long[] dims) =>
+        SetShape(Node("Reshape", path, [input, Int64Initializer(path + ".shape", dims)]), [.. dims.Select(d => d > 0 ? d : -1)]);
+
+    /// <summary>Transpose of <paramref name="input"/> by <paramref name="perm"/>, with the known sizes permuted along.</summary>
+    public string Transpose(string path, string input, params long[] perm)
+    {
+        var output = Node("Transpose", path, [input], ("perm", perm));
+        if (Shape(input) is { } s && s.Count == perm.Length) SetShape(output, [.. perm.Select(p => s[(int)p])]);
+        return output;
+    }
+
+    /// <summary>Slice of <paramref name="input"/>: [starts, ends) with <paramref name="steps"/> (default 1) on <paramref name="axes"/> (long.MaxValue = to the end).</summary>
+    public string Slice(string path, string input, long[] starts, long[] ends, long[] axes, long[]? steps = null)
+    {
+        List<string> inputs = [input, Int64Initializer(path + ".starts", starts), Int64Initializer(path + ".ends", ends), Int64Initializer(path + ".axes", axes)];
+        if (steps is not null) inputs.Add(Int64Initializer(path + ".steps", steps));
+        return Node("Slice", path, inputs);
     }
 
     /// <summary>A scalar float32 constant (an initializer of shape []).</summary>

@@ -21,10 +21,15 @@ public static class OnnxModuleMappings
             new ConvMapping(), new ConvTransposeMapping(), new LinearMapping(), new BatchNormMapping(), new InstanceNormMapping(),
             new LayerNormMapping(), new UnaryOpMapping(), new LeakyReluMapping(), new EluMapping(), new SiluMapping(), new GeluMapping(),
             new SoftmaxMapping(), new FlattenMapping(), new MaxPoolMapping(), new AvgPoolMapping(), new AdaptivePoolMapping(),
-            new PassThroughMapping(), new SequentialMapping(),
+            new PassThroughMapping(), new SequentialMapping(), new HardActivationMapping(), new PermuteMapping(), new MultiheadAttentionMapping(),
             // MedLearn's classifiers
             new ResNetMapping(), new ResidualBlockMapping(), new DenseNetMapping(), new DenseBlockMapping(), new ChildChainMapping(),
             new SmallCnnMapping(), new PreActResNetMapping(), new PreActBasicBlockMapping(),
+            // the torchvision zoo: EfficientNet, MobileNetV3, RegNet, Inception-v3, ConvNeXt, ViT, Swin
+            new PooledClassifierMapping(), new InvertedResidualMapping(), new SqueezeExcitationMapping(), new ResBottleneckBlockMapping(),
+            new InceptionMapping(), new InceptionBlockMapping(), new ConvNeXtMapping(), new CNBlockMapping(), new LayerNorm2dMapping(),
+            new VisionTransformerMapping(), new EncoderMapping(), new EncoderBlockMapping(),
+            new SwinTransformerMapping(), new SwinTransformerBlockMapping(), new ShiftedWindowAttentionMapping(), new PatchMergingMapping(),
             // 3-D segmentation networks
             new VNetMapping(), new UNet3dMapping(),
         ];

@@ -31,6 +31,9 @@ public sealed class FusedMBConv : Module<Tensor, Tensor>
         _stochasticDepth = RegisterModule("stochastic_depth", new StochasticDepth(stochasticDepthProb));
     }
 
+    /// <summary>Whether the input is added to the block's output (stride 1 and equal channels).</summary>
+    internal bool UseResidual => _useResidual;
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {

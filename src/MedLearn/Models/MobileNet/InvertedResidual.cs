@@ -32,6 +32,9 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>
         RegisterModule("block", _block);
     }
 
+    /// <summary>Whether the input is added to the block's output (stride 1 and equal channels).</summary>
+    internal bool UseResidual => _useResidual;
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {

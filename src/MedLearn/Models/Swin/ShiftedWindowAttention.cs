@@ -37,6 +37,12 @@ public sealed class ShiftedWindowAttention : Module<Tensor, Tensor>
         RelativePositionIndex = RegisterBuffer("relative_position_index", RelativeIndex(_wh, _ww))!;
     }
 
+    /// <summary>Window height and width.</summary>
+    internal (long H, long W) WindowSize => (_wh, _ww);
+
+    /// <summary>Cyclic shift (height, width) before the windows are cut (0 or half the window).</summary>
+    internal (long H, long W) ShiftSize => (_shiftH, _shiftW);
+
     /// <summary>Number of heads.</summary>
     public long NumHeads { get; }
 
@@ -91,7 +97,7 @@ public sealed class ShiftedWindowAttention : Module<Tensor, Tensor>
     /// torchvision's shifted-window mask [nW·N·N]: the padded map is split into 3 x 3 regions by the slices
     /// (0, −window), (−window, −shift), (−shift, end) per axis (a zero shift leaves one region: the last slice is the whole axis); 0 between tokens of a window in the same region, −100 otherwise.
     /// </summary>
-    private float[] Mask(long padH, long padW, long shiftH, long shiftW) => _masks.GetOrAdd((padH, padW, shiftH, shiftW), _ =>
+    internal float[] Mask(long padH, long padW, long shiftH, long shiftW) => _masks.GetOrAdd((padH, padW, shiftH, shiftW), _ =>
     {
         // With shift 0 on an axis torchvision's last slice (-0, None) covers the whole axis: one region.
         static int Region(long i, long size, long window, long shift) => shift == 0 ? 2 : i < size - window ? 0 : i < size - shift ? 1 : 2;
