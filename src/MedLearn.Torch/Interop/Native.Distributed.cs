@@ -14,6 +14,9 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static partial IntPtr ml_dist_all_gather(ProcessGroupNativeHandle pg, TensorHandle input, out long count);
     [LibraryImport(Lib)] internal static partial void ml_dist_barrier(ProcessGroupNativeHandle pg);
     [LibraryImport(Lib)] internal static unsafe partial void ml_dist_all_reduce_grads(ProcessGroupNativeHandle pg, IntPtr* parameters, long n, long bucketBytes, double scale);
+    // native/src/distributed_sync_batch_norm.cpp
+    [LibraryImport(Lib)] internal static partial IntPtr ml_sync_batch_norm(ProcessGroupNativeHandle pg, TensorHandle x, IntPtr runningMean, IntPtr runningVar, IntPtr weight, IntPtr bias, double momentum, double eps);
+    [LibraryImport(Lib)] internal static partial void ml_dist_set_grad_weight(ProcessGroupNativeHandle pg, double weight);
     [LibraryImport(Lib)] internal static unsafe partial void ml_dist_broadcast_coalesced(ProcessGroupNativeHandle pg, IntPtr* list, long n, int root, long bucketBytes);
 }
 
