@@ -69,6 +69,8 @@ public sealed class ProcessGroup : IDisposable
     /// <summary>Number of ranks.</summary>
     public int WorldSize => Options.WorldSize;
 
+    internal ProcessGroupNativeHandle NativeHandle => Handle;
+
     private ProcessGroupNativeHandle Handle
     {
         get

@@ -35,3 +35,29 @@ internal sealed class ProcessGroupNativeHandle : SafeHandle
         return true;
     }
 }
+
+// native/src/distributed_grad_sync.cpp
+internal static partial class Native
+{
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr ml_grad_sync_new(ProcessGroupNativeHandle pg, IntPtr* parameters, long n, long bucketBytes);
+    [LibraryImport(Lib)] internal static partial void ml_grad_sync_prepare(GradientSyncNativeHandle sync, double scale);
+    [LibraryImport(Lib)] internal static partial void ml_grad_sync_finish(GradientSyncNativeHandle sync);
+    [LibraryImport(Lib)] internal static partial long ml_grad_sync_buckets(GradientSyncNativeHandle sync);
+    [LibraryImport(Lib)] internal static partial void ml_grad_sync_free(IntPtr sync);
+}
+
+/// <summary>Owns the native state of an overlapped gradient all-reduce (its accumulator hooks die with it).</summary>
+internal sealed class GradientSyncNativeHandle : SafeHandle
+{
+    public GradientSyncNativeHandle() : base(IntPtr.Zero, ownsHandle: true) { }
+
+    internal GradientSyncNativeHandle(IntPtr native) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(native);
+
+    public override bool IsInvalid => handle == IntPtr.Zero;
+
+    protected override bool ReleaseHandle()
+    {
+        Native.ml_grad_sync_free(handle);
+        return true;
+    }
+}
