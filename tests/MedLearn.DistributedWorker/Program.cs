@@ -19,7 +19,7 @@ using MedLearn.Training;
 //   images DIR COUNT             write COUNT 8x8 RGB PNG images of two classes (seeded) under DIR (no group)
 //   train DATA OUT EPOCHS BATCH  train a BN-free tiny CNN with the shared Trainer (global batch BATCH) and write the
 //                                final parameters as raw float32 to OUT.rank{R}; world size 1 = plain single process
-//                                (extra: --bn a model with BatchNorm, --sync-bn SyncBatchNorm, --grad-sync overlap|after-backward)
+//                                (extra: --bn a model with BatchNorm, --sync-bn SyncBatchNorm, --grad-sync overlap|after-backward, --bucket-bytes N)
 //   syncbn OUT SYNC DIMS         two training steps of a conv-BN model (DIMS 2 or 3) on a fixed global batch of 5 split
 //                                2 + 3 over two ranks (all 5 in one process); SYNC 1 = SyncBatchNorm; writes the second
 //                                step's output rows, gradients and the running statistics as text to OUT.rank{R}
@@ -117,6 +117,7 @@ internal static class Worker
             MonitorGoal = MetricGoal.Minimize,
             DistributedGroup = group,
             SyncBatchNorm = extra.Contains("--sync-bn"),
+            GradientBucketBytes = Opt("--bucket-bytes") is { } bb ? long.Parse(bb, CultureInfo.InvariantCulture) : ProcessGroup.DefaultBucketBytes,
             GradientSync = Opt("--grad-sync") is { } gs ? DistributedOptions.ParseGradientSync(gs, "--grad-sync") : DistributedOptions.DefaultGradientSync,
             CheckpointDirectory = Opt("--checkpoints"),
         }, [new StopAt(stopAt, (group?.Rank ?? 0) == 0 ? stop : null)]);
