@@ -57,6 +57,7 @@ public sealed class NprocCliTests : IDisposable
     [InlineData(new[] { "train", "classify", "--master-port", "29500" }, "need --nproc N")]
     [InlineData(new[] { "train", "classify", "--nproc", "zero" }, "--nproc must be an integer in 1..1024, got 'zero'")]
     [InlineData(new[] { "evaluate", "--nproc", "2" }, "--nproc applies to training commands")]
+    [InlineData(new[] { "train", "classify", "--grad-sync", "sideways", "--nproc", "2" }, "--grad-sync='sideways' is not a gradient sync mode (expected overlap or after-backward)")]
     public void BadLaunchFlagsAreUsageErrors(string[] args, string expected)
     {
         var (code, output) = CliHarness.Run(args);
