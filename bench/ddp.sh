@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Distributed data parallel on this machine (issue 15), written to bench/results/ddp.md:
 #  1. ResNet-18 training throughput (global batch 16, 3x224x224): 1 process x 2 threads vs 2 processes x 1 thread
-#     (each rank 8 images, bucketed gradient all-reduce after backward over c10d Gloo on 127.0.0.1).
+#     (each rank 8 images, bucketed gradient all-reduce after backward over c10d Gloo on 127.0.0.1), and 2 processes x 1
+#     thread with the all-reduce overlapped with backward (async buckets launched from gradient-accumulator hooks).
 #  2. All-reduce time and bus bandwidth, MedLearn (c10d through the shim) vs Python torch.distributed gloo, same sizes,
 #     the two sides alternating, ROUNDS times.
 # Usage: ROUNDS=2 STEPS=10 bench/ddp.sh
@@ -20,10 +21,17 @@ pair() {
   wait $other
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-train1=(); train2=(); ml=(); py=()
+train1=(); train2=(); train2o=(); ml=(); py=()
 for r in $(seq "$ROUNDS"); do
   train1+=("$($CS --config auto --threads 2 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 | grep '^RESULT')")
-  train2+=("$(pair $CS --config auto --threads 1 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16)")
+  # after-backward and overlap alternate which goes first
+  if (( r % 2 )); then
+    train2+=("$(pair $CS --config auto --threads 1 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 --grad-sync after-backward)")
+    train2o+=("$(pair $CS --config auto --threads 1 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 --grad-sync overlap)")
+  else
+    train2o+=("$(pair $CS --config auto --threads 1 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 --grad-sync overlap)")
+    train2+=("$(pair $CS --config auto --threads 1 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 --grad-sync after-backward)")
+  fi
   ml+=("$(pair $CS --mode allreduce --config gloo --threads 1 --mb "$MB" --reps "$REPS")")
   py+=("$(pair /usr/bin/python3 bench/python/allreduce.py "$MB" "$REPS")")
   echo "round $r done" >&2
@@ -41,11 +49,11 @@ out=bench/results/ddp.md
   echo
   echo "## ResNet-18 training, global batch 16 (precision auto), img/s (mean over the timed steps / fastest step)"
   echo
-  echo "| round | 1 process x 2 threads | 2 processes x 1 thread (Gloo) | ratio 2x1 / 1x2 |"
-  echo "|---:|---:|---:|---:|"
+  echo "| round | 1 process x 2 threads | 2 processes x 1 thread, after backward | 2 x 1, overlapped | ratio 2x1 after / 1x2 | ratio overlapped / after |"
+  echo "|---:|---:|---:|---:|---:|---:|"
   for i in "${!train1[@]}"; do
-    a=$(field img_per_s "${train1[$i]}"); b=$(field img_per_s "${train2[$i]}")
-    echo "| $((i+1)) | $a / $(field best_img_per_s "${train1[$i]}") | $b / $(field best_img_per_s "${train2[$i]}") | $(ratio "$b" "$a") |"
+    a=$(field img_per_s "${train1[$i]}"); b=$(field img_per_s "${train2[$i]}"); c=$(field img_per_s "${train2o[$i]}")
+    echo "| $((i+1)) | $a / $(field best_img_per_s "${train1[$i]}") | $b / $(field best_img_per_s "${train2[$i]}") | $c / $(field best_img_per_s "${train2o[$i]}") | $(ratio "$b" "$a") | $(ratio "$c" "$b") |"
   done
   echo
   echo "## All-reduce (sum, float32, 2 processes on 127.0.0.1), ms per call and bus GB/s; MedLearn / PyTorch time ratio (>1 = MedLearn faster)"

@@ -30,7 +30,9 @@ internal static class TrainBench
         };
 
         // Data parallel (bench/ddp.sh): WORLD_SIZE > 1 in the environment = one rank of a job; --batch is the global
-        // batch, each rank computes its share and the gradients are all-reduced after backward (the trainer's path).
+        // batch, each rank computes its share and the gradients are all-reduced as the trainer does: --grad-sync overlap
+        // (async buckets from accumulator hooks during backward) or after-backward (default here; bench/ddp.sh sets it).
+        var gradSync = options.TryGetValue("grad-sync", out var gs) ? DistributedOptions.ParseGradientSync(gs, "--grad-sync") : GradientSync.AfterBackward;
         using var group = DistributedOptions.IsDistributedEnvironment() ? ProcessGroup.Join(DistributedOptions.FromEnvironment()) : null;
         var world = group?.WorldSize ?? 1;
         var globalBatch = batch;
@@ -44,6 +46,7 @@ internal static class TrainBench
         plan.Apply(model);
         using var sgd = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
         var parameters = model.Parameters().ToArray();
+        using var overlapped = group is not null && gradSync == GradientSync.Overlapped ? new OverlappedGradientSync(group, parameters) : null;
 
         double Step()
         {
@@ -51,8 +54,10 @@ internal static class TrainBench
             sgd.ZeroGrad();
             Tensor loss;
             using (plan.Autocast()) loss = F.CrossEntropy(model.Forward(x), y);
+            overlapped?.Prepare(1.0 / world);
             loss.Backward();
-            group?.AllReduceGradients(parameters, 1.0 / world);
+            if (overlapped is not null) overlapped.Finish();
+            else group?.AllReduceGradients(parameters, 1.0 / world);
             sgd.Step();
             return loss.ToDouble();
         }
@@ -72,7 +77,7 @@ internal static class TrainBench
         sw.Stop();
         var seconds = sw.Elapsed.TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
-            $"RESULT config={config} model={modelName} world={world} threads={torch.NumThreads} img_per_s={globalBatch * steps / seconds:F2} best_img_per_s={globalBatch / best:F2} step_ms={1000 * seconds / steps:F1} " +
+            $"RESULT config={config} model={modelName} world={world} grad_sync={(group is null ? "none" : gradSync == GradientSync.Overlapped ? "overlap" : "after-backward")} threads={torch.NumThreads} img_per_s={globalBatch * steps / seconds:F2} best_img_per_s={globalBatch / best:F2} step_ms={1000 * seconds / steps:F1} " +
             $"peak_rss_mb={BenchUtil.StatusMb("VmHWM"):F0} loss={last:F4} auto_resolves_to={Name(auto)}");
     }
 

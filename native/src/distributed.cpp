@@ -9,7 +9,7 @@
 // "default_pg/0/" of the TCP store, and after it is built every rank checks in on
 // "default_pg/store_based_barrier_key:1" (Python's store-based barrier). MedLearn ranks additionally register
 // "medlearn/rank/<r>" = "<world size>" so a rank that never joins, or joins with another world size, is named.
-#include "common.h"
+#include "distributed.h"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -22,18 +22,6 @@
 #include <sstream>
 #include <thread>
 
-namespace medlearn {
-struct ProcessGroupHandle {
-  c10::intrusive_ptr<c10d::Store> store;       // the TCP store (the server lives in rank 0 unless an agent hosts it)
-  c10::intrusive_ptr<c10d::ProcessGroup> pg;
-  int rank = 0;
-  int world = 1;
-  std::chrono::milliseconds timeout{0};
-  std::string backend;
-};
-
-}  // namespace medlearn
-typedef medlearn::ProcessGroupHandle* ml_process_group;
 
 namespace {
 using medlearn::ProcessGroupHandle;
@@ -74,6 +62,9 @@ void check_world_sizes(c10d::Store& store, int world, int self) {
   }
 }
 
+}  // namespace
+
+namespace medlearn {
 void wait_work(const c10::intrusive_ptr<c10d::Work>& work, const ProcessGroupHandle& h, const char* what) {
   try {
     if (!work->wait(h.timeout))
@@ -87,7 +78,7 @@ void wait_work(const c10::intrusive_ptr<c10d::Work>& work, const ProcessGroupHan
   }
 }
 
-}  // namespace
+}  // namespace medlearn
 
 using namespace medlearn;
 

@@ -30,6 +30,7 @@ internal static class Program
             Spectre.Console.AnsiConsoleExtensions.WriteLine(Spectre.Console.AnsiConsole.Console, $"medlearn: {e.Message}");
             return ExitCodes.UsageOrData;
         }
+        flags.ExportDataParallelOptions();
         var training = flags.Rest.FirstOrDefault() == "train";
         if (flags.NProc is not null)
         {

@@ -88,6 +88,12 @@ internal static class ClassificationSession
             case TrainingStatus.Diverged:
                 return 1;
         }
+        if (run.Evaluation is null && MedLearn.Torch.Distributed.ProcessGroup.Default is { Rank: > 0 } group)
+        {
+            // Shown by the --nproc launcher (other ranks' stderr), so a user sees that this rank did not evaluate.
+            Console.Error.WriteLine($"rank {group.Rank}: training finished; rank 0 evaluates the model and writes the run folder");
+            return 0;
+        }
         if (run.Evaluation is { } metrics)
             console.Write(MetricsTable.Create(metrics, run.Latency, $"{run.EvaluatedSplit} split", ClassifierManifest.IsOrdinal(run.Directory.Path)));
         console.MarkupLineInterpolated($"report: [bold]{run.Directory.ReportPath}[/]");

@@ -36,6 +36,27 @@ public sealed record DistributedOptions
     /// <summary>True when a launcher's agent hosts the store (torchrun's TORCHELASTIC_USE_AGENT_STORE=True): rank 0 then connects instead of listening.</summary>
     public bool AgentStore { get; init; }
 
+    /// <summary>
+    /// SyncBatchNorm: batch-norm layers use the statistics of the global batch (all ranks) in training instead of each
+    /// rank's own (MEDLEARN_SYNC_BN=1, the CLI's --sync-bn). Default off, as in PyTorch DDP.
+    /// </summary>
+    public bool SyncBatchNorm { get; init; }
+
+    /// <summary>When gradients are all-reduced (MEDLEARN_GRAD_SYNC=overlap|after-backward, the CLI's --grad-sync).</summary>
+    public GradientSync GradientSync { get; init; } = DefaultGradientSync;
+
+    /// <summary>The gradient all-reduce mode used unless told otherwise (chosen from bench/results/ddp.md).</summary>
+    public const GradientSync DefaultGradientSync = GradientSync.Overlapped;
+
+    /// <summary>Parses a gradient-sync name: "overlap" or "after-backward".</summary>
+    /// <exception cref="ArgumentException">Another name.</exception>
+    public static GradientSync ParseGradientSync(string value, string source) => value.Trim().ToLowerInvariant() switch
+    {
+        "overlap" or "overlapped" => GradientSync.Overlapped,
+        "after-backward" => GradientSync.AfterBackward,
+        _ => throw new ArgumentException($"{source}='{value}' is not a gradient sync mode (expected overlap or after-backward)"),
+    };
+
     /// <summary>Whether the environment describes a multi-process job (WORLD_SIZE set and above 1).</summary>
     public static bool IsDistributedEnvironment(Func<string, string?>? getenv = null)
     {
@@ -45,8 +66,8 @@ public sealed record DistributedOptions
 
     /// <summary>
     /// Options from the torchrun variables: MASTER_ADDR (default 127.0.0.1), MASTER_PORT (default 29500), RANK,
-    /// WORLD_SIZE, LOCAL_RANK (default RANK), TORCHELASTIC_USE_AGENT_STORE, and MEDLEARN_DIST_TIMEOUT (seconds) and
-    /// MEDLEARN_DIST_BACKEND (gloo|nccl).
+    /// WORLD_SIZE, LOCAL_RANK (default RANK), TORCHELASTIC_USE_AGENT_STORE, and MEDLEARN_DIST_TIMEOUT (seconds),
+    /// MEDLEARN_DIST_BACKEND (gloo|nccl), MEDLEARN_SYNC_BN (1|0) and MEDLEARN_GRAD_SYNC (overlap|after-backward).
     /// </summary>
     /// <exception cref="ArgumentException">A variable is present but malformed (the message names it).</exception>
     public static DistributedOptions FromEnvironment(Func<string, string?>? getenv = null)
@@ -77,6 +98,15 @@ public sealed record DistributedOptions
             LocalRank = Int("LOCAL_RANK", rank, 0, 1 << 20),
             Timeout = timeout,
             AgentStore = string.Equals(getenv("TORCHELASTIC_USE_AGENT_STORE"), "True", StringComparison.OrdinalIgnoreCase),
+            SyncBatchNorm = getenv("MEDLEARN_SYNC_BN") is { Length: > 0 } sb
+                ? sb.Trim() switch
+                {
+                    "1" or "true" or "True" => true,
+                    "0" or "false" or "False" => false,
+                    _ => throw new ArgumentException($"environment variable MEDLEARN_SYNC_BN='{sb}' is not 1 or 0"),
+                }
+                : false,
+            GradientSync = getenv("MEDLEARN_GRAD_SYNC") is { Length: > 0 } gs ? ParseGradientSync(gs, "environment variable MEDLEARN_GRAD_SYNC") : DefaultGradientSync,
         };
     }
 }

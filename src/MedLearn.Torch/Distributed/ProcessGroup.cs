@@ -69,6 +69,8 @@ public sealed class ProcessGroup : IDisposable
     /// <summary>Number of ranks.</summary>
     public int WorldSize => Options.WorldSize;
 
+    internal ProcessGroupNativeHandle NativeHandle => Handle;
+
     private ProcessGroupNativeHandle Handle
     {
         get
@@ -141,6 +143,36 @@ public sealed class ProcessGroup : IDisposable
         GC.KeepAlive(parameters);
         Native.Check();
     }
+
+    /// <summary>
+    /// This rank's weight in the current step's gradient average (n_local / n_global; default 1 = equal weights, PyTorch's
+    /// convention). SyncBatchNorm's backward scales its all-reduced sums by it, so that its input gradients are those of
+    /// the mean loss over the concatenated global batch also when the local batches differ in size. The trainer sets
+    /// it before every backward.
+    /// </summary>
+    public void SetGradientWeight(double weight)
+    {
+        if (!(weight >= 0 && weight <= 1)) throw new ArgumentOutOfRangeException(nameof(weight), weight, "a rank's gradient weight must be in [0, 1]");
+        Native.ml_dist_set_grad_weight(Handle, weight);
+        Native.Check();
+    }
+
+    /// <summary>
+    /// Training-mode batch normalisation with the statistics of the global batch (torch.nn.SyncBatchNorm's arithmetic):
+    /// mean and variance per channel over every rank's <paramref name="input"/> (local batches may differ in size);
+    /// <paramref name="runningMean"/>/<paramref name="runningVar"/> (optional) are updated in place with the global mean and
+    /// unbiased variance; the backward all-reduces Σdy and Σdy·(x−μ) so the input gradient is that of one process on the
+    /// concatenated batch (weight and bias gradients stay local; the gradient all-reduce combines them). Every rank must call it.
+    /// </summary>
+    public Tensor SyncBatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, double momentum, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var r = Native.ml_sync_batch_norm(Handle, input.Handle, Opt(runningMean), Opt(runningVar), Opt(weight), Opt(bias), momentum, eps);
+        GC.KeepAlive(runningMean); GC.KeepAlive(runningVar); GC.KeepAlive(weight); GC.KeepAlive(bias);
+        return Tensor.Wrap(r);
+    }
+
+    private static IntPtr Opt(Tensor? t) => t?.RawHandle ?? IntPtr.Zero;
 
     /// <summary>Leaves the group (closes the connections; rank 0 stops its store).</summary>
     public void Dispose() => _handle.Dispose();

@@ -12,7 +12,7 @@ namespace MedLearn.Training;
 /// <summary>
 /// The trainer's data-parallel machinery (PyTorch's DistributedDataParallel over a c10d group): start-up state
 /// broadcast, a consistency check of the ranks' settings and data, per-step reduction of the loss and logs, and the
-/// bucketed gradient all-reduce after backward.
+/// bucketed gradient all-reduce (overlapped with backward or after it), and SyncBatchNorm.
 /// </summary>
 /// <remarks>
 /// Gradient averaging weights each rank by its share of the global batch (n_r / Σn), so the synchronised gradient is
@@ -83,9 +83,32 @@ internal sealed class DataParallel(ProcessGroup group, long bucketBytes)
         for (var i = 0; i < names.Length; i++) metrics[names[i]] = values[i];
     }
 
+    /// <summary>
+    /// Starts this step's gradient synchronisation before backward: records this rank's weight n_local/n_global (read
+    /// by SyncBatchNorm's backward) and, with an overlapped sync, arms its accumulator hooks.
+    /// </summary>
+    public void BeginGradients(OverlappedGradientSync? overlapped, int localSamples, int globalSamples)
+    {
+        var weight = Weight(localSamples, globalSamples);
+        Group.SetGradientWeight(weight);
+        overlapped?.Prepare(weight);
+    }
+
+    /// <summary>Completes the gradient synchronisation after backward: waits for the overlapped buckets, or all-reduces all of them now.</summary>
+    public void EndGradients(OverlappedGradientSync? overlapped, Tensor[] parameters, int localSamples, int globalSamples)
+    {
+        if (overlapped is not null) overlapped.Finish();
+        else AllReduceGradients(parameters, localSamples, globalSamples);
+    }
+
+    private double Weight(int localSamples, int globalSamples) => globalSamples > 0 ? (double)localSamples / globalSamples : 1.0 / WorldSize;
+
     /// <summary>Averages the gradients of <paramref name="parameters"/> over the ranks, weighting this rank by <paramref name="localSamples"/>/<paramref name="globalSamples"/>.</summary>
     public void AllReduceGradients(Tensor[] parameters, int localSamples, int globalSamples) =>
-        Group.AllReduceGradients(parameters, globalSamples > 0 ? (double)localSamples / globalSamples : 1.0 / WorldSize, bucketBytes);
+        Group.AllReduceGradients(parameters, Weight(localSamples, globalSamples), bucketBytes);
+
+    /// <summary>Hooks <paramref name="parameters"/> for the gradient all-reduce overlapped with backward.</summary>
+    public OverlappedGradientSync Overlap(Tensor[] parameters) => new(Group, parameters, bucketBytes);
 
     /// <summary>
     /// Compares hashes of what must be identical on every rank (trainer settings, model architecture, optimiser
@@ -117,7 +140,7 @@ internal sealed class DataParallel(ProcessGroup group, long bucketBytes)
     }
 
     private static string Describe(TrainerOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"{o.Epochs}|{o.Precision}|{o.SpatialDims}|{o.Seed}|{o.GradientClipNorm}|{o.KeepBest}|{o.MonitorMetric}|{o.MonitorGoal}|{o.EarlyStoppingPatience}|{o.EarlyStoppingMinDelta}|{o.ValidateEvery}|{o.CheckpointEverySteps}|{o.CheckpointEveryEpochs}");
+        $"{o.Epochs}|{o.SyncBatchNorm}|{o.GradientSync}|{o.Precision}|{o.SpatialDims}|{o.Seed}|{o.GradientClipNorm}|{o.KeepBest}|{o.MonitorMetric}|{o.MonitorGoal}|{o.EarlyStoppingPatience}|{o.EarlyStoppingMinDelta}|{o.ValidateEvery}|{o.CheckpointEverySteps}|{o.CheckpointEveryEpochs}");
 
     // File names (not full paths: the data may be mounted elsewhere on another machine), labels and batch layout.
     private static string Describe(DataLoader loader)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MedLearn.Data.Loading;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
+using MedLearn.Torch.Distributed;
 using MedLearn.Torch.Nn;
 using MedLearn.Torch.Optim;
 using MedLearn.Torch.Serialization;
@@ -40,6 +41,7 @@ public sealed class Trainer
     private readonly ITrainingCallback[] _callbacks;
     private PrecisionPlan? _plan;
     private readonly DataParallel? _parallel;
+    private OverlappedGradientSync? _overlapped;
 
     /// <summary>A trainer for <paramref name="task"/> with <paramref name="optimizer"/> over its trainable parameters.</summary>
     /// <param name="task">The method: model(s), training loss, validation.</param>
@@ -82,6 +84,25 @@ public sealed class Trainer
     public TrainingResult Fit(DataLoader train, DataLoader? validation, string? resumeFrom = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(train);
+        // SyncBatchNorm switches the task's batch-norm layers to global statistics for this run only (same layers, same names).
+        var syncBatchNorm = _parallel is not null && _options.SyncBatchNorm;
+        if (syncBatchNorm)
+            foreach (var m in Modules()) SyncBatchNorm.Convert(m, _parallel!.Group);
+        try
+        {
+            return FitCore(train, validation, resumeFrom, cancellation);
+        }
+        finally
+        {
+            _overlapped?.Dispose();
+            _overlapped = null;
+            if (syncBatchNorm)
+                foreach (var m in Modules()) SyncBatchNorm.Convert(m, null);
+        }
+    }
+
+    private TrainingResult FitCore(DataLoader train, DataLoader? validation, string? resumeFrom, CancellationToken cancellation)
+    {
         var plan = _plan = PrecisionPlan.Resolve(_options.Precision, DeviceOf(_task.Model), _options.SpatialDims);
         plan.Apply(_task.Model);
         foreach (var m in _task.AuxiliaryModules.Values) plan.Apply(m);
@@ -97,6 +118,8 @@ public sealed class Trainer
         var state = resumeFrom is null ? new TrainerState() : Restore(resumeFrom, scaler);
         _parallel?.BroadcastState(Modules());
         var trainable = _optimizer.ParamGroups.SelectMany(g => g.Parameters).ToArray();
+        if (_parallel is not null && _options.GradientSync == GradientSync.Overlapped)
+            _overlapped = _parallel.Overlap([.. trainable.Where(p => p.RequiresGrad)]);
         var batchesPerEpoch = train.BatchesPerEpoch;
         Notify(c => c.OnTrainingStart(new TrainingStart(_options.Epochs, state.Epoch, state.Batch, batchesPerEpoch, plan.Reason, resumeFrom, state.History.ToArray())));
 
@@ -243,8 +266,9 @@ public sealed class Trainer
         else if (!double.IsFinite(loss))
             return $"the training loss became {loss} at epoch {info.Epoch + 1}, batch {info.Batch + 1} (step {info.GlobalStep + 1})";
         _optimizer.ZeroGrad();
+        _parallel?.BeginGradients(_overlapped, output.Samples, samples);
         scaler.Scale(output.Loss).Backward();
-        _parallel?.AllReduceGradients(trainable, output.Samples, samples);
+        _parallel?.EndGradients(_overlapped, trainable, output.Samples, samples);
         double? gradNorm = null;
         if (_options.GradientClipNorm is double maxNorm)
         {

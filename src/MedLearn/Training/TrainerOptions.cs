@@ -64,6 +64,16 @@ public sealed record TrainerOptions
     /// <summary>Size of the buckets in which gradients are all-reduced (PyTorch DDP's bucket_cap_mb, 25 MB).</summary>
     public long GradientBucketBytes { get; init; } = ProcessGroup.DefaultBucketBytes;
 
+    /// <summary>
+    /// SyncBatchNorm in data-parallel training: every batch-norm layer of the task's modules normalises with the
+    /// statistics of the global batch (all ranks) and its running statistics follow the global mean and unbiased
+    /// variance; false (default, as PyTorch DDP) = each rank's own batch statistics, rank 0's running statistics kept.
+    /// </summary>
+    public bool SyncBatchNorm { get; init; }
+
+    /// <summary>When the data-parallel gradient all-reduce runs (overlapped with backward or after it).</summary>
+    public GradientSync GradientSync { get; init; } = DistributedOptions.DefaultGradientSync;
+
     /// <summary>Checks the options' ranges.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public void Validate()
@@ -93,6 +103,8 @@ public sealed record TrainerOptions
         MonitorGoal = goal,
         EarlyStoppingPatience = settings.EarlyStoppingPatience,
         DistributedGroup = ProcessGroup.Default,
+        SyncBatchNorm = ProcessGroup.Default?.Options.SyncBatchNorm ?? false,
+        GradientSync = ProcessGroup.Default?.Options.GradientSync ?? DistributedOptions.DefaultGradientSync,
     };
 }
 

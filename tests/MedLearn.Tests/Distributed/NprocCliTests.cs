@@ -57,10 +57,39 @@ public sealed class NprocCliTests : IDisposable
     [InlineData(new[] { "train", "classify", "--master-port", "29500" }, "need --nproc N")]
     [InlineData(new[] { "train", "classify", "--nproc", "zero" }, "--nproc must be an integer in 1..1024, got 'zero'")]
     [InlineData(new[] { "evaluate", "--nproc", "2" }, "--nproc applies to training commands")]
+    [InlineData(new[] { "train", "classify", "--grad-sync", "sideways", "--nproc", "2" }, "--grad-sync='sideways' is not a gradient sync mode (expected overlap or after-backward)")]
     public void BadLaunchFlagsAreUsageErrors(string[] args, string expected)
     {
         var (code, output) = CliHarness.Run(args);
         Assert.Equal(2, code);
         Assert.Contains(expected, output.Replace("\n", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OnlyRankZeroEvaluatesAndItsResultsEqualAOneProcessEvaluationOfTheSameModel()
+    {
+        var runs = Path.Combine(_root.FullName, "runs-eval");
+        var (code, output) = Medlearn("train", "classify", "--data", Data, "--out", runs, "--model", "small-cnn", "--epochs", "1",
+            "--image-size", "16", "--workers", "0", "--precision", "fp32", "--batch-size", "4", "--nproc", "2");
+        Assert.True(code == 0, output);
+        // Rank 1 returned after training (its note reaches the launcher's stderr) instead of evaluating into a scratch folder.
+        Assert.Contains("[rank 1] rank 1: training finished; rank 0 evaluates the model and writes the run folder", output);
+        var run = Assert.Single(Directory.GetDirectories(runs));
+        var trained = PredictionsFile.Read(Path.Combine(run, RunDirectory.PredictionsFileName));
+        Assert.NotEmpty(trained.Rows);
+
+        // One process evaluates the exported model on the whole data folder: the held-out images get the same predictions.
+        var (evalCode, evalOutput) = CliHarness.Run("evaluate", "--run", run, "--data", Data, "--workers", "0", "--precision", "fp32");
+        Assert.True(evalCode == 0, evalOutput);
+        var evaluation = Assert.Single(Directory.GetDirectories(Path.Combine(run, "evaluations")));
+        var single = PredictionsFile.Read(Path.Combine(evaluation, RunDirectory.PredictionsFileName)).Rows.ToDictionary(r => Path.GetFileName(r.Path));
+        foreach (var row in trained.Rows)
+        {
+            var other = single[Path.GetFileName(row.Path)];
+            Assert.Equal(other.PredictedLabel, row.PredictedLabel);
+            // Same weights, same images, eval mode: only the batch composition differs (the held-out split vs the whole
+            // folder), which can move a float32 convolution by an ulp or so.
+            Assert.All(row.Probabilities.Zip(other.Probabilities), p => Assert.True(Math.Abs(p.First - p.Second) < 1e-6, $"{row.Path}: {p.First} vs {p.Second}"));
+        }
     }
 }

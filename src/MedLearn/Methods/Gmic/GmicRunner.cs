@@ -39,7 +39,8 @@ internal sealed class GmicRunner(RunDirectory run, GmicTrainingOptions options, 
         phases?.Report(RunPhase.Training);
         var result = trainer.Fit(train, val, ResumeCheckpoint.Of(run, resume), cancellation);
         var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
-        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged) return new GmicRun(run, result, null);
+        // Data parallel: only rank 0 evaluates and writes the run folder; the other ranks are done after training.
+        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged || !trainer.IsCheckpointWriter) return new GmicRun(run, result, null);
 
         if (result.BestCheckpoint is { } best)
         {

@@ -207,8 +207,10 @@ public static class SegmentationTraining
             DistributedGroup = MedLearn.Torch.Distributed.ProcessGroup.Default,
         }, [recorder, iterationHistory, .. callbacks ?? []]);
         var result = trainer.Fit(loader, validation, resumeFrom, cancellation);
-        StateDictFile.Save(student, Path.Combine(run.Path, ModelFileName));
         var iterations = (long)result.EpochsCompleted * perEpoch;
+        // Data parallel: only rank 0 exports, evaluates and writes the run folder; the other ranks are done after training.
+        if (!trainer.IsCheckpointWriter) return new SegmentationRun(run, result, iterations, []);
+        StateDictFile.Save(student, Path.Combine(run.Path, ModelFileName));
         if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged)
             return new SegmentationRun(run, result, iterations, []);
 

@@ -125,7 +125,8 @@ internal sealed class SemiSupervisedRunner(SemiSupervisedTrainingOptions options
         var result = trainer.Fit(p.Batches.Loader, val, ResumeCheckpoint.Of(run, resume), cancellation);
         var plan = Torch.Amp.PrecisionPlan.Resolve(options.Precision, Device.CPU);
         SkippedImagesRecord.Write(run, p.Skipped.Items);
-        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged)
+        // Data parallel: only rank 0 evaluates and writes the run folder; the other ranks are done after training.
+        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged || !trainer.IsCheckpointWriter)
             return new SemiSupervisedRun(new ClassificationRun(run, result, null, "", null, plan.Reason) { Skipped = p.Skipped.Items }, p.Summary);
 
         // The student of the best validation epoch is exported into a plain registry model (same state-dict names).

@@ -71,9 +71,10 @@ internal sealed class ClassificationRunner(ClassificationTrainingOptions options
 
         phases?.Report(RunPhase.Training);
         var result = trainer.Fit(train, val, ResumeCheckpoint.Of(run, resume), cancellation);
+        // Data parallel: only rank 0 evaluates and writes the run folder; the other ranks are done after training.
         var plan = PrecisionPlan.Resolve(options.Precision, Device.CPU);
         SkippedImagesRecord.Write(run, skipped.Items);
-        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged)
+        if (result.Status is TrainingStatus.Cancelled or TrainingStatus.Diverged || !trainer.IsCheckpointWriter)
             return new ClassificationRun(run, result, null, "", null, plan.Reason) { Skipped = skipped.Items };
 
         // Method 5 keeps the best-validation weights: export them (not the last epoch's).
