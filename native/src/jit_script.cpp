@@ -12,9 +12,13 @@ typedef torch::jit::Module* ml_jit_module;
 
 using namespace medlearn;
 
-// A new empty module of class `qualified_name` (e.g. "__torch__.medlearn.Conv2d_3"), with its own compilation unit.
+// A new empty module of class `qualified_name` (e.g. "__torch__.medlearn.Conv2d_3"), with its own compilation unit
+// and the `training` flag every torch.nn module has (Python's ScriptModule.train()/eval() and .training read it).
 ML_API ml_jit_module ml_jit_module_new(const char* qualified_name) {
-  ML_GUARD(nullptr, return new torch::jit::Module(c10::QualifiedName(std::string(qualified_name))););
+  ML_GUARD(nullptr,
+      auto m = std::make_unique<torch::jit::Module>(c10::QualifiedName(std::string(qualified_name)));
+      m->register_attribute("training", c10::BoolType::get(), true);
+      return m.release(););
 }
 
 ML_API void ml_jit_module_free(ml_jit_module m) { delete m; }
