@@ -21,7 +21,7 @@ public sealed class TorchScriptExportTests
     private const double Tolerance = 1e-5;
 
     private static readonly string[] s_cases =
-        ["small-cnn", "small-cnn-gray", "resnet18", "resnet34", "resnet50", "densenet121", "preact-trunk", "vnet", "dual-vnet", "unet3d", "unet3d-instance"];
+        ["small-cnn", "small-cnn-gray", "resnet18", "resnet34", "resnet50", "densenet121", "preact-trunk", "vnet", "dual-vnet", "unet3d", "unet3d-instance", "efficientnet_b0"];
 
     private static (Module Model, Tensor Input) Create(string name)
     {

@@ -22,7 +22,7 @@ public static class TorchScriptModuleMappings
             new ActivationScript(), new FlattenScript(), new PoolScript(), new PassThroughScript(), new ChildChainScript(), new ContainerScript(),
             // MedLearn's classifiers
             new ResNetScript(), new ResidualBlockScript(), new DenseNetScript(), new DenseBlockScript(), new SmallCnnScript(),
-            new PreActResNetScript(), new PreActBasicBlockScript(),
+            new PreActResNetScript(), new PreActBasicBlockScript(), new EfficientNetScript(),
             // 3-D segmentation networks
             new VNetScript(), new UNet3dScript(),
         ];
