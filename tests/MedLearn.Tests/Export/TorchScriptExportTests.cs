@@ -7,6 +7,7 @@ using MedLearn.Torch.Jit;
 using MedLearn.Torch.Nn;
 using MedLearn.Torch.Serialization;
 using MedLearn.Torch.Tests;
+using Xunit.Abstractions;
 using Tensor = MedLearn.Torch.Tensor;
 
 namespace MedLearn.Tests.Export;
@@ -16,7 +17,7 @@ namespace MedLearn.Tests.Export;
 /// loader from C#: every covered architecture gives MedLearn's evaluation-mode outputs (max |d| ≤ 1e-5, fp32) with
 /// non-trivial batch-norm statistics, and the scripted module's state dict has exactly the checkpoint's keys and values.
 /// </summary>
-public sealed class TorchScriptExportTests
+public sealed class TorchScriptExportTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-5;
 
@@ -112,6 +113,7 @@ public sealed class TorchScriptExportTests
                 Assert.Equal(name == "dual-vnet" ? 2 : 1, diffs.Count);
                 // Python runs one thread, this process more: oneDNN then sums in another order, so the bound is relative
                 // to the output's scale (a random ResNet-50 with random batch-norm statistics has logits of several hundred).
+                output.WriteLine($"{name}: Python max |d| {string.Join(", ", diffs)} (largest |value| {string.Join(", ", scales)})");
                 for (var i = 0; i < diffs.Count; i++)
                     Assert.True(diffs[i].ValueKind == JsonValueKind.Number && diffs[i].GetDouble() <= Tolerance * Math.Max(1, scales[i]),
                         $"{name}: Python's output {i} differs from MedLearn's by {diffs[i]} (largest |value| {scales[i]})");
