@@ -152,6 +152,25 @@ public sealed class TorchScriptExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnUnwritableDestinationIsAnIOErrorNamingTheFile()
+    {
+        using var model = new SmallCnn(2);
+        // A destination whose folder is a file: libtorch's writer fails; the error names the destination.
+        var blocker = Path.Combine(Path.GetTempPath(), $"blocker-{Guid.NewGuid():N}");
+        File.WriteAllText(blocker, "");
+        try
+        {
+            var path = Path.Combine(blocker, "model.ts");
+            var e = Assert.ThrowsAny<IOException>(() => TorchScriptExporter.Export(model, path, []));
+            Assert.Contains(blocker, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Fact]
     public void ExportingLeavesNoTensorHandlesBehind()
     {
         using var model = ModelRegistry.Create("small-cnn", 2);

@@ -38,6 +38,7 @@ public static class TorchScriptExporter
     /// rename; nothing is written on error), with <paramref name="metadata"/> as the extra file <see cref="MetadataFile"/>.
     /// </summary>
     /// <exception cref="TorchScriptExportException">A module has no mapping or an unsupported configuration (names type and path).</exception>
+    /// <exception cref="IOException">The file cannot be written (names it).</exception>
     public static void Export(Module model, string path, IReadOnlyList<KeyValuePair<string, string>> metadata)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -48,7 +49,14 @@ public static class TorchScriptExporter
         try
         {
             var json = System.Text.Json.JsonSerializer.Serialize(metadata.ToDictionary(m => m.Key, m => m.Value));
-            scripted.Save(temp, [new(MetadataFile, json)]);
+            try
+            {
+                scripted.Save(temp, [new(MetadataFile, json)]);
+            }
+            catch (TorchException e)
+            {
+                throw new IOException($"{full}: cannot write the TorchScript file: {e.Message}", e);
+            }
             File.Move(temp, full, overwrite: true);
         }
         finally
