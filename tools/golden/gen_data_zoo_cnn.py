@@ -4,7 +4,7 @@ Not checked in (the state dicts are large). The C# tests (ZooCnnOracle) run this
 (`--out DIR`) and read zoo_cnn.json (golden format, see golden.py) and the .pt files:
   values  "<arch>_params_1000"   parameter count of torchvision's 1000-class model (every architecture)
           "<arch>_keys"          its state-dict keys in order; "<arch>_shapes" their shapes (every architecture)
-  For the parity architectures (PARITY), torchvision <arch>(num_classes=4) after torch.manual_seed(0), batch norms
+  For the parity architectures (PARITY, and for eval logits and features only LOGITS_ONLY), torchvision <arch>(num_classes=4) after torch.manual_seed(0), batch norms
   calibrated on random batches so eval activations are O(1):
   <arch>.pt                      its state_dict
   tensors "<arch>_input"         the eval input (1x3xSxS; S = 64, Inception 139)
@@ -34,6 +34,8 @@ ALL = ["efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3
 # ill-conditioned: torchvision's own fp32 logits then differ from fp64 by > 1e-4).
 EVAL_SIZE = {"efficientnet_b0": 64, "efficientnet_v2_s": 64, "mobilenet_v3_large": 64, "regnet_y_400mf": 64, "inception_v3": 139}
 PARITY = ["efficientnet_b0", "efficientnet_v2_s", "mobilenet_v3_large", "regnet_y_400mf", "inception_v3"]
+# Eval logits and features only (no training step, to keep the oracle's time down): the larger EfficientNets, 64 px.
+LOGITS_ONLY = ["efficientnet_b1", "efficientnet_b2", "efficientnet_b3", "efficientnet_b4"]
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--out", required=True)
@@ -98,8 +100,8 @@ for name in ALL:
     g.value(f"{name}_shapes", [list(v.shape) for v in sd.values()])
     del model, sd
 
-for name in PARITY:
-    size = EVAL_SIZE[name]
+for name in PARITY + LOGITS_ONLY:
+    size = EVAL_SIZE.get(name, 64)
     torch.manual_seed(0)
     model = build(name, num_classes=4)
     calibrate(model, size)
@@ -108,6 +110,9 @@ for name in PARITY:
     with torch.no_grad():
         g.tensor(f"{name}_logits", model(x))
     g.tensor(f"{name}_features", features(model, name, x))
+    if name in LOGITS_ONLY:
+        del model
+        continue
 
     # One training step.
     train_size = 299 if name == "inception_v3" else 64

@@ -56,9 +56,8 @@ def features(name, model, inp):
     return model.encoder(t)[:, 0]
 
 
-with no_init():
-    g.value("convnext_small_keys", list(torchvision.models.convnext_small(num_classes=4).state_dict().keys()))
 for name, ctor in [("convnext_tiny", lambda: torchvision.models.convnext_tiny(num_classes=4)),
+                   ("convnext_small", lambda: torchvision.models.convnext_small(num_classes=4)),
                    ("vit_b_16", lambda: torchvision.models.vit_b_16(image_size=64, num_classes=4)),
                    ("swin_t", lambda: torchvision.models.swin_t(num_classes=4))]:
     torch.manual_seed(0)

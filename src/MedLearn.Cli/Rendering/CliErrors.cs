@@ -13,7 +13,8 @@ internal static class CliErrors
 {
     public static bool IsUserError(Exception e) => e is DatasetException or LoaderException or ConfigException or RunFileException
         or IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or NotSupportedException
-        or Models.PretrainedWeightsException or MedLearn.Export.Onnx.OnnxExportException;
+        or Models.PretrainedWeightsException or MedLearn.Export.Onnx.OnnxExportException
+        or MedLearn.Export.TorchScript.TorchScriptExportException;
 
     public static int Report(IAnsiConsole console, string command, Exception e)
     {

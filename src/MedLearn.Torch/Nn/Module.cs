@@ -100,6 +100,9 @@ public abstract class Module : IDisposable
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(bool recurse = true) =>
         Members(m => m._buffers, recurse, includeNonPersistent: true);
 
+    /// <summary>Whether this module's own buffer <paramref name="name"/> is persistent (saved in the state dict).</summary>
+    public bool IsPersistentBuffer(string name) => _buffers.ContainsKey(name) && !_nonPersistent.Contains(name);
+
     private IEnumerable<(string, Tensor)> Members(Func<Module, OrderedDictionary<string, Tensor?>> select, bool recurse, bool includeNonPersistent, string prefix = "")
     {
         foreach (var (name, t) in select(this))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MedLearn.Export.Onnx;
+using MedLearn.Export.TorchScript;
 using MedLearn.Methods.Segmentation;
 using MedLearn.Methods.Supervised;
 using MedLearn.Models;
@@ -14,7 +15,8 @@ namespace MedLearn.Export;
 /// <summary>
 /// Exports the trained network of a run folder: a classifier (model.json + model.pt of a classify or semi run) or a
 /// 3-D segmentation network (network.json + model.pt) as ONNX with a dynamic batch axis (and dynamic spatial axes for
-/// the fully convolutional segmentation networks) and the preprocessing as metadata (<see cref="OnnxMetadataKeys"/>).
+/// the fully convolutional segmentation networks) and the preprocessing as metadata (<see cref="OnnxMetadataKeys"/>),
+/// or as TorchScript (the same metadata as the archive's extra file <see cref="TorchScriptExporter.MetadataFile"/>).
 /// </summary>
 public static class RunExport
 {
@@ -22,6 +24,7 @@ public static class RunExport
     /// <exception cref="InvalidDataException">The folder holds no exportable model (names the folder and why).</exception>
     /// <exception cref="RunFileException">A run file is missing or unreadable.</exception>
     /// <exception cref="OnnxExportException">A module of the network has no ONNX mapping (names the type and path).</exception>
+    /// <exception cref="TorchScriptExportException">A module of the network has no TorchScript mapping (names the type and path).</exception>
     public static RunExportResult Export(RunExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -98,6 +101,16 @@ public static class RunExport
     private static RunExportResult Write(Module model, RunExportOptions options, string kind, string architecture,
         IReadOnlyList<object> inputDims, IReadOnlyList<object> outputDims, List<KeyValuePair<string, string>> metadata, string description)
     {
+        var output = Path.GetFullPath(options.OutputPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        List<(string, IReadOnlyList<object>)> outputs = [("logits", outputDims)];
+        if (model is SegmentationNetwork { HasDistanceHead: true } net)
+            outputs.Add((Onnx.Mappings.VNetMapping.DistanceOutput, ["batch", net.Classes - 1, "depth", "height", "width"]));
+        if (options.Format == ExportFormat.TorchScript)
+        {
+            TorchScriptExporter.Export(model, output, metadata);
+            return new RunExportResult(output, kind, architecture, 0, new FileInfo(output).Length, [("input", inputDims)], outputs, metadata);
+        }
         var exportOptions = new OnnxExportOptions
         {
             Opset = options.Opset,
@@ -107,13 +120,7 @@ public static class RunExport
             Description = description,
             GraphName = architecture,
         };
-        var output = Path.GetFullPath(options.OutputPath);
-        var dir = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(dir);
         OnnxExporter.Export(model, output, exportOptions);
-        List<(string, IReadOnlyList<object>)> outputs = [("logits", outputDims)];
-        if (model is SegmentationNetwork { HasDistanceHead: true } net)
-            outputs.Add((Onnx.Mappings.VNetMapping.DistanceOutput, ["batch", net.Classes - 1, "depth", "height", "width"]));
         return new RunExportResult(output, kind, architecture, options.Opset, new FileInfo(output).Length, [("input", inputDims)], outputs, metadata);
     }
 }

@@ -4,7 +4,7 @@ namespace MedLearn.Export;
 /// <param name="Path">The written file.</param>
 /// <param name="Kind">"classifier" or "segmentation".</param>
 /// <param name="Architecture">The registry name of the network.</param>
-/// <param name="Opset">The ONNX opset.</param>
+/// <param name="Opset">The ONNX opset (0 for TorchScript).</param>
 /// <param name="Bytes">File size.</param>
 /// <param name="Inputs">Input name and dimensions (symbolic names for dynamic axes).</param>
 /// <param name="Outputs">Output names and dimensions.</param>

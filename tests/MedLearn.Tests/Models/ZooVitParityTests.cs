@@ -26,6 +26,7 @@ public sealed class ZooVitParityTests(ZooVitOracle oracle)
 
     [Theory]
     [InlineData("convnext_tiny")]
+    [InlineData("convnext_small")]
     [InlineData("vit_b_16")]
     [InlineData("swin_t")]
     public void TorchvisionStateDictLoadsStrictlyAndLogitsAndFeaturesMatch(string name)

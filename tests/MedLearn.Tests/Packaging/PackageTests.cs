@@ -59,6 +59,40 @@ public sealed class PackageTests : IDisposable
 
     private static string? Meta(XDocument nuspec, string name) => nuspec.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 
+    /// <summary>
+    /// The nuspec names the repository of record (Directory.Build.props' MedLearnRepositoryUrl) and the commit built, and
+    /// the symbols package's portable PDB carries a Source Link map of the repository root to that commit's raw files —
+    /// also in a clone without a git remote (the test machine's).
+    /// </summary>
+    private static void AssertRepositoryAndSourceLink(string package, string assembly)
+    {
+        var repository = Nuspec(package).Descendants().Single(e => e.Name.LocalName == "repository");
+        var url = repository.Attribute("url")?.Value;
+        Assert.Equal("git", repository.Attribute("type")?.Value);
+        Assert.Matches("^https://github.com/[^/]+/[^/]+$", url);
+        var commit = repository.Attribute("commit")?.Value;
+        Assert.Matches("^[0-9a-f]{40}$", commit);
+        // The commit packed is this checkout's (HEAD or, if a commit came between pack and this check, one of its ancestors).
+        var (code, output) = Run("git", ["merge-base", "--is-ancestor", commit!, "HEAD"], workingDirectory: Path.GetDirectoryName(PythonOracle.RepoFile("Directory.Build.props")));
+        Assert.True(code == 0, $"the nuspec's commit {commit} is not in this checkout's history: {output}");
+
+        using var zip = ZipFile.OpenRead(Path.ChangeExtension(package, ".snupkg"));
+        var pdbEntry = zip.Entries.Single(e => e.FullName == $"lib/net10.0/{assembly}.pdb");
+        using var pdbStream = new MemoryStream();
+        using (var s = pdbEntry.Open()) s.CopyTo(pdbStream);
+        pdbStream.Position = 0;
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(pdbStream);
+        var reader = provider.GetMetadataReader();
+        var sourceLinkKind = new Guid("CC110556-A091-4D38-9FEC-25AB9A351A6A"); // the portable PDB's Source Link record
+        var json = reader.CustomDebugInformation.Select(h => reader.GetCustomDebugInformation(h))
+            .Where(c => reader.GetGuid(c.Kind) == sourceLinkKind)
+            .Select(c => System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(c.Value))).SingleOrDefault();
+        Assert.True(json is not null, $"{assembly}.pdb has no Source Link record");
+        var rawBase = url!.Replace("https://github.com/", "https://raw.githubusercontent.com/", StringComparison.Ordinal);
+        // The commit the assembly was built from (the nuspec's is the one packed: the same unless a commit came between).
+        Assert.Matches(System.Text.RegularExpressions.Regex.Escape(rawBase) + "/[0-9a-f]{40}/\\*", json);
+    }
+
     [Fact]
     public void PackagesRestoreIntoTheSampleAndTheToolInstalls()
     {
@@ -80,11 +114,13 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("libtorch 1.13", Meta(torchSpec, "description"), StringComparison.Ordinal);
         Assert.Contains("apt-get install libtorch-dev", Meta(torchSpec, "description"), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(feed, $"MedLearn.Torch.{version}.snupkg")), "symbols package");
+        AssertRepositoryAndSourceLink(torch, "MedLearn.Torch");
 
         // MedLearn: the toolkit (assembly MedLearn.Core), depending on MedLearn.Torch of the same version; build tools are no dependency.
         var toolkit = Path.Combine(feed, $"MedLearn.{version}.nupkg");
         Assert.Contains("lib/net10.0/MedLearn.Core.dll", Entries(toolkit));
         Assert.Contains("lib/net10.0/MedLearn.Core.xml", Entries(toolkit));
+        AssertRepositoryAndSourceLink(toolkit, "MedLearn.Core");
         var dependencies = Nuspec(toolkit).Descendants().Where(e => e.Name.LocalName == "dependency")
             .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value);
         Assert.Equal(version, dependencies["MedLearn.Torch"]);

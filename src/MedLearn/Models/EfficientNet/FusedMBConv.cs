@@ -14,6 +14,9 @@ public sealed class FusedMBConv : Module<Tensor, Tensor>
     private readonly StochasticDepth _stochasticDepth;
     private readonly bool _useResidual;
 
+    /// <summary>Whether the block adds its input (stride 1, same channel count): exporters write the same forward.</summary>
+    internal bool UseResidual => _useResidual;
+
     /// <summary>A block from <paramref name="inputChannels"/> to the config's output channels.</summary>
     public FusedMBConv(MBConvConfig config, long inputChannels, long stride, double stochasticDepthProb, double bnEps)
     {

@@ -1,0 +1,47 @@
+using MedLearn.Export.TorchScript.Mappings;
+using MedLearn.Torch.Nn;
+
+namespace MedLearn.Export.TorchScript;
+
+/// <summary>
+/// The registry of <see cref="ITorchScriptModuleMapping"/>s by exact module type: the torch.nn layers and MedLearn's
+/// architectures. A new architecture adds one mapping per block type it defines (see docs/models.md, "TorchScript")
+/// to the list below or registers it at run time with <see cref="Register"/>.
+/// </summary>
+public static class TorchScriptModuleMappings
+{
+    private static readonly Lock s_lock = new();
+    private static readonly Dictionary<Type, ITorchScriptModuleMapping> s_mappings = [];
+
+    static TorchScriptModuleMappings()
+    {
+        ITorchScriptModuleMapping[] builtIn =
+        [
+            // torch.nn layers
+            new ConvScript(), new ConvTransposeScript(), new LinearScript(), new BatchNormScript(), new InstanceNormScript(), new LayerNormScript(),
+            new ActivationScript(), new FlattenScript(), new PoolScript(), new PassThroughScript(), new ChildChainScript(), new ContainerScript(),
+            // MedLearn's classifiers
+            new ResNetScript(), new ResidualBlockScript(), new DenseNetScript(), new DenseBlockScript(), new SmallCnnScript(),
+            new PreActResNetScript(), new PreActBasicBlockScript(), new EfficientNetScript(),
+            // 3-D segmentation networks
+            new VNetScript(), new UNet3dScript(),
+        ];
+        foreach (var mapping in builtIn) Register(mapping);
+    }
+
+    /// <summary>Adds (or replaces) the mapping for each of <paramref name="mapping"/>'s module types.</summary>
+    public static void Register(ITorchScriptModuleMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        lock (s_lock)
+            foreach (var type in mapping.ModuleTypes)
+                s_mappings[type] = mapping;
+    }
+
+    /// <summary>The mapping for <paramref name="module"/>'s exact type, or null.</summary>
+    public static ITorchScriptModuleMapping? Find(Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        lock (s_lock) return s_mappings.GetValueOrDefault(module.GetType());
+    }
+}
