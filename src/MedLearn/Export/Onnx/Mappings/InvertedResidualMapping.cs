@@ -18,8 +18,7 @@ internal sealed class InvertedResidualMapping : IOnnxModuleMapping
         var y = graph.EmitChild(module, path, "block", input);
         var residual = module switch
         {
-            MBConv m => m.UseResidual,
-            FusedMBConv f => f.UseResidual,
+            StochasticResidualBlock b => b.UseResidual,
             InvertedResidual r => r.UseResidual,
             _ => throw new ArgumentException(module.TypeName, nameof(module)),
         };

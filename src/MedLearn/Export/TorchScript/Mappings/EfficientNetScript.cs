@@ -20,8 +20,7 @@ internal sealed class EfficientNetScript : ITorchScriptModuleMapping
         EfficientNet => ForwardDef(
             $"x = torch.flatten(torch.adaptive_avg_pool2d({Call("features", "x")}, [1, 1]), 1)",
             $"return {Call("classifier", "x")}"),
-        MBConv m => Residual(m.UseResidual),
-        FusedMBConv f => Residual(f.UseResidual),
+        StochasticResidualBlock b => Residual(b.UseResidual),
         SqueezeExcitation => ForwardDef(
             $"s = {Call("activation", Call("fc1", Call("avgpool", "x")))}",
             $"s = {Call("scale_activation", Call("fc2", "s"))}",
