@@ -20,8 +20,11 @@ internal sealed class InferenceBatcher : IDisposable
     private readonly TimeSpan _maxWait;
     private readonly int _retryAfter;
     private readonly Action<int, double> _onBatch;
+    private readonly Action? _onDropped;
     private readonly Task _worker;
     private int _waiting;
+    private long _received;
+    private long _dropped;
 
     /// <param name="forward">Runs a stacked batch [N, C, H, W] and returns N probability rows.</param>
     /// <param name="maxBatch">Most inputs per forward pass (1 = no batching).</param>
@@ -29,7 +32,9 @@ internal sealed class InferenceBatcher : IDisposable
     /// <param name="capacity">Inputs that may wait; more are refused.</param>
     /// <param name="retryAfterSeconds">Retry-After of a refusal.</param>
     /// <param name="onBatch">Called after each forward pass with its size and seconds (metrics).</param>
-    public InferenceBatcher(Func<Tensor, float[][]> forward, int maxBatch, TimeSpan maxWait, int capacity, int retryAfterSeconds, Action<int, double> onBatch)
+    /// <param name="onDropped">Called for each input dropped unrun because its client went away (metrics).</param>
+    public InferenceBatcher(Func<Tensor, float[][]> forward, int maxBatch, TimeSpan maxWait, int capacity, int retryAfterSeconds, Action<int, double> onBatch,
+        Action? onDropped = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -38,12 +43,19 @@ internal sealed class InferenceBatcher : IDisposable
         _maxWait = maxWait;
         _retryAfter = retryAfterSeconds;
         _onBatch = onBatch;
+        _onDropped = onDropped;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>Inputs waiting now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Inputs accepted into the queue so far.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Inputs dropped without a forward pass because their client went away (while queued or while their batch filled).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>
     /// Queues <paramref name="input"/> ([C, H, W], taken over: freed by the batcher) and returns its class probabilities
@@ -60,6 +72,7 @@ internal sealed class InferenceBatcher : IDisposable
             throw new ApiException(429, "queue_full", $"the model's queue is full ({Waiting} images waiting); retry after {_retryAfter} s", _retryAfter);
         }
         Interlocked.Increment(ref _waiting);
+        Interlocked.Increment(ref _received);
         if (cancellation.CanBeCanceled)
         {
             var registration = cancellation.Register(() => pending.Result.TrySetCanceled(cancellation));
@@ -103,12 +116,26 @@ internal sealed class InferenceBatcher : IDisposable
     private void Take(List<Pending> batch, Pending item)
     {
         Interlocked.Decrement(ref _waiting);
-        if (item.Result.Task.IsCompleted) item.Input.Dispose(); // cancelled while waiting: no forward pass for it
+        if (item.Result.Task.IsCompleted) Drop(item); // cancelled while waiting: no forward pass for it
         else batch.Add(item);
+    }
+
+    private void Drop(Pending item)
+    {
+        item.Input.Dispose();
+        Interlocked.Increment(ref _dropped);
+        _onDropped?.Invoke();
     }
 
     private void Run(List<Pending> batch)
     {
+        // A client may have gone away while its batch was filling (up to maxWait): drop it here too.
+        for (var i = batch.Count - 1; i >= 0; i--)
+            if (batch[i].Result.Task.IsCompleted)
+            {
+                Drop(batch[i]);
+                batch.RemoveAt(i);
+            }
         if (batch.Count == 0) return;
         try
         {

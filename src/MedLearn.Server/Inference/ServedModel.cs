@@ -34,7 +34,8 @@ internal sealed class ServedModel : IDisposable
                 metrics.BatchSize.WithLabels(name).Observe(size);
                 metrics.ForwardSeconds.WithLabels(name).Observe(seconds);
                 metrics.Images.WithLabels(name).Inc(size);
-            });
+            },
+            () => metrics.Dropped.WithLabels(name).Inc());
     }
 
     /// <summary>The name clients address the model by.</summary>
