@@ -23,7 +23,7 @@ public sealed partial class ClientDisconnectTests(TrainedRunFixture run)
         await using var service = MedLearnService.Create(options);
         await service.StartAsync();
         var address = service.Addresses.Single();
-        var batcher = service.State.Catalog.Get("tiny").Batcher;
+        var batcher = service.State.Catalog.Get("tiny").Batcher!;
         var image = File.ReadAllBytes(Path.Combine(run.Data, "a", "a0.png"));
         using var http = new HttpClient { BaseAddress = new Uri(address) };
 
