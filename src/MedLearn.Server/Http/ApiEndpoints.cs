@@ -51,7 +51,13 @@ internal static class ApiEndpoints
         var clock = Stopwatch.StartNew();
         using var upload = await UploadFile.ReadAsync(context.Request, state.UploadFolder, state.Options.MaxUploadBytes, context.RequestAborted);
         var received = clock.Elapsed.TotalMilliseconds;
-        var input = await Task.Run(() => Preprocess(state, model, upload), context.RequestAborted);
+        var input = await Task.Run(() =>
+        {
+            // Many requests preprocess at once on thread-pool threads: each runs its ops on its own thread only (no OpenMP
+            // team per thread), leaving the cores' intra-op pool to the model's executor.
+            torch.SetThreadNumThreads(1);
+            return Preprocess(state, model, upload);
+        }, context.RequestAborted);
         var preprocessed = clock.Elapsed.TotalMilliseconds;
         var result = await model.Batcher!.EnqueueAsync(input, context.RequestAborted);
         var classes = model.Classes;
@@ -179,7 +185,11 @@ internal static class ApiEndpoints
     private static async Task<IResult> RenderAsync(ServiceState state, HttpContext context)
     {
         using var upload = await UploadFile.ReadAsync(context.Request, state.UploadFolder, state.Options.MaxUploadBytes, context.RequestAborted);
-        return Results.Ok(await Task.Run(() => Guarded(upload, () => ImageRendition.Create(upload.Path, state.ReadOptions)), context.RequestAborted));
+        return Results.Ok(await Task.Run(() =>
+        {
+            torch.SetThreadNumThreads(1);
+            return Guarded(upload, () => ImageRendition.Create(upload.Path, state.ReadOptions));
+        }, context.RequestAborted));
     }
 
     /// <summary>

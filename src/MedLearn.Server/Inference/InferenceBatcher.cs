@@ -21,7 +21,7 @@ internal sealed class InferenceBatcher : IDisposable
     private readonly int _retryAfter;
     private readonly Action<int, double> _onBatch;
     private readonly Action? _onDropped;
-    private readonly Task _worker;
+    private readonly Thread _worker;
     private int _waiting;
     private long _received;
     private long _dropped;
@@ -45,7 +45,8 @@ internal sealed class InferenceBatcher : IDisposable
         _onBatch = onBatch;
         _onDropped = onDropped;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _worker = new Thread(Loop) { IsBackground = true, Name = "medlearn-batcher" };
+        _worker.Start();
     }
 
     /// <summary>Inputs waiting now.</summary>
@@ -81,11 +82,17 @@ internal sealed class InferenceBatcher : IDisposable
         return pending.Result.Task;
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// The executor: one dedicated thread runs every forward pass of the model. An async loop would resume on whichever
+    /// thread-pool thread is free, and each new thread that runs libtorch gets its own OpenMP team of intra-op threads,
+    /// its own oneDNN scratchpad and its own malloc arena: threads and native memory grew with the requests served.
+    /// </summary>
+    private void Loop()
     {
+        torch.SetThreadNumThreads(torch.NumThreads); // the intra-op pool sized to the cores (the process default)
         var reader = _queue.Reader;
         var batch = new List<Pending>(_maxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             if (!reader.TryRead(out var first)) continue;
@@ -101,7 +108,7 @@ internal sealed class InferenceBatcher : IDisposable
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
                     try
                     {
-                        if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false)) break;
+                        if (!reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult()) break;
                     }
                     catch (OperationCanceledException)
                     {
@@ -162,7 +169,7 @@ internal sealed class InferenceBatcher : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _worker.Wait(TimeSpan.FromSeconds(30));
+        _worker.Join(TimeSpan.FromSeconds(30));
         while (_queue.Reader.TryRead(out var left))
         {
             left.Result.TrySetCanceled();

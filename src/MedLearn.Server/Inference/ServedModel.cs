@@ -175,7 +175,11 @@ internal sealed class ServedModel : IDisposable
             await _explainGate.WaitAsync(cancellation).ConfigureAwait(false);
             try
             {
-                return await Task.Run(work, cancellation).ConfigureAwait(false);
+                return await Task.Run(() =>
+                {
+                    torch.SetThreadNumThreads(torch.NumThreads); // an explanation uses every core (a preprocessing thread may have had 1)
+                    return work();
+                }, cancellation).ConfigureAwait(false);
             }
             finally
             {
