@@ -31,11 +31,11 @@ internal static class ApiEndpoints
         v1.MapGet("/models/{name}", (string name) => Results.Ok(state.Catalog.Get(name).Card))
             .WithSummary("One model's card: architecture, classes, input, training run and held-out metrics.").Produces(200).Produces(404);
         v1.MapPost("/models/{name}/predict", (string name, HttpContext context) => PredictAsync(state, state.Catalog.Get(name), context))
-            .WithSummary("Classify one image (PNG, JPEG, 16-bit PNG, TIFF, DICOM or NIfTI; sent as the body or a multipart file; the format is read from the content). Query: top=K.")
+            .WithSummary("Classify one image (PNG, JPEG, 16-bit PNG, TIFF, DICOM or NIfTI; sent as the body or a multipart file; the format is read from the content). Query: top=K. A segmentation model answers with a SegmentResponse (label mask as NIfTI, per-label volumes) instead.")
             .Produces<PredictResponse>()
             .Produces(400).Produces(401).Produces(404).Produces(413).Produces(422).Produces(429);
         v1.MapPost("/models/{name}/explain", (string name, HttpContext context) => ExplainAsync(state, state.Catalog.Get(name), context))
-            .WithSummary("Heat map of one image: method=gradcam (default), gradcam++ or occlusion; class=NAME (default: the predicted class); layer=NAME; window, stride (occlusion); steps (deletion curve, default 0).")
+            .WithSummary("Heat map of one image: method=gradcam (default), gradcam++ or occlusion; class=NAME (default: the predicted class); layer=NAME; window, stride (occlusion); steps (deletion curve, default 0). A GMIC model: method=gmic-saliency (its own saliency map and retrieved patches, in boxes).")
             .Produces<ExplainResponse>()
             .Produces(400).Produces(401).Produces(404).Produces(413).Produces(422).Produces(429);
         v1.MapPost("/render", (Func<HttpContext, Task<IResult>>)(context => RenderAsync(state, context)))
