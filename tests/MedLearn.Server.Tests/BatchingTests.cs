@@ -80,6 +80,31 @@ public sealed class BatchingTests(TrainedRunFixture run)
     }
 
     [Fact]
+    public async Task EveryForwardPassRunsOnTheModelsOneExecutorThreadWithTheFullIntraOpPool()
+    {
+        // Forward passes that hop across thread-pool threads give each thread its own OpenMP team, oneDNN scratchpad and
+        // malloc arena (RSS grew with the requests served): they must all run on one dedicated thread.
+        var threads = new ConcurrentQueue<(int Id, string? Name, int IntraOp)>();
+        float[][] Forward(Tensor batch)
+        {
+            threads.Enqueue((Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, torch.ThreadNumThreads));
+            return [.. Enumerable.Range(0, (int)batch.Size(0)).Select(_ => new[] { 1f })];
+        }
+        using (var batcher = new InferenceBatcher(Forward, maxBatch: 4, maxWait: TimeSpan.FromMilliseconds(1), capacity: 64, retryAfterSeconds: 1, (_, _) => { }))
+        {
+            for (var round = 0; round < 12; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => batcher.EnqueueAsync(torch.Zeros([1, 2, 2]), CancellationToken.None))));
+                await Task.Delay(5); // the executor waits for work between rounds (an async loop would resume elsewhere)
+            }
+        }
+        Assert.True(threads.Count >= 12);
+        Assert.Single(threads.Select(t => t.Id).Distinct());
+        Assert.All(threads, t => Assert.Equal("medlearn-batcher", t.Name));
+        Assert.All(threads, t => Assert.Equal(torch.NumThreads, t.IntraOp));
+    }
+
+    [Fact]
     public async Task TheServiceAnswers429WithRetryAfterWhenExplanationsPileUp()
     {
         await using var service = await TestService.StartAsync(run.Run, o => o with { ExplainCapacity = 1, RetryAfterSeconds = 2 });

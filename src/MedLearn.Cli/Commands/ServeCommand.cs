@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace MedLearn.Cli.Commands;
 
 /// <summary>
-/// <c>medlearn serve --run RUN [--run NAME=RUN ...] [--port 8080] [--host 127.0.0.1]</c>: serves trained classification
-/// runs over HTTP (JSON API under /v1, metrics, OpenAPI, web viewer) until Ctrl-C or SIGTERM. A non-loopback host needs
+/// <c>medlearn serve --run RUN [--run NAME=RUN ...] [--port 8080] [--host 127.0.0.1]</c>: serves trained classification,
+/// GMIC and segmentation runs over HTTP (JSON API under /v1, metrics, OpenAPI, web viewer) until Ctrl-C or SIGTERM. A non-loopback host needs
 /// an API key (--api-key-file or MEDLEARN_API_KEY); HTTPS with --certificate.
 /// </summary>
 internal static class ServeCommand

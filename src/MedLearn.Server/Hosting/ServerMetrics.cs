@@ -24,6 +24,8 @@ public sealed class ServerMetrics
             new HistogramConfiguration { LabelNames = ["model"], Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
         QueueDepth = factory.CreateGauge("medlearn_queue_depth", "Images waiting for the batcher.",
             new GaugeConfiguration { LabelNames = ["model"] });
+        Dropped = factory.CreateCounter("medlearn_dropped_total", "Images dropped without a forward pass because the client went away, by model.",
+            new CounterConfiguration { LabelNames = ["model"] });
         Images = factory.CreateCounter("medlearn_images_total", "Images classified, by model.",
             new CounterConfiguration { LabelNames = ["model"] });
     }
@@ -38,4 +40,5 @@ public sealed class ServerMetrics
     public Histogram ForwardSeconds { get; }
     public Gauge QueueDepth { get; }
     public Counter Images { get; }
+    public Counter Dropped { get; }
 }

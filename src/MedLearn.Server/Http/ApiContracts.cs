@@ -37,9 +37,35 @@ public sealed record HeatMap(int Height, int Width, double Min, double Max, IRea
 public sealed record ImageRegion(double Top, double Left, double Height, double Width);
 
 /// <summary>The answer of <c>POST /v1/models/{name}/explain</c>.</summary>
+/// <remarks>A GMIC model answers with its own saliency map (method <c>gmic-saliency</c>, on its saliency grid) and the
+/// retrieved patches in <see cref="Boxes"/> with their picture in <see cref="BoxesPng"/>; both are null for classifiers.</remarks>
 public sealed record ExplainResponse(string Model, string Method, string? Layer, string Predicted, double PredictedProbability, string Target,
     double TargetProbability, IReadOnlyList<ClassProbability> Probabilities, HeatMap Map, bool AllZero, double? DeletionAuc,
-    string OverlayPng, double Seconds);
+    string OverlayPng, double Seconds, IReadOnlyList<PatchBox>? Boxes = null, string? BoxesPng = null);
+
+/// <summary>One patch GMIC retrieved, in the network input's pixels (input size in the model card).</summary>
+/// <param name="Rank">Selection order (0 = first retrieved).</param>
+/// <param name="Row">Top row.</param>
+/// <param name="Column">Left column.</param>
+/// <param name="Height">Rows.</param>
+/// <param name="Width">Columns.</param>
+/// <param name="Attention">The patch's attention weight in the local module (the weights sum to 1).</param>
+public sealed record PatchBox(int Rank, int Row, int Column, int Height, int Width, double Attention);
+
+/// <summary>The answer of <c>POST /v1/models/{name}/predict</c> for a segmentation model.</summary>
+/// <param name="Model">The model's name.</param>
+/// <param name="Shape">The volume's [D, H, W].</param>
+/// <param name="Spacing">Voxel spacing in mm, in the order of <see cref="Shape"/>.</param>
+/// <param name="Labels">Per label (0 = background): voxels and volume.</param>
+/// <param name="MaskNifti">The label volume as a gzipped NIfTI-1 file (uint8) with the upload's geometry, base64.</param>
+/// <param name="Seconds">Time of the segmentation (reading, sliding window, writing).</param>
+public sealed record SegmentResponse(string Model, IReadOnlyList<long> Shape, IReadOnlyList<double> Spacing, IReadOnlyList<LabelVolume> Labels, string MaskNifti, double Seconds);
+
+/// <summary>One label's share of a segmentation.</summary>
+/// <param name="Label">The label value in the mask.</param>
+/// <param name="Voxels">Voxels with this label.</param>
+/// <param name="VolumeMl">Voxels x voxel volume (product of the spacing, mm³) / 1000.</param>
+public sealed record LabelVolume(int Label, long Voxels, double VolumeMl);
 
 /// <summary>The answer of <c>GET /v1/models</c>.</summary>
 public sealed record ModelList(IReadOnlyList<JsonObject> Models);

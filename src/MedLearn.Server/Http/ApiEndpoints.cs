@@ -3,6 +3,7 @@ using System.Globalization;
 using MedLearn.Data.Datasets;
 using MedLearn.Data.Readers;
 using MedLearn.Explain;
+using MedLearn.Methods.Segmentation;
 using MedLearn.Server.Hosting;
 using MedLearn.Server.Inference;
 using MedLearn.Torch;
@@ -30,11 +31,11 @@ internal static class ApiEndpoints
         v1.MapGet("/models/{name}", (string name) => Results.Ok(state.Catalog.Get(name).Card))
             .WithSummary("One model's card: architecture, classes, input, training run and held-out metrics.").Produces(200).Produces(404);
         v1.MapPost("/models/{name}/predict", (string name, HttpContext context) => PredictAsync(state, state.Catalog.Get(name), context))
-            .WithSummary("Classify one image (PNG, JPEG, 16-bit PNG, TIFF, DICOM or NIfTI; sent as the body or a multipart file; the format is read from the content). Query: top=K.")
+            .WithSummary("Classify one image (PNG, JPEG, 16-bit PNG, TIFF, DICOM or NIfTI; sent as the body or a multipart file; the format is read from the content). Query: top=K. A segmentation model answers with a SegmentResponse (label mask as NIfTI, per-label volumes) instead.")
             .Produces<PredictResponse>()
             .Produces(400).Produces(401).Produces(404).Produces(413).Produces(422).Produces(429);
         v1.MapPost("/models/{name}/explain", (string name, HttpContext context) => ExplainAsync(state, state.Catalog.Get(name), context))
-            .WithSummary("Heat map of one image: method=gradcam (default), gradcam++ or occlusion; class=NAME (default: the predicted class); layer=NAME; window, stride (occlusion); steps (deletion curve, default 0).")
+            .WithSummary("Heat map of one image: method=gradcam (default), gradcam++ or occlusion; class=NAME (default: the predicted class); layer=NAME; window, stride (occlusion); steps (deletion curve, default 0). A GMIC model: method=gmic-saliency (its own saliency map and retrieved patches, in boxes).")
             .Produces<ExplainResponse>()
             .Produces(400).Produces(401).Produces(404).Produces(413).Produces(422).Produces(429);
         v1.MapPost("/render", (Func<HttpContext, Task<IResult>>)(context => RenderAsync(state, context)))
@@ -45,22 +46,101 @@ internal static class ApiEndpoints
 
     private static async Task<IResult> PredictAsync(ServiceState state, ServedModel model, HttpContext context)
     {
-        var top = IntQuery(context, "top", 0, 0, model.Manifest.Classes.Count);
+        if (model.Kind == ServedKind.Segmentation) return await SegmentAsync(state, model, context);
+        var top = IntQuery(context, "top", 0, 0, model.Classes.Count);
         var clock = Stopwatch.StartNew();
         using var upload = await UploadFile.ReadAsync(context.Request, state.UploadFolder, state.Options.MaxUploadBytes, context.RequestAborted);
         var received = clock.Elapsed.TotalMilliseconds;
-        var input = await Task.Run(() => Preprocess(state, model, upload), context.RequestAborted);
+        var input = await Task.Run(() =>
+        {
+            // Many requests preprocess at once on thread-pool threads: each runs its ops on its own thread only (no OpenMP
+            // team per thread), leaving the cores' intra-op pool to the model's executor.
+            torch.SetThreadNumThreads(1);
+            return Preprocess(state, model, upload);
+        }, context.RequestAborted);
         var preprocessed = clock.Elapsed.TotalMilliseconds;
-        var result = await model.Batcher.EnqueueAsync(input, context.RequestAborted);
-        var classes = model.Manifest.Classes;
+        var result = await model.Batcher!.EnqueueAsync(input, context.RequestAborted);
+        var classes = model.Classes;
         var probabilities = classes.Select((c, i) => new ClassProbability(c, result.Probabilities[i])).ToList();
         var ranked = probabilities.Select((p, i) => (p, i)).OrderByDescending(x => x.p.Probability).ThenBy(x => x.i).Select(x => x.p).ToList();
         return Results.Ok(new PredictResponse(model.Name, ranked[0].Name, ranked[0].Probability, probabilities, top > 0 ? ranked.Take(top).ToList() : ranked,
             new PredictTiming(received, preprocessed - received, result.QueueSeconds * 1000, result.ForwardSeconds * 1000, clock.Elapsed.TotalMilliseconds, result.BatchSize)));
     }
 
+    /// <summary>Segments an uploaded volume with the run's sliding window (the path of <c>medlearn segment predict</c>).</summary>
+    private static async Task<IResult> SegmentAsync(ServiceState state, ServedModel model, HttpContext context)
+    {
+        using var upload = await UploadFile.ReadAsync(context.Request, state.UploadFolder, state.Options.MaxUploadBytes, context.RequestAborted);
+        var response = await model.WithExplainSlotAsync(() => Guarded(upload, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var scope = DisposeScope.Open();
+            using var image = ImageReader.Read(upload.Path, state.ReadOptions);
+            var network = model.Segmenter;
+            if (image.Meta.SpatialDims != 3)
+                throw new ApiException(422, "not_a_volume", $"the upload is a 2-D image; model '{model.Name}' segments volumes (NIfTI or DICOM)");
+            if (image.Data.Size(0) != network.InChannels)
+                throw new ApiException(422, "wrong_channels", $"the volume has {image.Data.Size(0)} channels; model '{model.Name}' takes {network.InChannels}");
+            var prediction = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, model.Window);
+            var file = Path.Combine(state.UploadFolder, Guid.NewGuid().ToString("N") + ".nii.gz");
+            byte[] nifti;
+            try
+            {
+                VolumeSegmenter.Write(prediction, image.Meta with { SourcePath = null }, file);
+                nifti = File.ReadAllBytes(file);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+            var counts = new long[network.Classes];
+            foreach (var label in prediction.Labels.Contiguous().ToArray<byte>()) counts[label]++;
+            var voxelMl = image.Meta.Spacing.Aggregate(1.0, (a, b) => a * b) / 1000;
+            return new SegmentResponse(model.Name, [.. image.Data.Shape[1..]], image.Meta.Spacing,
+                [.. counts.Select((n, label) => new LabelVolume(label, n, n * voxelMl))], Convert.ToBase64String(nifti), clock.Elapsed.TotalSeconds);
+        }), context.RequestAborted);
+        return Results.Ok(response);
+    }
+
+    /// <summary>GMIC's own explanation: the saliency map of the requested (or most probable) output and the retrieved patches.</summary>
+    private static async Task<IResult> ExplainGmicAsync(ServiceState state, ServedModel model, HttpContext context)
+    {
+        var query = context.Request.Query;
+        var method = query["method"].FirstOrDefault() ?? "gmic-saliency";
+        if (method != "gmic-saliency")
+            throw new ApiException(400, "bad_parameter", "method: a GMIC model explains itself with method=gmic-saliency (its saliency map and retrieved patches)");
+        var className = query["class"].FirstOrDefault();
+        if (className is not null && !model.Classes.Contains(className))
+            throw new ApiException(400, "unknown_class", $"class: the model's outputs are {string.Join(", ", model.Classes)}");
+        using var upload = await UploadFile.ReadAsync(context.Request, state.UploadFolder, state.Options.MaxUploadBytes, context.RequestAborted);
+        var response = await model.WithExplainSlotAsync(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var scope = DisposeScope.Open();
+            var (h, w) = SourceSize(state, upload);
+            var input = Preprocess(state, model, upload);
+            var result = model.Gmic.Predict(input);
+            var target = className is null ? result.TopOutput : model.Classes.ToList().IndexOf(className);
+            var cells = result.GridHeight * result.GridWidth;
+            var values = result.GridSaliency.AsSpan(target * cells, cells).ToArray();
+            var display = Methods.Gmic.GmicExplainer.Display(input);
+            var overlay = Methods.Gmic.GmicExplainer.SaliencyOverlayPng(display, result.SaliencyAtInput().Select(0, target));
+            var boxes = Methods.Gmic.GmicExplainer.BoxesPng(display, result.Boxes);
+            var top = result.TopOutput;
+            return new ExplainResponse(model.Name, method, null, result.Outputs[top], result.Probabilities[top], result.Outputs[target], result.Probabilities[target],
+                [.. result.Outputs.Select((c, i) => new ClassProbability(c, result.Probabilities[i]))],
+                new HeatMap(result.GridHeight, result.GridWidth, values.Length == 0 ? 0 : values.Min(), values.Length == 0 ? 0 : values.Max(), values, new ImageRegion(0, 0, h, w)),
+                values.All(v => v == 0), null, Convert.ToBase64String(overlay), clock.Elapsed.TotalSeconds,
+                [.. result.Boxes.Select(b => new PatchBox(b.Rank, b.Row, b.Column, b.Height, b.Width, b.Attention))], Convert.ToBase64String(boxes));
+        }, context.RequestAborted);
+        return Results.Ok(response);
+    }
+
     private static async Task<IResult> ExplainAsync(ServiceState state, ServedModel model, HttpContext context)
     {
+        if (model.Kind == ServedKind.Gmic) return await ExplainGmicAsync(state, model, context);
+        if (model.Kind == ServedKind.Segmentation)
+            throw new ApiException(400, "not_supported", $"model '{model.Name}' is a segmentation model: POST a volume to /v1/models/{model.Name}/predict for its label map");
         var query = context.Request.Query;
         var method = ExplainMethods.TryParse(query["method"].FirstOrDefault() ?? "gradcam")
             ?? throw new ApiException(400, "bad_parameter", $"method: use one of {string.Join(", ", ExplainMethods.Names)}");
@@ -105,7 +185,11 @@ internal static class ApiEndpoints
     private static async Task<IResult> RenderAsync(ServiceState state, HttpContext context)
     {
         using var upload = await UploadFile.ReadAsync(context.Request, state.UploadFolder, state.Options.MaxUploadBytes, context.RequestAborted);
-        return Results.Ok(await Task.Run(() => Guarded(upload, () => ImageRendition.Create(upload.Path, state.ReadOptions)), context.RequestAborted));
+        return Results.Ok(await Task.Run(() =>
+        {
+            torch.SetThreadNumThreads(1);
+            return Guarded(upload, () => ImageRendition.Create(upload.Path, state.ReadOptions));
+        }, context.RequestAborted));
     }
 
     /// <summary>
@@ -134,7 +218,9 @@ internal static class ApiEndpoints
         using var scope = DisposeScope.Open();
         try
         {
-            return scope.MoveToOuter(model.Explainer.Preprocess(upload.Path, state.ReadOptions));
+            return scope.MoveToOuter(model.Kind == ServedKind.Gmic
+                ? model.Gmic.Preprocess(upload.Path, state.ReadOptions)
+                : model.Explainer.Preprocess(upload.Path, state.ReadOptions));
         }
         catch (NotSupportedException e)
         {

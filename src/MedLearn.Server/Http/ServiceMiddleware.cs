@@ -56,7 +56,7 @@ internal sealed class ServiceMiddleware(RequestDelegate next, ServiceState state
             var endpoint = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? (context.Response.StatusCode == 404 ? "unmatched" : "other");
             state.Metrics.Requests.WithLabels(endpoint, context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             state.Metrics.Latency.WithLabels(endpoint).Observe(clock.Elapsed.TotalSeconds);
-            foreach (var model in state.Catalog.Models) state.Metrics.QueueDepth.WithLabels(model.Name).Set(model.Batcher.Waiting);
+            foreach (var model in state.Catalog.Models) state.Metrics.QueueDepth.WithLabels(model.Name).Set(model.Batcher?.Waiting ?? 0);
             logger.LogInformation("{Method} {Endpoint} {Status} {Milliseconds:F1} ms", context.Request.Method, endpoint, context.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
         }
     }

@@ -20,8 +20,11 @@ internal sealed class InferenceBatcher : IDisposable
     private readonly TimeSpan _maxWait;
     private readonly int _retryAfter;
     private readonly Action<int, double> _onBatch;
-    private readonly Task _worker;
+    private readonly Action? _onDropped;
+    private readonly Thread _worker;
     private int _waiting;
+    private long _received;
+    private long _dropped;
 
     /// <param name="forward">Runs a stacked batch [N, C, H, W] and returns N probability rows.</param>
     /// <param name="maxBatch">Most inputs per forward pass (1 = no batching).</param>
@@ -29,7 +32,9 @@ internal sealed class InferenceBatcher : IDisposable
     /// <param name="capacity">Inputs that may wait; more are refused.</param>
     /// <param name="retryAfterSeconds">Retry-After of a refusal.</param>
     /// <param name="onBatch">Called after each forward pass with its size and seconds (metrics).</param>
-    public InferenceBatcher(Func<Tensor, float[][]> forward, int maxBatch, TimeSpan maxWait, int capacity, int retryAfterSeconds, Action<int, double> onBatch)
+    /// <param name="onDropped">Called for each input dropped unrun because its client went away (metrics).</param>
+    public InferenceBatcher(Func<Tensor, float[][]> forward, int maxBatch, TimeSpan maxWait, int capacity, int retryAfterSeconds, Action<int, double> onBatch,
+        Action? onDropped = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -38,12 +43,20 @@ internal sealed class InferenceBatcher : IDisposable
         _maxWait = maxWait;
         _retryAfter = retryAfterSeconds;
         _onBatch = onBatch;
+        _onDropped = onDropped;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _worker = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _worker = new Thread(Loop) { IsBackground = true, Name = "medlearn-batcher" };
+        _worker.Start();
     }
 
     /// <summary>Inputs waiting now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Inputs accepted into the queue so far.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Inputs dropped without a forward pass because their client went away (while queued or while their batch filled).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>
     /// Queues <paramref name="input"/> ([C, H, W], taken over: freed by the batcher) and returns its class probabilities
@@ -60,6 +73,7 @@ internal sealed class InferenceBatcher : IDisposable
             throw new ApiException(429, "queue_full", $"the model's queue is full ({Waiting} images waiting); retry after {_retryAfter} s", _retryAfter);
         }
         Interlocked.Increment(ref _waiting);
+        Interlocked.Increment(ref _received);
         if (cancellation.CanBeCanceled)
         {
             var registration = cancellation.Register(() => pending.Result.TrySetCanceled(cancellation));
@@ -68,11 +82,17 @@ internal sealed class InferenceBatcher : IDisposable
         return pending.Result.Task;
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// The executor: one dedicated thread runs every forward pass of the model. An async loop would resume on whichever
+    /// thread-pool thread is free, and each new thread that runs libtorch gets its own OpenMP team of intra-op threads,
+    /// its own oneDNN scratchpad and its own malloc arena: threads and native memory grew with the requests served.
+    /// </summary>
+    private void Loop()
     {
+        torch.SetThreadNumThreads(torch.NumThreads); // the intra-op pool sized to the cores (the process default)
         var reader = _queue.Reader;
         var batch = new List<Pending>(_maxBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             if (!reader.TryRead(out var first)) continue;
@@ -88,7 +108,7 @@ internal sealed class InferenceBatcher : IDisposable
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
                     try
                     {
-                        if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false)) break;
+                        if (!reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult()) break;
                     }
                     catch (OperationCanceledException)
                     {
@@ -103,12 +123,26 @@ internal sealed class InferenceBatcher : IDisposable
     private void Take(List<Pending> batch, Pending item)
     {
         Interlocked.Decrement(ref _waiting);
-        if (item.Result.Task.IsCompleted) item.Input.Dispose(); // cancelled while waiting: no forward pass for it
+        if (item.Result.Task.IsCompleted) Drop(item); // cancelled while waiting: no forward pass for it
         else batch.Add(item);
+    }
+
+    private void Drop(Pending item)
+    {
+        item.Input.Dispose();
+        Interlocked.Increment(ref _dropped);
+        _onDropped?.Invoke();
     }
 
     private void Run(List<Pending> batch)
     {
+        // A client may have gone away while its batch was filling (up to maxWait): drop it here too.
+        for (var i = batch.Count - 1; i >= 0; i--)
+            if (batch[i].Result.Task.IsCompleted)
+            {
+                Drop(batch[i]);
+                batch.RemoveAt(i);
+            }
         if (batch.Count == 0) return;
         try
         {
@@ -135,7 +169,7 @@ internal sealed class InferenceBatcher : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
-        _worker.Wait(TimeSpan.FromSeconds(30));
+        _worker.Join(TimeSpan.FromSeconds(30));
         while (_queue.Reader.TryRead(out var left))
         {
             left.Result.TrySetCanceled();

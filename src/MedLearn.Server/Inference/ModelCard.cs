@@ -31,13 +31,55 @@ internal static class ModelCard
                 ["std"] = new JsonArray([.. manifest.Std.Select(v => (JsonNode?)JsonValue.Create(v))]),
             },
         };
+        return WithRun(card, runDirectory, manifest.Seed);
+    }
+
+    /// <summary>The card of a GMIC run (gmic.json): its outputs (independent probabilities), input size, preprocessing and K patches.</summary>
+    public static JsonObject ReadGmic(string name, string runDirectory, Methods.Gmic.GmicManifest manifest) => WithRun(new JsonObject
+    {
+        ["name"] = name,
+        ["kind"] = "gmic",
+        ["architecture"] = "gmic",
+        ["classes"] = Strings(manifest.Outputs),
+        ["input"] = new JsonObject
+        {
+            ["channels"] = 1,
+            ["imageHeight"] = manifest.ImageHeight,
+            ["imageWidth"] = manifest.ImageWidth,
+            ["preprocessing"] = manifest.Preprocessing,
+        },
+        ["patches"] = manifest.Patches,
+        ["cropSize"] = manifest.CropSize,
+    }, runDirectory, manifest.Seed);
+
+    /// <summary>The card of a segmentation run (network.json): the architecture, its labels (0 = background) and the sliding window.</summary>
+    public static JsonObject ReadSegmentation(string name, string runDirectory, Models.Segmentation.SegmentationNetwork network, Methods.Segmentation.SlidingWindowOptions window) => WithRun(new JsonObject
+    {
+        ["name"] = name,
+        ["kind"] = "segmentation",
+        ["architecture"] = network.GetType().Name.ToLowerInvariant(),
+        ["classes"] = Strings([.. Enumerable.Range(0, (int)network.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+        ["input"] = new JsonObject
+        {
+            ["channels"] = network.InChannels,
+            ["patchSize"] = new JsonArray([.. window.PatchSize.Select(v => (JsonNode?)JsonValue.Create(v))]),
+            ["stride"] = new JsonArray([.. window.Stride.Select(v => (JsonNode?)JsonValue.Create(v))]),
+            ["blending"] = window.Blending.ToString().ToLowerInvariant(),
+        },
+    }, runDirectory, null);
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(c => (JsonNode?)JsonValue.Create(c))]);
+
+    /// <summary>Adds run.json's label, time and version and metrics.json (paths removed) to <paramref name="card"/>.</summary>
+    private static JsonObject WithRun(JsonObject card, string runDirectory, ulong? seed)
+    {
         if (ReadJson(Path.Combine(runDirectory, Runs.RunDirectory.MarkerFileName)) is JsonObject run)
             card["run"] = new JsonObject
             {
                 ["label"] = run["label"]?.DeepClone(),
                 ["createdUtc"] = run["created_utc"]?.DeepClone(),
                 ["medlearn"] = run["medlearn"]?.DeepClone(),
-                ["seed"] = manifest.Seed,
+                ["seed"] = seed is { } value ? JsonValue.Create(value) : run["seed"]?.DeepClone(),
             };
         if (ReadJson(Path.Combine(runDirectory, "metrics.json")) is { } metrics)
             card["metrics"] = WithoutPaths(metrics);

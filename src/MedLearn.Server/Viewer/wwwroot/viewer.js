@@ -190,6 +190,19 @@
     $("timing").textContent = "forward " + p.timing.forwardMs.toFixed(1) + " ms, total " + p.timing.totalMs.toFixed(1) + " ms (batch of " + p.timing.batchSize + ")";
   }
 
+  function showSegmentation(s) {
+    $("predicted").textContent = "segmented";
+    $("confidence").textContent = "";
+    const bars = $("bars");
+    bars.textContent = "";
+    for (const l of s.labels) {
+      const li = document.createElement("li");
+      li.textContent = "label " + l.label + ": " + l.voxels + " voxels, " + l.volumeMl.toFixed(2) + " mL";
+      bars.appendChild(li);
+    }
+    $("timing").textContent = "segmentation " + (1000 * s.seconds).toFixed(0) + " ms";
+  }
+
   async function analyse(file) {
     state.file = file;
     state.heat = null;
@@ -210,10 +223,18 @@
       return;
     }
     try {
+      if (m.kind === "segmentation") {
+        status("Segmenting…");
+        showSegmentation(await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file));
+        status("Done: label volumes listed (the mask is in the API answer as NIfTI)");
+        return;
+      }
       status("Classifying…");
       showPrediction(await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file));
       status("Explaining…");
-      state.heat = (await api("/v1/models/" + encodeURIComponent(m.name) + "/explain?method=" + encodeURIComponent($("method").value), file)).map;
+      // A GMIC model explains itself with its own saliency map; the method choice is for classifiers.
+      const method = m.kind === "gmic" ? "gmic-saliency" : $("method").value;
+      state.heat = (await api("/v1/models/" + encodeURIComponent(m.name) + "/explain?method=" + encodeURIComponent(method), file)).map;
       drawHeat();
       status("Done: " + $("predicted").textContent);
     } catch (e) {

@@ -45,7 +45,7 @@ public static class GmicExplainer
         var x = (input.Dim == 4 ? input.Squeeze(0) : input).To(DType.Float32);
         var (lo, hi) = (x.Min().ToDouble(), x.Max().ToDouble());
         var range = hi > lo ? hi - lo : 1;
-        var display = ((x - lo) / range).Clamp(0, 1);
+        var display = Display(x);
         var maps = result.SaliencyAtInput();
         var factor = maxSide is { } m && Math.Max(result.InputHeight, result.InputWidth) > m ? (double)m / Math.Max(result.InputHeight, result.InputWidth) : 1.0;
         if (factor < 1)
@@ -60,15 +60,12 @@ public static class GmicExplainer
         {
             var name = result.Outputs[o];
             var file = $"{stem}.saliency-{FileSafe(name)}.png";
-            AtomicText.Write(Path.Combine(folder, file), SaliencyOverlay.EncodePng(display, maps.Select(0, o), new OverlayOptions { Min = 0, Max = 1 }));
+            AtomicText.Write(Path.Combine(folder, file), SaliencyOverlayPng(display, maps.Select(0, o)));
             overlays[name] = file;
             saliencyMax[name] = result.GridSaliency.Skip(o * result.GridHeight * result.GridWidth).Take(result.GridHeight * result.GridWidth).DefaultIfEmpty().Max();
         }
-        int Scaled(int v) => (int)Math.Round(v * factor, MidpointRounding.ToEven);
         var boxesFile = $"{stem}.boxes.png";
-        var weighted = result.Boxes.Select(b => new WeightedBox(Scaled(b.Row), Scaled(b.Column), Math.Max(1, Scaled(b.Height)), Math.Max(1, Scaled(b.Width)), b.Attention,
-            (b.Rank + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-        AtomicText.Write(Path.Combine(folder, boxesFile), RoiBoxOverlay.EncodePng(display, weighted));
+        AtomicText.Write(Path.Combine(folder, boxesFile), BoxesPng(display, result.Boxes, factor));
 
         var patches = ((GmicPredictor.Patches(x, result) - lo) / range * 255).Round().Clamp(0, 255).To(DType.UInt8);
         var explained = new List<GmicExplainedBox>();
@@ -84,6 +81,32 @@ public static class GmicExplainer
             saliencyMax, overlays, boxesFile, explained);
         MetricsFile.Write(Path.Combine(folder, $"{stem}.json"), explanation);
         return explanation;
+    }
+
+    /// <summary>The network input [1, H, W] (or [H, W]) shown in gray: min-max scaled to [0, 1] (a constant image is 0).</summary>
+    public static Tensor Display(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = DisposeScope.Open();
+        var x = input.To(DType.Float32);
+        var (lo, hi) = (x.Min().ToDouble(), x.Max().ToDouble());
+        return scope.MoveToOuter(((x - lo) / (hi > lo ? hi - lo : 1)).Clamp(0, 1));
+    }
+
+    /// <summary>The picture of <c>STEM.saliency-OUTPUT.png</c>: <paramref name="display"/> | blended with <paramref name="map"/> (0 to 1) | colour bar.</summary>
+    public static byte[] SaliencyOverlayPng(Tensor display, Tensor map) => SaliencyOverlay.EncodePng(display, map, new OverlayOptions { Min = 0, Max = 1 });
+
+    /// <summary>
+    /// The picture of <c>STEM.boxes.png</c>: <paramref name="display"/> | the boxes coloured by attention and labelled by rank
+    /// | colour bar; box corners scaled by <paramref name="factor"/> (the display's size over the input's) and rounded.
+    /// </summary>
+    public static byte[] BoxesPng(Tensor display, IReadOnlyList<GmicBox> boxes, double factor = 1)
+    {
+        ArgumentNullException.ThrowIfNull(boxes);
+        int Scaled(int v) => (int)Math.Round(v * factor, MidpointRounding.ToEven);
+        var weighted = boxes.Select(b => new WeightedBox(Scaled(b.Row), Scaled(b.Column), Math.Max(1, Scaled(b.Height)), Math.Max(1, Scaled(b.Width)), b.Attention,
+            (b.Rank + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        return RoiBoxOverlay.EncodePng(display, weighted);
     }
 
     /// <summary><paramref name="name"/> with every character other than a letter, digit, '-' or '_' replaced by '_'.</summary>

@@ -1,4 +1,5 @@
 using MedLearn.Data.Datasets;
+using MedLearn.Data.Readers;
 using MedLearn.Data.Transforms;
 using MedLearn.Models.Gmic;
 using MedLearn.Torch;
@@ -77,6 +78,30 @@ public sealed class GmicPredictor : IDisposable
         var dataset = new ImageDataset([new DatasetItem(path)], ["image"]);
         using var context = TransformContext.For(Manifest.Seed, 0, 0);
         return dataset.LoadSample(0, _transform, context).Image;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> with <paramref name="options"/> (resource limits: a service reading uploads sets
+    /// them) and applies the run's preprocessing to the whole image: the network input [1, H, W] (current dispose scope).
+    /// The same result as <see cref="Preprocess(string)"/> for the run's transforms, which decode the whole image.
+    /// </summary>
+    /// <exception cref="ImageReadException">The image cannot be read or is over a limit.</exception>
+    /// <exception cref="NotSupportedException">The image is a volume of several slices (GMIC is 2-D).</exception>
+    public Tensor Preprocess(string path, ImageReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        using var image = ImageReader.Read(path, options);
+        var data = image.Data.Alias();
+        var meta = image.Meta;
+        if (meta.SpatialDims == 3)
+        {
+            if (data.Size(1) != 1) throw new NotSupportedException($"{path}: a volume of {data.Size(1)} slices, not a 2-D image");
+            data = data.Squeeze(1);
+            meta = meta with { SpatialDims = 2, Spacing = meta.Spacing[1..] };
+        }
+        using var context = TransformContext.For(Manifest.Seed, 0, 0);
+        return _transform.Apply(new Data.Sample { Image = data, Meta = meta }, context).Image;
     }
 
     /// <summary>Reads, preprocesses and predicts one image file.</summary>
