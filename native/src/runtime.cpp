@@ -7,6 +7,8 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <exception>
+#include <thread>
 #include <dlfcn.h>
 
 namespace medlearn {
@@ -102,7 +104,19 @@ ML_API int32_t ml_cuda_device_count() {
 // Must be the first torch call of the process: libtorch here starts with one intra-op thread and a
 // thread that already ran a parallel op keeps its old setting.
 ML_API void ml_set_num_threads(int32_t n) { ML_VOID(at::set_num_threads(n)); }
-ML_API int32_t ml_get_num_threads() { ML_GUARD(0, return at::get_num_threads();); }
+// The process default, not the calling thread's: with OpenMP the count is per thread, so a worker that set 1 for
+// itself (ml_set_thread_num_threads) would report 1. A fresh thread starts from what at::set_num_threads last set.
+ML_API int32_t ml_get_num_threads() {
+  ML_GUARD(0, {
+    int32_t n = 0;
+    std::exception_ptr error;
+    std::thread([&] {
+      try { n = static_cast<int32_t>(at::get_num_threads()); } catch (...) { error = std::current_exception(); }
+    }).join();
+    if (error) std::rethrow_exception(error);
+    return n;
+  });
+}
 ML_API void ml_set_num_interop_threads(int32_t n) { ML_VOID(at::set_num_interop_threads(n)); }
 ML_API int32_t ml_get_num_interop_threads() { ML_GUARD(0, return at::get_num_interop_threads();); }
 

@@ -157,8 +157,20 @@ public static partial class torch
         Native.Check();
     }
 
-    /// <summary>libtorch's intra-op thread count.</summary>
-    public static int NumThreads => Native.ml_get_num_threads();
+    /// <summary>
+    /// libtorch's intra-op thread count for the process: what a thread that has not set its own count
+    /// (<see cref="SetThreadNumThreads"/>) uses, whichever thread asks (a worker that set 1 for itself still sees the
+    /// process default here; its own count is <see cref="ThreadNumThreads"/>).
+    /// </summary>
+    public static int NumThreads
+    {
+        get
+        {
+            var n = Native.ml_get_num_threads();
+            Native.Check();
+            return n;
+        }
+    }
 
     /// <summary>
     /// OpenMP's wait policy as libgomp read it from the native environment when libtorch was loaded (MedLearn sets

@@ -33,6 +33,9 @@ public class ThreadsTests(ITestOutputHelper output)
         });
         Assert.Equal(process, before); // a new thread starts with the process default
         Assert.Equal(1, after);        // and the per-thread setting sticks even after it used torch
+        // The process default reads the same on a thread that set 1 for itself (it read 1 there, so `serve`'s
+        // explanations, which restore the process default on a preprocessing thread, ran single-threaded).
+        Assert.Equal(process, OnNewThread(() => { torch.SetThreadNumThreads(1); return torch.NumThreads; }));
         Assert.Equal(main, torch.ThreadNumThreads);
         Assert.Equal(process, OnNewThread(() => torch.ThreadNumThreads)); // other threads unaffected
         Assert.Throws<TorchArgumentException>(() => OnNewThread(() => { torch.SetThreadNumThreads(0); return 0; }));
