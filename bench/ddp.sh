@@ -21,6 +21,9 @@ pair() {
   wait $other
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+out=${OUT:-bench/results/ddp.md}
+# The hand-written notes of the results file are kept when it is regenerated.
+NOTES=$([ -f "$out" ] && sed -n '/^## Notes (hand-written/,$p' "$out" || true)
 train1=(); train2=(); train2o=(); ml=(); py=()
 for r in $(seq "$ROUNDS"); do
   train1+=("$($CS --config auto --threads 2 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 | grep '^RESULT')")
@@ -37,7 +40,6 @@ for r in $(seq "$ROUNDS"); do
   echo "round $r done" >&2
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-out=bench/results/ddp.md
 {
   echo "# Distributed data parallel: ResNet-18 throughput and c10d all-reduce vs PyTorch"
   echo
@@ -67,5 +69,6 @@ out=bench/results/ddp.md
       echo "| $((i+1)) | $size | $(field ms "$line") | $(field ms "$other") | $(field bus_gb_per_s "$line") | $(field bus_gb_per_s "$other") | $(ratio "$(field ms "$other")" "$(field ms "$line")") |"
     done <<<"${ml[$i]}"
   done
+  if [ -n "$NOTES" ]; then echo; echo "$NOTES"; fi
 } > "$out"
 cat "$out"

@@ -75,6 +75,9 @@ public sealed class NprocCliTests : IDisposable
         // Rank 1 returned after training (its note reaches the launcher's stderr) instead of evaluating into a scratch folder.
         Assert.Contains("[rank 1] rank 1: training finished; rank 0 evaluates the model and writes the run folder", output);
         var run = Assert.Single(Directory.GetDirectories(runs));
+        // run.json says how the run was launched (the same seed gives other numbers on another number of processes).
+        var launch = Assert.Single(Assert.IsType<System.Text.Json.Nodes.JsonArray>(RunMarker.Get(RunDirectory.Open(run), DistributedLaunchRecord.MarkerKey)))!;
+        Assert.Equal((2, "gloo", false, "overlap"), ((int)launch["world_size"]!, (string?)launch["backend"], (bool)launch["sync_batchnorm"]!, (string?)launch["grad_sync"]));
         var trained = PredictionsFile.Read(Path.Combine(run, RunDirectory.PredictionsFileName));
         Assert.NotEmpty(trained.Rows);
 

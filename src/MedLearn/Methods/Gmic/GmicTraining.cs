@@ -20,6 +20,7 @@ public static class GmicTraining
         GmicSetup.Validate(options);
         var data = Prepare(options, cancellation);
         var run = RunDirectory.Create(options.Out, options.Name ?? "gmic", kind: RunKinds.Gmic);
+        DistributedLaunchRecord.Append(run, resumed: false);
         return new GmicRunner(run, options, callbacks, phases).Execute(data, resume: false, cancellation);
     }
 
@@ -30,6 +31,7 @@ public static class GmicTraining
         var run = RunDirectory.Open(runDirectory);
         var options = ConfigBinder.Load<GmicTrainingOptions>(run.ConfigPath);
         GmicSetup.Validate(options);
+        DistributedLaunchRecord.Append(run, resumed: true);
         return new GmicRunner(run, options, callbacks, phases).Execute(GmicSetup.LoadData(options), resume: true, cancellation);
     }
 

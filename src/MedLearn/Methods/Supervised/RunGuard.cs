@@ -21,7 +21,10 @@ internal static class RunGuard
         try
         {
             using (RunLock.Acquire(run.Path))
+            {
+                DistributedLaunchRecord.Append(run, resumed: false);
                 return work(run);
+            }
         }
         catch
         {
@@ -42,6 +45,7 @@ internal static class RunGuard
         var run = RunDirectory.Open(path);
         using var runLock = RunLock.Acquire(run.Path);
         RunFolderCleanup.RemoveTemporaryFiles(run);
+        DistributedLaunchRecord.Append(run, resumed: true);
         return work(run);
     }
 }
