@@ -220,11 +220,11 @@ public class DataLoaderTests
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, transform.ThreadsSeen.Keys);
         Assert.All(transform.ThreadsSeen.Values, n => Assert.Equal(1, n));
         Assert.Equal(consumerThreads, torch.ThreadNumThreads);
-        Assert.Equal(torch.NumThreads, torch.ProbeIntraOpTeam()); // the consumer still parallelises over every thread
+        Assert.Equal(consumerThreads, torch.ProbeIntraOpTeam()); // the consumer still parallelises over its threads
         // Inline loading (Workers = 0) runs on the consumer thread with its full setting.
         var inline = new NoiseTransform();
         Run(new DataLoader(ds, inline, new DataLoaderOptions { BatchSize = 2 }), 0);
-        Assert.Equal(torch.NumThreads, Assert.Single(inline.ThreadsSeen).Value);
+        Assert.Equal(consumerThreads, Assert.Single(inline.ThreadsSeen).Value);
     }
 
     [Fact]

@@ -30,6 +30,30 @@ public sealed class SyntheticDatasetWriterTests : IDisposable
     }
 
     [Fact]
+    public void TheCallingThreadKeepsItsIntraOpThreads()
+    {
+        // The writer's workers run with one intra-op thread; Parallel.For also runs on the calling thread, which kept
+        // one thread afterwards (training after `data synth` in one process ran single-threaded).
+        var (before, after) = RunOnNewThread(() =>
+        {
+            torch.SetThreadNumThreads(2);
+            SyntheticDatasetWriter.WriteVolumes(_dir, 4, new VolumePhantomOptions { Width = 12, Height = 10, Depth = 8 });
+            return (2, torch.ThreadNumThreads);
+        });
+        Assert.Equal(before, after);
+    }
+
+    private static T RunOnNewThread<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? error = null;
+        var thread = new Thread(() => { try { result = work(); } catch (Exception e) { error = e; } });
+        thread.Start();
+        thread.Join();
+        return error is null ? result : throw new InvalidOperationException("the thread failed", error);
+    }
+
+    [Fact]
     public void WrittenVolumesReadBackWithTheGeneratorsValuesAndSpacing()
     {
         var options = new VolumePhantomOptions { Width = 12, Height = 10, Depth = 8, Seed = 4, Spacing = [2.0, 0.5, 0.75] };

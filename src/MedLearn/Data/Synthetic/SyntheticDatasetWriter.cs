@@ -142,7 +142,9 @@ public static class SyntheticDatasetWriter
         var next = 0;
         var gate = new object();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-        Parallel.For(0, count, options, () => { torch.SetThreadNumThreads(1); return 0; }, (i, _, local) =>
+        // One intra-op thread per worker, restored afterwards: Parallel.For also runs on the calling thread (and on pool
+        // threads), which would otherwise keep one thread for whatever they run next (e.g. training after synthesis).
+        Parallel.For(0, count, options, () => { var own = torch.ThreadNumThreads; torch.SetThreadNumThreads(1); return own; }, (i, _, local) =>
         {
             string path;
             using (DisposeScope.Open()) path = write(i);
@@ -156,7 +158,7 @@ public static class SyntheticDatasetWriter
                 }
             }
             return local;
-        }, _ => { });
+        }, own => torch.SetThreadNumThreads(own));
     }
 
     private static void CheckCount(int count)
