@@ -22,7 +22,8 @@ public sealed class TorchScriptExportTests(ITestOutputHelper output)
     private const double Tolerance = 1e-5;
 
     private static readonly string[] s_cases =
-        ["small-cnn", "small-cnn-gray", "resnet18", "resnet34", "resnet50", "densenet121", "preact-trunk", "vnet", "dual-vnet", "unet3d", "unet3d-instance", "efficientnet_b0"];
+        ["small-cnn", "small-cnn-gray", "resnet18", "resnet34", "resnet50", "densenet121", "preact-trunk", "vnet", "dual-vnet", "unet3d", "unet3d-instance", "efficientnet_b0",
+         "mobilenet_v3_large", "regnet_y_400mf", "inception_v3", "convnext-mini", "vit-mini", "vit-mini-resized", "swin-mini"];
 
     private static (Module Model, Tensor Input) Create(string name)
     {
@@ -37,9 +38,22 @@ public sealed class TorchScriptExportTests(ITestOutputHelper output)
             "unet3d-instance" => new UNet3d(new UNet3dOptions { BaseFilters = 4, Depth = 2, Classes = 2, Norm = UNet3dNorm.Instance }),
             "vnet" or "dual-vnet" => SegmentationModelRegistry.Create(name, new VNetOptions { BaseFilters = 4, Depth = 2, Classes = 3 }),
             "densenet121" => ModelRegistry.Create(name, 3, 1),
+            // Test-size configurations of the zoo's transformer-era architectures (same module types as convnext_tiny/small,
+            // vit_b_16, swin_t); a layer scale of 0.5, not 1e-6, so the blocks change their input.
+            "convnext-mini" => new ConvNeXt([new(8, 16, 1), new(16, null, 2)], 0.1, 0.5, 3, 3),
+            "vit-mini" or "vit-mini-resized" => new VisionTransformer(32, 8, 2, 2, 16, 32, 0, 3, 3),
+            // Window 3, shift 1: 40x44 px give a 10x11 map (padded to whole windows, shifted) and 5x6 after merging (odd width padded).
+            "swin-mini" => new SwinTransformer(4, 8, [2, 2], [1, 2], 3, 0.1, 4.0, 3, 3),
             _ => ModelRegistry.Create(name, 3, 3),
         };
         OnnxExportTests.RandomiseNorms(model, 7);
+        if (model is VisionTransformer vit)
+        {
+            // torchvision zero-initialises the head and the class token: random values so the logits say something.
+            using var noGrad = GradMode.NoGrad();
+            Init.Normal_(vit.ClassToken, std: 1);
+            Init.Normal_(((Linear)vit.GetSubmodule(vit.HeadName)).Weight, std: 0.5);
+        }
         model.Eval();
         torch.ManualSeed(11);
         var input = name switch
@@ -47,6 +61,10 @@ public sealed class TorchScriptExportTests(ITestOutputHelper output)
             "small-cnn-gray" or "densenet121" => torch.Randn(2, 1, 32, 32).DetachFromDisposeScope(),
             "preact-trunk" => torch.Randn(2, 1, 45, 37).DetachFromDisposeScope(),
             "vnet" or "dual-vnet" or "unet3d" or "unet3d-instance" => torch.Randn(2, 1, 8, 12, 16).DetachFromDisposeScope(),
+            "mobilenet_v3_large" or "regnet_y_400mf" => torch.Randn(2, 3, 64, 64).DetachFromDisposeScope(),
+            "inception_v3" => torch.Randn(2, 3, 80, 80).DetachFromDisposeScope(), // its smallest input is 75 px
+            "vit-mini-resized" => torch.Randn(2, 3, 48, 40).DetachFromDisposeScope(), // a 6x5 patch grid: position embedding resized
+            "swin-mini" => torch.Randn(2, 3, 40, 44).DetachFromDisposeScope(),
             _ => torch.Randn(2, 3, 32, 32).DetachFromDisposeScope(),
         };
         return (model, input);

@@ -19,10 +19,11 @@ public static class TorchScriptModuleMappings
         [
             // torch.nn layers
             new ConvScript(), new ConvTransposeScript(), new LinearScript(), new BatchNormScript(), new InstanceNormScript(), new LayerNormScript(),
-            new ActivationScript(), new FlattenScript(), new PoolScript(), new PassThroughScript(), new ChildChainScript(), new ContainerScript(),
+            new ActivationScript(), new FlattenScript(), new PoolScript(), new PassThroughScript(), new ChildChainScript(), new ContainerScript(), new PermuteScript(),
             // MedLearn's classifiers
             new ResNetScript(), new ResidualBlockScript(), new DenseNetScript(), new DenseBlockScript(), new SmallCnnScript(),
             new PreActResNetScript(), new PreActBasicBlockScript(), new EfficientNetScript(),
+            new MobileNetV3Script(), new RegNetScript(), new InceptionScript(), new ConvNeXtScript(), new VisionTransformerScript(), new SwinScript(),
             // 3-D segmentation networks
             new VNetScript(), new UNet3dScript(),
         ];

@@ -5,12 +5,13 @@ namespace MedLearn.Export.TorchScript.Mappings;
 
 /// <summary>
 /// Element-wise activations and softmax: ReLU, Sigmoid, Tanh, SiLU, LeakyReLU(negative_slope), ELU(alpha),
-/// GELU(approximate), Softmax(dim), LogSoftmax(dim) → the torch function of the same name.
+/// GELU(approximate), Softmax(dim), LogSoftmax(dim), Hardswish, Hardsigmoid → the torch function of the same name.
 /// </summary>
 internal sealed class ActivationScript : ITorchScriptModuleMapping
 {
     public IReadOnlyList<Type> ModuleTypes { get; } =
-        [typeof(ReLU), typeof(Sigmoid), typeof(Tanh), typeof(SiLU), typeof(LeakyReLU), typeof(ELU), typeof(GELU), typeof(Softmax), typeof(LogSoftmax)];
+        [typeof(ReLU), typeof(Sigmoid), typeof(Tanh), typeof(SiLU), typeof(LeakyReLU), typeof(ELU), typeof(GELU), typeof(Softmax), typeof(LogSoftmax),
+         typeof(Hardswish), typeof(Hardsigmoid)];
 
     public string Forward(Module module, string path) => ForwardDef("return " + module switch
     {
@@ -23,6 +24,8 @@ internal sealed class ActivationScript : ITorchScriptModuleMapping
         GELU g => $"torch.gelu(x, approximate={String(g.Approximate == GeluApproximation.None ? "none" : "tanh")})",
         Softmax s => $"torch.softmax(x, {s.Dim})",
         LogSoftmax l => $"torch.log_softmax(x, {l.Dim})",
+        Hardswish => "torch.hardswish(x)",
+        Hardsigmoid => "torch.hardsigmoid(x)",
         _ => throw new ArgumentException(module.TypeName, nameof(module)),
     });
 }
