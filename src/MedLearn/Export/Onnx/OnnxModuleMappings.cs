@@ -10,8 +10,7 @@ namespace MedLearn.Export.Onnx;
 /// </summary>
 public static class OnnxModuleMappings
 {
-    private static readonly Lock s_lock = new();
-    private static readonly Dictionary<Type, IOnnxModuleMapping> s_mappings = [];
+    private static readonly ModuleMappingTable<IOnnxModuleMapping> s_table = new(m => m.ModuleTypes);
 
     static OnnxModuleMappings()
     {
@@ -37,18 +36,8 @@ public static class OnnxModuleMappings
     }
 
     /// <summary>Adds (or replaces) the mapping for each of <paramref name="mapping"/>'s module types.</summary>
-    public static void Register(IOnnxModuleMapping mapping)
-    {
-        ArgumentNullException.ThrowIfNull(mapping);
-        lock (s_lock)
-            foreach (var type in mapping.ModuleTypes)
-                s_mappings[type] = mapping;
-    }
+    public static void Register(IOnnxModuleMapping mapping) => s_table.Register(mapping);
 
     /// <summary>The mapping for <paramref name="module"/>'s exact type, or null.</summary>
-    public static IOnnxModuleMapping? Find(Module module)
-    {
-        ArgumentNullException.ThrowIfNull(module);
-        lock (s_lock) return s_mappings.GetValueOrDefault(module.GetType());
-    }
+    public static IOnnxModuleMapping? Find(Module module) => s_table.Find(module);
 }

@@ -10,8 +10,7 @@ namespace MedLearn.Export.TorchScript;
 /// </summary>
 public static class TorchScriptModuleMappings
 {
-    private static readonly Lock s_lock = new();
-    private static readonly Dictionary<Type, ITorchScriptModuleMapping> s_mappings = [];
+    private static readonly ModuleMappingTable<ITorchScriptModuleMapping> s_table = new(m => m.ModuleTypes);
 
     static TorchScriptModuleMappings()
     {
@@ -31,18 +30,8 @@ public static class TorchScriptModuleMappings
     }
 
     /// <summary>Adds (or replaces) the mapping for each of <paramref name="mapping"/>'s module types.</summary>
-    public static void Register(ITorchScriptModuleMapping mapping)
-    {
-        ArgumentNullException.ThrowIfNull(mapping);
-        lock (s_lock)
-            foreach (var type in mapping.ModuleTypes)
-                s_mappings[type] = mapping;
-    }
+    public static void Register(ITorchScriptModuleMapping mapping) => s_table.Register(mapping);
 
     /// <summary>The mapping for <paramref name="module"/>'s exact type, or null.</summary>
-    public static ITorchScriptModuleMapping? Find(Module module)
-    {
-        ArgumentNullException.ThrowIfNull(module);
-        lock (s_lock) return s_mappings.GetValueOrDefault(module.GetType());
-    }
+    public static ITorchScriptModuleMapping? Find(Module module) => s_table.Find(module);
 }
