@@ -23,7 +23,7 @@ pair() {
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=${OUT:-bench/results/ddp.md}
 # The hand-written notes of the results file are kept when it is regenerated.
-NOTES=$([ -f "$out" ] && sed -n '/^## Notes (hand-written/,$p' "$out" || true)
+NOTES=$(hand_notes "$out")
 train1=(); train2=(); train2o=(); ml=(); py=()
 for r in $(seq "$ROUNDS"); do
   train1+=("$($CS --config auto --threads 2 --model resnet18 --warmup "$WARMUP" --steps "$STEPS" --batch 16 | grep '^RESULT')")

@@ -25,9 +25,9 @@ PAIRS=${PAIRS:-3}
 OUT=${OUT:-bench/results/occlusion.md}
 NOTE=${NOTE:-}
 PY=/usr/bin/python3
-NOTES=$([ -f "$OUT" ] && sed -n '/^## Notes (hand-written/,$p' "$OUT" || true)
 
 source bench/lib.sh
+NOTES=$(hand_notes "$OUT")
 declare -A R
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date +%s)

@@ -3,7 +3,7 @@
 # machine, same run, same network and weights (seed 0), batch 1 at 224 px, each measurement in a fresh process, the two
 # sides alternating for ROUNDS rounds. Run by hand (not a test):
 #   bench/onnx.sh                                   # THREADS=2 ROUNDS=3 IWARMUP=10 ITERS=50 MODELS="resnet18 efficientnet_b0"
-# Writes bench/results/onnx.md (override with OUT).
+# Writes bench/results/onnx.md (override with OUT); a "## Notes (hand-written" section already in OUT is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-2}
@@ -14,6 +14,7 @@ MODELS=${MODELS:-"resnet18 efficientnet_b0"}
 OUT=${OUT:-bench/results/onnx.md}
 NOTE=${NOTE:-}
 source bench/lib.sh
+NOTES=$(hand_notes "$OUT")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo "# ONNX Runtime vs MedLearn inference latency (batch 1, 224 px)"
@@ -39,5 +40,6 @@ for m in $MODELS; do
 done
 echo >> "$OUT.tmp"
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$OUT.tmp"
+if [ -n "$NOTES" ]; then { echo; printf '%s\n' "$NOTES"; } >> "$OUT.tmp"; fi
 mv "$OUT.tmp" "$OUT"
 cat "$OUT"

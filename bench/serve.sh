@@ -17,7 +17,8 @@ RSS_REQUESTS=${RSS_REQUESTS:-10000}
 OUT=${OUT:-bench/results/serve.md}
 NOTE=${NOTE:-}
 PY=/usr/bin/python3
-NOTES=$([ -f "$OUT" ] && sed -n '/^## Notes (hand-written/,$p' "$OUT" || true)
+source bench/lib.sh
+NOTES=$(hand_notes "$OUT")
 dotnet build bench/MedLearn.ServeBench -c Release 2>&1 | grep -E " error " | sort -u || true
 LOAD="dotnet bench/MedLearn.ServeBench/bin/Release/net10.0/MedLearn.ServeBench.dll"
 export OMP_WAIT_POLICY=PASSIVE
@@ -33,7 +34,6 @@ declare -A PID=([ml-batched]=$P1 [ml-unbatched]=$P2 [python]=$P3)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date +%s)
 declare -A R
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 ORDERS=("ml-batched python ml-unbatched" "python ml-unbatched ml-batched" "ml-unbatched ml-batched python")
 i=0
 for clients in 1 8 32; do
@@ -56,7 +56,6 @@ if [ "$RSS_REQUESTS" -gt 0 ]; then
   RSS_LINE="RSS of ml-batched: $before MB after the load levels, then after each further $((RSS_REQUESTS / 5)) requests at 32 clients:$samples MB; failed requests: $failed_rss."
 fi
 END=$(date +%s)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 {
   echo "# medlearn serve: load test (ResNet-18, 224 px input)"
   echo

@@ -34,7 +34,7 @@ internal sealed class RankSetup : IDisposable
         return new RankSetup(group, scratch, Redirect(args, scratch));
     }
 
-    /// <summary>--out → the scratch folder; --resume RUN → a copy of RUN in the scratch folder.</summary>
+    /// <summary>--out → the scratch folder; --resume RUN → a copy of RUN (without its lock) in the scratch folder.</summary>
     internal static string[] Redirect(string[] args, string scratch)
     {
         var result = new List<string>();
@@ -73,6 +73,8 @@ internal sealed class RankSetup : IDisposable
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
+            // Rank 0 may already hold the run's lock: a copied lock naming its live PID would refuse this rank's copy.
+            if (Path.GetRelativePath(from, file) == Runs.RunLock.FileName) continue;
             var target = Path.Combine(to, Path.GetRelativePath(from, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);

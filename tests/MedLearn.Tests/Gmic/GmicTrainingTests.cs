@@ -134,6 +134,25 @@ public sealed class GmicTrainingTests
         }
     }
 
+    private sealed class FailAtFirstStep : ITrainingCallback
+    {
+        public void OnStep(StepReport step) => throw new InvalidOperationException("failed at step " + step.GlobalStep);
+    }
+
+    [Fact]
+    public void ARunThatFailsBeforeItsFirstCheckpointLeavesNoRunFolder()
+    {
+        using var dir = new TempDir();
+        var options = new GmicTrainingOptions
+        {
+            Data = WritePhantoms(dir, 6), Out = dir["runs"], ImageHeight = 128, ImageWidth = 96, CropSize = 32, Patches = 2, Epochs = 1, BatchSize = 2,
+            Seed = 9, Workers = 0, Precision = Torch.Amp.Precision.Fp32, BootstrapSamples = 0,
+        };
+        var e = Assert.Throws<InvalidOperationException>(() => GmicTraining.Run(options, [new FailAtFirstStep()]));
+        Assert.StartsWith("failed at step ", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(dir["runs"]));
+    }
+
     [Fact]
     public void AnInterruptedRunResumesToTheSameWeights()
     {
@@ -148,7 +167,18 @@ public sealed class GmicTrainingTests
         using var cts = new CancellationTokenSource();
         var stopped = GmicTraining.Run(options with { Out = dir["b"] }, [new CancelAfterSteps(cts, 4)], cancellation: cts.Token);
         Assert.Equal(TrainingStatus.Cancelled, stopped.Training.Status);
+        // A folder another process trains in is refused before anything is read or written.
+        using (RunLock.Acquire(stopped.Directory.Path))
+        {
+            var busy = Assert.Throws<RunFileException>(() => GmicTraining.Resume(stopped.Directory.Path));
+            Assert.Contains($"in use by PID {Environment.ProcessId}", busy.Message);
+        }
+        // A temporary file of an interrupted checkpoint write is removed when the run is resumed.
+        var temp = Path.Combine(stopped.Directory.CheckpointsDir, ".last.pt.0123456789abcdef.tmp");
+        File.WriteAllBytes(temp, [1, 2, 3]);
         var resumed = GmicTraining.Resume(stopped.Directory.Path);
+        Assert.False(File.Exists(temp));
+        Assert.False(File.Exists(Path.Combine(stopped.Directory.Path, RunLock.FileName))); // released
         Assert.Equal(TrainingStatus.Completed, resumed.Training.Status);
 
         using var scope = DisposeScope.Open();

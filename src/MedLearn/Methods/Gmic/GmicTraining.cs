@@ -7,8 +7,8 @@ namespace MedLearn.Methods.Gmic;
 /// <summary>
 /// GMIC training in one call (method 2): data → stratified split → GMIC trained end to end on the shared
 /// <see cref="Trainer"/> (checkpoints, best-k, resume, precision plan) → best weights exported (gmic.pt + gmic.json)
-/// → evaluation on the held-out split (AUC with bootstrap CI, localisation against lesion masks) → run folder with
-/// config.resolved.yaml, split.csv, history.csv, metrics.json, predictions.csv and report.html (<see cref="GmicReport"/>).
+/// → evaluation on the held-out split (AUC with bootstrap CI, localisation against lesion masks) → run folder (locked
+/// while it trains, removed again when training fails before its first checkpoint) with config.resolved.yaml, split.csv, history.csv, metrics.json, predictions.csv and report.html (<see cref="GmicReport"/>).
 /// </summary>
 public static class GmicTraining
 {
@@ -19,21 +19,22 @@ public static class GmicTraining
         ArgumentNullException.ThrowIfNull(options);
         GmicSetup.Validate(options);
         var data = Prepare(options, cancellation);
-        var run = RunDirectory.Create(options.Out, options.Name ?? "gmic", kind: RunKinds.Gmic);
-        DistributedLaunchRecord.Append(run, resumed: false);
-        return new GmicRunner(run, options, callbacks, phases).Execute(data, resume: false, cancellation);
+        return RunGuard.InNewRun(options.Out, options.Name ?? "gmic",
+            run => new GmicRunner(run, options, callbacks, phases).Execute(data, resume: false, cancellation), RunKinds.Gmic);
     }
 
-    /// <summary>Continues an interrupted run from its checkpoints/last.pt with its recorded configuration and split.</summary>
+    /// <summary>
+    /// Continues an interrupted run from its checkpoints/last.pt with its recorded configuration and split. The folder is
+    /// locked while it trains (<see cref="RunLock"/>) and cleared of temporary files of an interrupted write.
+    /// </summary>
     public static GmicRun Resume(string runDirectory, IEnumerable<ITrainingCallback>? callbacks = null,
-        IProgress<RunPhase>? phases = null, CancellationToken cancellation = default)
-    {
-        var run = RunDirectory.Open(runDirectory);
-        var options = ConfigBinder.Load<GmicTrainingOptions>(run.ConfigPath);
-        GmicSetup.Validate(options);
-        DistributedLaunchRecord.Append(run, resumed: true);
-        return new GmicRunner(run, options, callbacks, phases).Execute(GmicSetup.LoadData(options), resume: true, cancellation);
-    }
+        IProgress<RunPhase>? phases = null, CancellationToken cancellation = default) =>
+        RunGuard.InExistingRun(runDirectory, run =>
+        {
+            var options = ConfigBinder.Load<GmicTrainingOptions>(run.ConfigPath);
+            GmicSetup.Validate(options);
+            return new GmicRunner(run, options, callbacks, phases).Execute(GmicSetup.LoadData(options), resume: true, cancellation);
+        });
 
     /// <summary>The preprocessing of a run on <paramref name="data"/> (the manifest's laterality, images smaller than the crop refused).</summary>
     public static Data.Transforms.ITransform Transform(GmicTrainingOptions options, ScreeningData data) =>
