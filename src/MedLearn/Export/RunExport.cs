@@ -102,7 +102,13 @@ public static class RunExport
         IReadOnlyList<object> inputDims, IReadOnlyList<object> outputDims, List<KeyValuePair<string, string>> metadata, string description)
     {
         var output = Path.GetFullPath(options.OutputPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var folder = Path.GetDirectoryName(output)!;
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // .NET names only the first path part it could not create ("Could not find file '/x'"): name the output too.
+            throw new IOException($"{options.OutputPath}: cannot create the folder {folder} ({e.Message})", e);
+        }
         List<(string, IReadOnlyList<object>)> outputs = [("logits", outputDims)];
         if (model is SegmentationNetwork { HasDistanceHead: true } net)
             outputs.Add((Onnx.Mappings.VNetMapping.DistanceOutput, ["batch", net.Classes - 1, "depth", "height", "width"]));

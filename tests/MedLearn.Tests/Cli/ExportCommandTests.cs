@@ -109,6 +109,13 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Contains(Data, output, StringComparison.Ordinal);
         Assert.Contains("no exported model", output, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(onnx));
+
+        // An output folder that cannot be created (its parent is a file) is named with the output.
+        var blocked = Path.Combine(onnx, "sub", "m.onnx");
+        (code, output) = CliHarness.Run("export", "--run", run, "--out", blocked);
+        Assert.Equal(2, code);
+        Assert.Contains($"{blocked}: cannot create the folder {Path.GetDirectoryName(blocked)}", string.Join(' ', output.Split('\n', StringSplitOptions.TrimEntries)), StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(onnx));
     }
 
     [Fact]
