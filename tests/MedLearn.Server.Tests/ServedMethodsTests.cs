@@ -41,20 +41,7 @@ public sealed class ServedMethodsTests : IDisposable
     }
 
     /// <summary>An untrained tiny V-Net segmentation run (network.json, model.pt, segment_options.json with a 16³ window).</summary>
-    private string SegmentationRun()
-    {
-        var run = Folder("segment-run");
-        torch.ManualSeed(5);
-        using var network = new VNet(new VNetOptions { BaseFilters = 2, Depth = 2 });
-        SegmentationNetworkFile.Write(Path.Combine(run, SegmentationTraining.NetworkFileName), network);
-        network.SaveStateDictToFile(Path.Combine(run, SegmentationTraining.ModelFileName));
-        MetricsFile.Write(Path.Combine(run, SegmentationTraining.OptionsFileName), new SegmentationTrainingOptions
-        {
-            Data = "unused", Output = "unused", PatchSize = [16, 16, 16],
-            Window = new SlidingWindowOptions { PatchSize = [16, 16, 16], Stride = [8, 8, 8], BatchSize = 2 },
-        });
-        return run;
-    }
+    private string SegmentationRun() => TinySegmentationRun.Write(Folder("segment-run"));
 
     private static async Task<TestService> Start(string run) => await TestService.StartAsync(run, o => o with { Models = [new ModelSource("m", run)] });
 
@@ -134,8 +121,7 @@ public sealed class ServedMethodsTests : IDisposable
         using (var image = ImageReader.Read(volume))
         {
             inputMeta = image.Meta;
-            var window = new SlidingWindowOptions { PatchSize = [16, 16, 16], Stride = [8, 8, 8], BatchSize = 2 };
-            expectedLabels = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, window).Labels.Contiguous().ToArray<byte>();
+            expectedLabels = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, TinySegmentationRun.Window).Labels.Contiguous().ToArray<byte>();
         }
 
         await using var service = await Start(run);

@@ -1,9 +1,10 @@
 // MedLearn viewer: uploads an image to this service, shows it with window/level (and a slice scroller for volumes),
-// the class probabilities and the heat map over the part of the image the model saw. No external resources.
+// the class probabilities and the heat map over the part of the image the model saw; for a segmentation model, the
+// predicted label mask over the displayed slice with a legend. No external resources.
 "use strict";
 (() => {
   const $ = id => document.getElementById(id);
-  const state = { models: [], rendition: null, pixels: null, heat: null, file: null };
+  const state = { models: [], rendition: null, pixels: null, heat: null, file: null, mask: null };
   const DISPLAY = 512; // longest side on screen, CSS pixels
 
   const key = $("key");
@@ -57,6 +58,7 @@
     const card = $("card");
     card.textContent = "";
     if (!m) return;
+    $("opacity-label").hidden = m.kind === "segmentation"; // no heat map for segmentations: the mask has its own slider
     const add = (term, value) => {
       const dt = document.createElement("dt"); dt.textContent = term;
       const dd = document.createElement("dd"); dd.textContent = value;
@@ -64,7 +66,10 @@
     };
     add("Architecture", m.architecture);
     add("Classes", m.classes.join(", "));
-    add("Input", m.input.channels + " × " + m.input.imageSize + " × " + m.input.imageSize + " px");
+    if (m.kind === "segmentation")
+      add("Input", m.input.channels + " channel(s), sliding window " + m.input.patchSize.join(" × ") + " (stride " + m.input.stride.join(" × ") + ")");
+    else
+      add("Input", m.input.channels + " × " + m.input.imageSize + " × " + m.input.imageSize + " px");
     if (m.run) add("Trained", (m.run.createdUtc || "?") + " (MedLearn " + (m.run.medlearn || "?") + ", seed " + m.run.seed + ")");
     const metrics = m.metrics || {};
     if (metrics.split) add("Evaluated on", metrics.images + " " + metrics.split + " images (held out)");
@@ -98,7 +103,7 @@
     slice.value = Math.floor(r.slices / 2);
     $("slice-label").hidden = r.slices <= 1;
     const scale = DISPLAY / Math.max(r.width, r.height);
-    for (const id of ["image", "heat"]) {
+    for (const id of ["image", "heat", "seg"]) {
       const canvas = $(id);
       canvas.width = r.width; canvas.height = r.height;
       canvas.style.width = Math.round(r.width * scale) + "px";
@@ -106,6 +111,7 @@
     }
     $("heat").getContext("2d").clearRect(0, 0, r.width, r.height);
     $("heat").dataset.drawn = "false";
+    clearMask();
     $("stage").hidden = false;
   }
 
@@ -190,22 +196,154 @@
     $("timing").textContent = "forward " + p.timing.forwardMs.toFixed(1) + " ms, total " + p.timing.totalMs.toFixed(1) + " ms (batch of " + p.timing.batchSize + ")";
   }
 
-  function showSegmentation(s) {
+  // ---- segmentation mask: the API's NIfTI label volume over the displayed slice, one colour per label -------------
+  // Okabe-Ito's colour-blind-safe palette (without black): label 1 is orange, 2 sky blue, ...; more labels cycle.
+  const PALETTE = [[230, 159, 0], [86, 180, 233], [0, 158, 115], [240, 228, 66], [0, 114, 178], [213, 94, 0], [204, 121, 167]];
+  const labelColour = label => PALETTE[(label - 1) % PALETTE.length];
+  const css = ([r, g, b]) => "rgb(" + r + ", " + g + ", " + b + ")";
+
+  // Reads a NIfTI-1 label volume (gzipped or not, either byte order, uint8 voxels) in file order: i (columns)
+  // fastest, then j (rows), then k (slices). That is the order of the rendition's [slices, height, width] too: the
+  // server's readers and NIfTI writer never reorient, so voxel (k, j, i) of the mask is pixel (j, i) of slice k.
+  async function readNiftiLabels(base64) {
+    let bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    }
+    if (bytes.length < 352) throw new Error("the mask is not a NIfTI-1 file (too short)");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const little = view.getInt32(0, true) === 348;
+    if (!little && view.getInt32(0, false) !== 348) throw new Error("the mask is not a NIfTI-1 file");
+    const dim = Array.from({ length: 8 }, (_, i) => view.getInt16(40 + 2 * i, little));
+    if (dim[0] < 1 || dim[0] > 7) throw new Error("the mask has an invalid dim[0] = " + dim[0]);
+    const size = i => (i <= dim[0] ? dim[i] : 1);
+    for (let i = 4; i < 8; i++) if (size(i) !== 1) throw new Error("the mask has more than one volume");
+    const nx = size(1), ny = size(2), nz = size(3), count = nx * ny * nz;
+    // The service writes uint8 labels (VolumeSegmenter.Write); anything else is not a mask of this service.
+    if (view.getInt16(70, little) !== 2) throw new Error("the mask's NIfTI datatype is " + view.getInt16(70, little) + ", not uint8 labels");
+    const offset = Math.floor(view.getFloat32(108, little));
+    if (offset < 348 || offset + count > bytes.length) throw new Error("the mask's voxel data are truncated");
+    const labels = bytes.slice(offset, offset + count);
+    return { nx, ny, nz, labels };
+  }
+
+  function clearMask() {
+    state.mask = null;
+    const seg = $("seg");
+    seg.getContext("2d").clearRect(0, 0, seg.width, seg.height);
+    seg.hidden = true;
+    seg.dataset.drawn = "false";
+    $("mask-controls").hidden = true;
+    $("segmentation").hidden = true;
+    $("legend").textContent = "";
+  }
+
+  function drawMask() {
+    const m = state.mask, seg = $("seg");
+    if (!m) return;
+    const opacity = +$("mask-opacity").value;
+    $("mask-opacity-value").textContent = opacity + " %";
+    $("mask-opacity").setAttribute("aria-valuetext", opacity + " %");
+    seg.hidden = !$("mask-show").checked;
+    // The overlay's own pixels carry the opacity (alpha); the image canvas below keeps its window/level untouched.
+    const alpha = Math.round(255 * opacity / 100);
+    const plane = m.nx * m.ny, base = +$("slice").value * plane;
+    const ctx = seg.getContext("2d");
+    const out = ctx.createImageData(m.nx, m.ny);
+    for (let i = 0; i < plane; i++) {
+      const label = m.labels[base + i];
+      if (label === 0 || !m.visible[label]) continue;
+      const c = labelColour(label);
+      out.data[4 * i] = c[0]; out.data[4 * i + 1] = c[1]; out.data[4 * i + 2] = c[2]; out.data[4 * i + 3] = alpha;
+    }
+    ctx.putImageData(out, 0, 0);
+    seg.dataset.drawn = "true";
+  }
+
+  function goToSlice(slice) {
+    $("slice").value = slice;
+    drawImage();
+    drawMask();
+  }
+
+  async function showSegmentation(s) {
     $("predicted").textContent = "segmented";
     $("confidence").textContent = "";
-    const bars = $("bars");
-    bars.textContent = "";
+    $("timing").textContent = "segmentation " + (1000 * s.seconds).toFixed(0) + " ms";
+    const r = state.rendition;
+    const mask = await readNiftiLabels(s.maskNifti);
+    // The mask must lie on the displayed grid: same columns, rows and slices as the image (before any display reduction).
+    if (mask.nx !== r.sourceWidth || mask.ny !== r.sourceHeight || mask.nz !== r.slices || s.shape.join() !== [mask.nz, mask.ny, mask.nx].join())
+      throw new Error("the mask (" + mask.nx + " × " + mask.ny + " × " + mask.nz + ") does not match the image (" + r.sourceWidth + " × " + r.sourceHeight + " × " + r.slices + "); it is not drawn");
+    // Per label: the slice where it covers most voxels ("go to"), and its first and last slice.
+    const plane = mask.nx * mask.ny, perSlice = new Map();
+    for (let k = 0; k < mask.nz; k++)
+      for (let v = k * plane; v < (k + 1) * plane; v++) {
+        const label = mask.labels[v];
+        if (label === 0) continue;
+        if (!perSlice.has(label)) perSlice.set(label, new Uint32Array(mask.nz));
+        perSlice.get(label)[k]++;
+      }
+    mask.visible = new Array(256).fill(true);
+    state.mask = mask;
+    // The overlay holds the mask at its full resolution (the image may be shown reduced); CSS stretches both canvases
+    // over the same box, so voxel edges stay sharp.
+    $("seg").width = mask.nx;
+    $("seg").height = mask.ny;
+
+    const legend = $("legend");
+    legend.textContent = "";
     for (const l of s.labels) {
       const li = document.createElement("li");
-      li.textContent = "label " + l.label + ": " + l.voxels + " voxels, " + l.volumeMl.toFixed(2) + " mL";
-      bars.appendChild(li);
+      const text = document.createElement("span");
+      text.textContent = l.voxels + " voxels, " + l.volumeMl.toFixed(2) + " mL";
+      const name = document.createElement("span");
+      name.textContent = "label " + l.label;
+      if (l.label === 0) {
+        li.className = "background";
+        name.textContent = "label 0 (background)";
+        li.append(document.createElement("span"), document.createElement("span"), name, text);
+      } else {
+        const show = document.createElement("input");
+        show.type = "checkbox";
+        show.checked = true;
+        show.dataset.label = String(l.label);
+        show.setAttribute("aria-label", "Show label " + l.label);
+        show.addEventListener("change", () => { mask.visible[l.label] = show.checked; drawMask(); });
+        const swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = css(labelColour(l.label));
+        swatch.setAttribute("aria-hidden", "true");
+        li.dataset.colour = css(labelColour(l.label));
+        li.append(show, swatch, name, text);
+        const counts = perSlice.get(l.label);
+        if (counts) {
+          let best = 0, first = -1, last = -1;
+          counts.forEach((n, k) => { if (n > counts[best]) best = k; if (n > 0) { if (first < 0) first = k; last = k; } });
+          text.textContent += ", slices " + (first + 1) + "–" + (last + 1);
+          const go = document.createElement("button");
+          go.type = "button";
+          go.textContent = "Go to " + (best + 1);
+          go.setAttribute("aria-label", "Show slice " + (best + 1) + ", where label " + l.label + " is largest");
+          go.addEventListener("click", () => goToSlice(best));
+          li.appendChild(go);
+        }
+      }
+      legend.appendChild(li);
     }
-    $("timing").textContent = "segmentation " + (1000 * s.seconds).toFixed(0) + " ms";
+    $("segmentation").hidden = false;
+    $("mask-controls").hidden = false;
+    drawMask();
+    const found = s.labels.filter(l => l.label > 0 && l.voxels > 0);
+    return found.length === 0 ? "no foreground label found"
+      : found.map(l => "label " + l.label + " " + l.volumeMl.toFixed(2) + " mL").join(", ") + " (mask drawn over the slices)";
   }
 
   async function analyse(file) {
     state.file = file;
     state.heat = null;
+    clearMask();
     $("predicted").textContent = "—";
     $("confidence").textContent = "";
     $("bars").textContent = "";
@@ -225,8 +363,7 @@
     try {
       if (m.kind === "segmentation") {
         status("Segmenting…");
-        showSegmentation(await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file));
-        status("Done: label volumes listed (the mask is in the API answer as NIfTI)");
+        status("Segmented: " + await showSegmentation(await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file)));
         return;
       }
       status("Classifying…");
@@ -256,6 +393,9 @@
   input.addEventListener("change", () => { if (input.files.length) analyse(input.files[0]); });
   $("opacity").addEventListener("input", applyOpacity);
   for (const id of ["center", "width", "slice"]) $(id).addEventListener("input", drawImage);
+  $("slice").addEventListener("input", drawMask);
+  $("mask-opacity").addEventListener("input", drawMask);
+  $("mask-show").addEventListener("change", drawMask);
   $("model").addEventListener("change", () => { showCard(); if (state.file) analyse(state.file); });
   $("method").addEventListener("change", () => { if (state.file) analyse(state.file); });
   applyOpacity();
