@@ -124,10 +124,13 @@ public sealed class ServedMethodsTests : IDisposable
             expectedLabels = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, TinySegmentationRun.Window).Labels.Contiguous().ToArray<byte>();
         }
 
+        // run.json as `train segment` writes it: no seed there; the card takes it from segment_options.json.
+        File.WriteAllText(Path.Combine(run, "run.json"), """{"format": "medlearn-run", "version": 1, "label": "supervised", "created_utc": "2026-12-07T08:17:07Z", "medlearn": "0.1.0", "kind": "segment"}""");
         await using var service = await Start(run);
         var card = JsonDocument.Parse(await service.Client.GetStringAsync("/v1/models/m")).RootElement;
         Assert.Equal("segmentation", card.GetProperty("kind").GetString());
         Assert.Equal(16, card.GetProperty("input").GetProperty("patchSize")[0].GetInt32());
+        Assert.Equal(5UL, card.GetProperty("run").GetProperty("seed").GetUInt64()); // TinySegmentationRun's seed
 
         var (status, body, _) = await ApiTests.PostAsync(service.Client, "/v1/models/m/predict", File.ReadAllBytes(volume));
         Assert.True(status == HttpStatusCode.OK, body.ToString());

@@ -16,16 +16,36 @@ internal static class TinySegmentationRun
     public static SlidingWindowOptions Window => new() { PatchSize = [16, 16, 16], Stride = [8, 8, 8], BatchSize = 2 };
 
     /// <summary>Writes the run into <paramref name="folder"/> (created) with <paramref name="classes"/> labels and weights from <paramref name="seed"/>.</summary>
+    /// <remarks>The weights come from a private generator (the test classes run in parallel and would race on libtorch's
+    /// global one): convolution weights U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as PyTorch's default, every bias zero (an
+    /// untrained network's biases give one label nearly everywhere; without them the logits are a function of the input
+    /// alone and the labels vary from voxel to voxel of a noise volume); batch norms and PReLUs keep their constant
+    /// initial values.</remarks>
     public static string Write(string folder, long classes = 2, ulong seed = 5)
     {
         Directory.CreateDirectory(folder);
-        torch.ManualSeed(seed);
         using var network = new VNet(new VNetOptions { BaseFilters = 2, Depth = 2, Classes = classes });
+        using (var generator = new Generator(seed))
+        using (GradMode.NoGrad())
+        using (DisposeScope.Open())
+            foreach (var (name, parameter) in network.NamedParameters())
+            {
+                var shape = parameter.Shape;
+                if (shape.Length >= 2)
+                {
+                    var bound = 1 / Math.Sqrt(shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+                    parameter.CopyFrom(torch.Rand(shape, generator) * (2 * bound) - bound);
+                }
+                else if (name.EndsWith("bias", StringComparison.Ordinal))
+                {
+                    parameter.Mul_(0);
+                }
+            }
         SegmentationNetworkFile.Write(Path.Combine(folder, SegmentationTraining.NetworkFileName), network);
         network.SaveStateDictToFile(Path.Combine(folder, SegmentationTraining.ModelFileName));
         MetricsFile.Write(Path.Combine(folder, SegmentationTraining.OptionsFileName), new SegmentationTrainingOptions
         {
-            Data = "unused", Output = "unused", PatchSize = [16, 16, 16], Window = Window,
+            Data = "unused", Output = "unused", PatchSize = [16, 16, 16], Window = Window, Seed = seed,
         });
         return folder;
     }

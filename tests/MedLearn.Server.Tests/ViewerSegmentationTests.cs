@@ -29,15 +29,15 @@ public sealed class ViewerSegmentationTests : IDisposable
     [Fact]
     public async Task TheMaskIsDrawnOverTheSlicesInTheLegendColoursAtTheChosenOpacityAndHides()
     {
-        var run = TinySegmentationRun.Write(Path.Combine(_root.FullName, "run"), classes: 3, seed: 5);
+        var run = TinySegmentationRun.Write(Path.Combine(_root.FullName, "run"), classes: 3, seed: 9);
         var volume = Path.Combine(_root.FullName, "case.nii.gz");
         float[] voxels;
         byte[] labels;
         using (DisposeScope.Open())
         {
-            torch.ManualSeed(8);
+            using var generator = new Generator(8);
             var meta = new ImageMeta { SpatialDims = 3, Spacing = [2.0, 1.5, 1.25], Space = CoordinateSpace.RAS, BitsStored = 32, Affine = [1.25, 0, 0, -10, 0, 1.5, 0, 20, 0, 0, 2.0, 5, 0, 0, 0, 1] };
-            NiftiWriter.Write(torch.Randn(1, Depth, Height, Width), meta, volume);
+            NiftiWriter.Write(torch.Randn([1, Depth, Height, Width], generator), meta, volume);
             using var network = SegmentationTraining.LoadNetwork(run); // the path of `medlearn segment predict`
             using var image = ImageReader.Read(volume);
             voxels = image.Data.Contiguous().ToArray<float>();
@@ -50,7 +50,7 @@ public sealed class ViewerSegmentationTests : IDisposable
         var slices = Enumerable.Range(0, Depth).Where(k => k != Depth / 2)
             .OrderByDescending(k => Math.Min(Count(k, l => l == 0), Math.Min(Count(k, l => l == 1), Count(k, l => l == 2)))).ThenBy(k => k).Take(2).ToArray();
         foreach (var k in slices)
-            Assert.True(Count(k, l => l == 0) > 0 && Count(k, l => l == 1) > 0 && Count(k, l => l == 2) > 0, $"slice {k} lacks a label (seeds 5/8 should give all three)");
+            Assert.True(Count(k, l => l == 0) > 0 && Count(k, l => l == 1) > 0 && Count(k, l => l == 2) > 0, $"slice {k} lacks a label (seeds 9/8 give all three on every slice)");
 
         await using var service = MedLearnService.Create(new ServeOptions { Models = [new ModelSource("seg", run)], Port = 0, Precision = "fp32" });
         await service.StartAsync();

@@ -58,7 +58,9 @@
     const card = $("card");
     card.textContent = "";
     if (!m) return;
-    $("opacity-label").hidden = m.kind === "segmentation"; // no heat map for segmentations: the mask has its own slider
+    // No heat map for segmentations (the mask has its own slider); GMIC and segmentation runs have no method choice.
+    $("opacity-label").hidden = m.kind === "segmentation";
+    $("method-label").hidden = m.kind === "segmentation" || m.kind === "gmic";
     const add = (term, value) => {
       const dt = document.createElement("dt"); dt.textContent = term;
       const dd = document.createElement("dd"); dd.textContent = value;
@@ -80,6 +82,12 @@
       if (typeof v !== "number") continue;
       const ci = boot[name];
       add(name.replace(/_/g, " "), fmt(v) + (ci ? " (95% CI " + fmt(ci.lower) + "–" + fmt(ci.upper) + ")" : ""));
+    }
+    // A segmentation run's metrics.json: held-out test volumes, Dice and HD95 as mean ± SD over the cases.
+    if (typeof metrics.dice_mean === "number") {
+      add("Evaluated on", metrics.test_cases + " held-out test volume(s)");
+      add("Dice", fmt(metrics.dice_mean) + " ± " + fmt(metrics.dice_sd));
+      if (typeof metrics.hd95_mm_mean === "number") add("HD95", fmt(metrics.hd95_mm_mean) + " ± " + fmt(metrics.hd95_mm_sd) + " mm");
     }
     if (metrics.training && metrics.training.epochs_completed !== undefined)
       add("Training", metrics.training.epochs_completed + " epochs, best epoch " + metrics.training.best_epoch);
@@ -302,7 +310,7 @@
       name.textContent = "label " + l.label;
       if (l.label === 0) {
         li.className = "background";
-        name.textContent = "label 0 (background)";
+        name.textContent = "background";
         li.append(document.createElement("span"), document.createElement("span"), name, text);
       } else {
         const show = document.createElement("input");
@@ -334,10 +342,20 @@
     }
     $("segmentation").hidden = false;
     $("mask-controls").hidden = false;
-    drawMask();
     const found = s.labels.filter(l => l.label > 0 && l.voxels > 0);
-    return found.length === 0 ? "no foreground label found"
-      : found.map(l => "label " + l.label + " " + l.volumeMl.toFixed(2) + " mL").join(", ") + " (mask drawn over the slices)";
+    if (found.length === 0) { drawMask(); return "no foreground label found"; }
+    // A mask the displayed slice does not cut would look like no mask: then show the slice with the most foreground.
+    const foreground = new Uint32Array(mask.nz);
+    for (const counts of perSlice.values()) counts.forEach((n, k) => { foreground[k] += n; });
+    let note = "";
+    if (foreground[+$("slice").value] === 0) {
+      const best = foreground.reduce((b, n, k) => (n > foreground[b] ? k : b), 0);
+      note = "; moved to slice " + (best + 1) + ", where the mask is largest";
+      goToSlice(best);
+    } else {
+      drawMask();
+    }
+    return found.map(l => "label " + l.label + " " + l.volumeMl.toFixed(2) + " mL").join(", ") + " (mask drawn over the slices" + note + ")";
   }
 
   async function analyse(file) {
