@@ -21,7 +21,12 @@ internal static class TinySegmentationRun
     /// untrained network's biases give one label nearly everywhere; without them the logits are a function of the input
     /// alone and the labels vary from voxel to voxel of a noise volume); batch norms and PReLUs keep their constant
     /// initial values.</remarks>
-    public static string Write(string folder, long classes = 2, ulong seed = 5)
+    /// <param name="folder">The run folder.</param>
+    /// <param name="classes">Labels including background.</param>
+    /// <param name="seed">Seed of the weights.</param>
+    /// <param name="backgroundBias">Bias of the last layer's background logit: with it, a flat region (logits near 0)
+    /// is background, and only stronger evidence is labelled.</param>
+    public static string Write(string folder, long classes = 2, ulong seed = 5, double backgroundBias = 0)
     {
         Directory.CreateDirectory(folder);
         using var network = new VNet(new VNetOptions { BaseFilters = 2, Depth = 2, Classes = classes });
@@ -41,6 +46,11 @@ internal static class TinySegmentationRun
                     parameter.Mul_(0);
                 }
             }
+        if (backgroundBias != 0)
+            using (GradMode.NoGrad())
+            using (DisposeScope.Open())
+                network.NamedParameters().Last(p => p.Name.EndsWith("bias", StringComparison.Ordinal) && p.Parameter.Shape.SequenceEqual([classes]))
+                    .Parameter.Narrow(0, 0, 1).Add_(backgroundBias);
         SegmentationNetworkFile.Write(Path.Combine(folder, SegmentationTraining.NetworkFileName), network);
         network.SaveStateDictToFile(Path.Combine(folder, SegmentationTraining.ModelFileName));
         MetricsFile.Write(Path.Combine(folder, SegmentationTraining.OptionsFileName), new SegmentationTrainingOptions

@@ -29,20 +29,19 @@ public sealed class ViewerSegmentationTests : IDisposable
     [Fact]
     public async Task TheMaskIsDrawnOverTheSlicesInTheLegendColoursAtTheChosenOpacityAndHides()
     {
-        var run = TinySegmentationRun.Write(Path.Combine(_root.FullName, "run"), classes: 3, seed: 9);
-        var volume = Path.Combine(_root.FullName, "case.nii.gz");
-        float[] voxels;
-        byte[] labels;
+        // Weights without biases but a small background bias: noise gets all three labels, a flat region is background.
+        var run = TinySegmentationRun.Write(Path.Combine(_root.FullName, "run"), classes: 3, seed: 9, backgroundBias: 0.05);
+        string volume = Path.Combine(_root.FullName, "case.nii.gz"), flat = Path.Combine(_root.FullName, "flat.nii.gz");
         using (DisposeScope.Open())
         {
             using var generator = new Generator(8);
             var meta = new ImageMeta { SpatialDims = 3, Spacing = [2.0, 1.5, 1.25], Space = CoordinateSpace.RAS, BitsStored = 32, Affine = [1.25, 0, 0, -10, 0, 1.5, 0, 20, 0, 0, 2.0, 5, 0, 0, 0, 1] };
             NiftiWriter.Write(torch.Randn([1, Depth, Height, Width], generator), meta, volume);
-            using var network = SegmentationTraining.LoadNetwork(run); // the path of `medlearn segment predict`
-            using var image = ImageReader.Read(volume);
-            voxels = image.Data.Contiguous().ToArray<float>();
-            labels = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, TinySegmentationRun.Window).Labels.Contiguous().ToArray<byte>();
+            var x = torch.Zeros(1, Depth, Height, Width); // noise on the first 3 slices only: the middle slice gets no label
+            x.Narrow(1, 0, 3).Add_(torch.Randn([1, 3, Height, Width], generator));
+            NiftiWriter.Write(x, meta, flat);
         }
+        var (voxels, labels) = Segment(run, volume);
         Assert.Equal(Depth * Height * Width, labels.Length);
         // Two slices away from the middle one the page opens at, each with background and foreground; labels 1 and 2 both shown.
         const int plane = Height * Width;
@@ -50,7 +49,7 @@ public sealed class ViewerSegmentationTests : IDisposable
         var slices = Enumerable.Range(0, Depth).Where(k => k != Depth / 2)
             .OrderByDescending(k => Math.Min(Count(k, l => l == 0), Math.Min(Count(k, l => l == 1), Count(k, l => l == 2)))).ThenBy(k => k).Take(2).ToArray();
         foreach (var k in slices)
-            Assert.True(Count(k, l => l == 0) > 0 && Count(k, l => l == 1) > 0 && Count(k, l => l == 2) > 0, $"slice {k} lacks a label (seeds 9/8 give all three on every slice)");
+            Assert.True(Count(k, l => l == 0) > 0 && Count(k, l => l == 1) > 0 && Count(k, l => l == 2) > 0, $"slice {k} lacks a label (seeds 9/8 and bias 0.05 give all three on every slice)");
 
         await using var service = MedLearnService.Create(new ServeOptions { Models = [new ModelSource("seg", run)], Port = 0, Precision = "fp32" });
         await service.StartAsync();
@@ -88,14 +87,13 @@ public sealed class ViewerSegmentationTests : IDisposable
         Assert.Equal("40 %", await page.InnerTextAsync("#mask-opacity-value"));
         const double alpha = 102 / 255.0; // round(255 x 40 %): the overlay's pixel alpha
 
-        var center = await page.EvalOnSelectorAsync<double>("#center", "e => +e.value");
-        var window = await page.EvalOnSelectorAsync<double>("#width", "e => +e.value");
-        double Grey(int slice, int v) => Math.Clamp((voxels[slice * plane + v] - (center - window / 2)) / window * 255, 0, 255);
-
         // Checks every voxel of the displayed slice at the centre of its screen square; labelsShown = which labels must be coloured.
         async Task CheckSlice(int slice, ISet<int> labelsShown, string what)
         {
             Assert.Equal($"{slice + 1} / {Depth}", await page.InnerTextAsync("#slice-value"));
+            var center = await page.EvalOnSelectorAsync<double>("#center", "e => +e.value");
+            var window = await page.EvalOnSelectorAsync<double>("#width", "e => +e.value");
+            double Grey(int slice, int v) => Math.Clamp((voxels[slice * plane + v] - (center - window / 2)) / window * 255, 0, 255);
             var (rgb, w, h) = await Screenshot(page);
             var errors = new List<string>();
             for (var row = 0; row < Height; row++)
@@ -140,8 +138,27 @@ public sealed class ViewerSegmentationTests : IDisposable
         for (; at > slices.Min(); at--) await page.Keyboard.PressAsync("ArrowLeft");
         await CheckSlice(at, new HashSet<int> { 2 }, "mask shown again, label 1 still hidden");
 
+        // A volume whose displayed (middle) slice holds no label: the viewer moves to the slice with the most foreground.
+        (voxels, labels) = Segment(run, flat);
+        Assert.Equal(0, Count(Depth / 2, l => l != 0));
+        var largest = Enumerable.Range(0, Depth).MaxBy(k => Count(k, l => l != 0));
+        Assert.True(Count(largest, l => l != 0) > 0);
+        await page.SetInputFilesAsync("#file", flat);
+        await page.WaitForFunctionAsync("document.getElementById('status').textContent.includes('moved to slice')", null, new PageWaitForFunctionOptions { Timeout = 60000 });
+        Assert.Contains($"moved to slice {largest + 1}, where the mask is largest", await page.InnerTextAsync("#status"));
+        await CheckSlice(largest, new HashSet<int> { 1, 2 }, "second volume, legend reset");
+
         Assert.Empty(outside);
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
+    }
+
+    /// <summary>The volume's voxels and <see cref="VolumeSegmenter"/>'s labels with the run's network and window (the path of `medlearn segment predict`).</summary>
+    private static (float[] Voxels, byte[] Labels) Segment(string run, string volume)
+    {
+        using var scope = DisposeScope.Open();
+        using var network = SegmentationTraining.LoadNetwork(run);
+        using var image = ImageReader.Read(volume);
+        return (image.Data.Contiguous().ToArray<float>(), VolumeSegmenter.Predict(x => network.Forward(x), image.Data, TinySegmentationRun.Window).Labels.Contiguous().ToArray<byte>());
     }
 
     /// <summary>The image box as the user sees it (image and overlay composited), as RGB bytes, row-major.</summary>
