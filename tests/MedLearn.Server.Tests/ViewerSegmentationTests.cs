@@ -31,7 +31,7 @@ public sealed class ViewerSegmentationTests : IDisposable
     {
         // Weights without biases but a small background bias: noise gets all three labels, a flat region is background.
         var run = TinySegmentationRun.Write(Path.Combine(_root.FullName, "run"), classes: 3, seed: 9, backgroundBias: 0.05);
-        string volume = Path.Combine(_root.FullName, "case.nii.gz"), flat = Path.Combine(_root.FullName, "flat.nii.gz");
+        string volume = Path.Combine(_root.FullName, "case.nii.gz"), flat = Path.Combine(_root.FullName, "flat.nii.gz"), wide = Path.Combine(_root.FullName, "wide.nii.gz");
         using (DisposeScope.Open())
         {
             using var generator = new Generator(8);
@@ -40,6 +40,8 @@ public sealed class ViewerSegmentationTests : IDisposable
             var x = torch.Zeros(1, Depth, Height, Width); // noise on the first 3 slices only: the middle slice gets no label
             x.Narrow(1, 0, 3).Add_(torch.Randn([1, 3, Height, Width], generator));
             NiftiWriter.Write(x, meta, flat);
+            // Wider than the rendition's 1024 columns: the image is shown reduced, the mask at its full resolution.
+            NiftiWriter.Write(torch.Randn([1, 2, 16, 1040], generator), meta, wide);
         }
         var (voxels, labels) = Segment(run, volume);
         Assert.Equal(Depth * Height * Width, labels.Length);
@@ -147,6 +149,13 @@ public sealed class ViewerSegmentationTests : IDisposable
         await page.WaitForFunctionAsync("document.getElementById('status').textContent.includes('moved to slice')", null, new PageWaitForFunctionOptions { Timeout = 60000 });
         Assert.Contains($"moved to slice {largest + 1}, where the mask is largest", await page.InnerTextAsync("#status"));
         await CheckSlice(largest, new HashSet<int> { 1, 2 }, "second volume, legend reset");
+
+        // A volume the viewer shows reduced (1040 columns > 1024): the overlay keeps the mask's own grid, stretched over the same box.
+        await page.SetInputFilesAsync("#file", wide);
+        await page.WaitForFunctionAsync("document.getElementById('seg').dataset.drawn === 'true'", null, new PageWaitForFunctionOptions { Timeout = 60000 });
+        var grids = await page.EvaluateAsync<int[]>("() => ['image', 'seg'].flatMap(id => { const c = document.getElementById(id); return [c.width, c.height, parseInt(c.style.width), parseInt(c.style.height)]; })");
+        Assert.Equal([1024, 15, 512, 8], grids[..4]); // the rendition: area-reduced by 1024 / 1040
+        Assert.Equal([1040, 16, 512, 8], grids[4..]); // the mask: every voxel, over the same 512 x 8 box
 
         Assert.Empty(outside);
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
