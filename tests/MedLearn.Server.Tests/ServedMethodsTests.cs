@@ -6,8 +6,6 @@ using MedLearn.Data.Writers;
 using MedLearn.Methods.Gmic;
 using MedLearn.Methods.Segmentation;
 using MedLearn.Models.Gmic;
-using MedLearn.Models.Segmentation;
-using MedLearn.Runs;
 using MedLearn.Server.Hosting;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;

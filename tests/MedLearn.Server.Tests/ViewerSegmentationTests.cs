@@ -145,10 +145,27 @@ public sealed class ViewerSegmentationTests : IDisposable
         Assert.Equal(0, Count(Depth / 2, l => l != 0));
         var largest = Enumerable.Range(0, Depth).MaxBy(k => Count(k, l => l != 0));
         Assert.True(Count(largest, l => l != 0) > 0);
+        // It is chosen while the answer for the first volume is held back by the browser; that stale answer, released
+        // after the second one is shown, must not replace its mask (both masks have the same size).
+        var release = new TaskCompletionSource();
+        var held = 0;
+        await page.RouteAsync("**/predict", async route =>
+        {
+            if (Interlocked.Increment(ref held) == 1) await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.SetInputFilesAsync("#file", Array.Empty<string>()); // the same file chosen again would not be a change
+        await page.SetInputFilesAsync("#file", volume);
+        await page.WaitForFunctionAsync("document.getElementById('status').textContent === 'Segmenting…'");
         await page.SetInputFilesAsync("#file", flat);
         await page.WaitForFunctionAsync("document.getElementById('status').textContent.includes('moved to slice')", null, new PageWaitForFunctionOptions { Timeout = 60000 });
+        var stale = page.WaitForRequestFinishedAsync(new PageWaitForRequestFinishedOptions { Predicate = r => r.Url.EndsWith("/predict", StringComparison.Ordinal) });
+        release.SetResult();
+        await stale;
+        await page.WaitForTimeoutAsync(1000); // time to decode and (wrongly) draw the stale mask
+        await page.UnrouteAllAsync();
         Assert.Contains($"moved to slice {largest + 1}, where the mask is largest", await page.InnerTextAsync("#status"));
-        await CheckSlice(largest, new HashSet<int> { 1, 2 }, "second volume, legend reset");
+        await CheckSlice(largest, new HashSet<int> { 1, 2 }, "second volume, legend reset, stale answer ignored");
 
         // A volume the viewer shows reduced (1040 columns > 1024): the overlay keeps the mask's own grid, stretched over the same box.
         await page.SetInputFilesAsync("#file", wide);

@@ -4,7 +4,7 @@
 "use strict";
 (() => {
   const $ = id => document.getElementById(id);
-  const state = { models: [], rendition: null, pixels: null, heat: null, file: null, mask: null };
+  const state = { models: [], rendition: null, pixels: null, heat: null, file: null, mask: null, request: 0 };
   const DISPLAY = 512; // longest side on screen, CSS pixels
 
   const key = $("key");
@@ -275,12 +275,14 @@
     drawMask();
   }
 
-  async function showSegmentation(s) {
+  async function showSegmentation(s, request) {
+    const mask = await readNiftiLabels(s.maskNifti);
+    // Another file or model chosen meanwhile: this answer is not for what is shown.
+    if (state.request !== request) return null;
     $("predicted").textContent = "segmented";
     $("confidence").textContent = "";
     $("timing").textContent = "segmentation " + (1000 * s.seconds).toFixed(0) + " ms";
     const r = state.rendition;
-    const mask = await readNiftiLabels(s.maskNifti);
     // The mask must lie on the displayed grid: same columns, rows and slices as the image (before any display reduction).
     if (mask.nx !== r.sourceWidth || mask.ny !== r.sourceHeight || mask.nz !== r.slices || s.shape.join() !== [mask.nz, mask.ny, mask.nx].join())
       throw new Error("the mask (" + mask.nx + " × " + mask.ny + " × " + mask.nz + ") does not match the image (" + r.sourceWidth + " × " + r.sourceHeight + " × " + r.slices + "); it is not drawn");
@@ -323,7 +325,6 @@
         swatch.className = "swatch";
         swatch.style.background = css(labelColour(l.label));
         swatch.setAttribute("aria-hidden", "true");
-        li.dataset.colour = css(labelColour(l.label));
         li.append(show, swatch, name, text);
         const counts = perSlice.get(l.label);
         if (counts) {
@@ -360,6 +361,7 @@
 
   async function analyse(file) {
     state.file = file;
+    const request = ++state.request;
     state.heat = null;
     clearMask();
     $("predicted").textContent = "—";
@@ -370,7 +372,9 @@
     if (!m) { status("No model to use.", true); return; }
     status("Reading the image…");
     try {
-      state.rendition = await api("/v1/render", file);
+      const rendition = await api("/v1/render", file);
+      if (state.request !== request) return; // another file or model chosen meanwhile
+      state.rendition = rendition;
       state.pixels = decode(state.rendition);
       setupDisplay(state.rendition);
       drawImage();
@@ -381,7 +385,10 @@
     try {
       if (m.kind === "segmentation") {
         status("Segmenting…");
-        status("Segmented: " + await showSegmentation(await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file)));
+        const answer = await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file);
+        if (state.request !== request) return;
+        const summary = await showSegmentation(answer, request);
+        if (summary !== null) status("Segmented: " + summary);
         return;
       }
       status("Classifying…");
