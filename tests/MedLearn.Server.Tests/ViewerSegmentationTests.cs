@@ -14,7 +14,9 @@ namespace MedLearn.Server.Tests;
 /// screenshot of the image box, one screenshot pixel per CSS pixel) are compared voxel by voxel with
 /// <see cref="VolumeSegmenter"/>'s labels on the same input and the image's own window/level: inside label L the pixel is
 /// the grey level blended with L's legend colour at the chosen opacity, outside it is the grey level alone, on two
-/// slices reached with the slice scroller; per-label and whole-mask hiding bring the grey back.
+/// slices reached with the slice scroller; per-label and whole-mask hiding bring the grey back. Then: a volume whose shown
+/// slice has no label moves the page to the mask's largest slice (and a stale answer held back by the browser is not
+/// drawn over it), and a volume shown reduced keeps the mask's full grid over the same box.
 /// </summary>
 public sealed class ViewerSegmentationTests : IDisposable
 {
