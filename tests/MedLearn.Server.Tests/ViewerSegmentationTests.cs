@@ -4,6 +4,7 @@ using MedLearn.Data.Writers;
 using MedLearn.Methods.Segmentation;
 using MedLearn.Server.Hosting;
 using MedLearn.Torch;
+using MedLearn.Torch.Nn;
 using Microsoft.Playwright;
 
 namespace MedLearn.Server.Tests;
@@ -39,8 +40,10 @@ public sealed class ViewerSegmentationTests : IDisposable
             using var generator = new Generator(8);
             var meta = new ImageMeta { SpatialDims = 3, Spacing = [2.0, 1.5, 1.25], Space = CoordinateSpace.RAS, BitsStored = 32, Affine = [1.25, 0, 0, -10, 0, 1.5, 0, 20, 0, 0, 2.0, 5, 0, 0, 0, 1] };
             NiftiWriter.Write(torch.Randn([1, Depth, Height, Width], generator), meta, volume);
-            var x = torch.Zeros(1, Depth, Height, Width); // noise on the first 3 slices only: the middle slice gets no label
-            x.Narrow(1, 0, 3).Add_(torch.Randn([1, 3, Height, Width], generator));
+            // Blocky noise (5 x 5 cells of 4 x 3.4 voxels) on the first 3 slices only: the labels form patches with
+            // interior voxels there, and the flat middle slice gets no label.
+            var x = torch.Zeros(1, Depth, Height, Width);
+            x.Narrow(1, 0, 3).Add_(Functional.Interpolate(torch.Randn([1, 3, 5, 5], generator), size: [Height, Width], mode: InterpolateMode.Nearest));
             NiftiWriter.Write(x, meta, flat);
             // Wider than the rendition's 1024 columns: the image is shown reduced, the mask at its full resolution.
             NiftiWriter.Write(torch.Randn([1, 2, 16, 1040], generator), meta, wide);
@@ -92,7 +95,8 @@ public sealed class ViewerSegmentationTests : IDisposable
         const double alpha = 102 / 255.0; // round(255 x 40 %): the overlay's pixel alpha
 
         // Checks every voxel of the displayed slice at the centre of its screen square; labelsShown = which labels must be coloured.
-        async Task CheckSlice(int slice, ISet<int> labelsShown, string what)
+        // outline: only voxels with a 4-neighbour of another label (or the slice's edge) are coloured.
+        async Task CheckSlice(int slice, ISet<int> labelsShown, string what, bool outline = false)
         {
             Assert.Equal($"{slice + 1} / {Depth}", await page.InnerTextAsync("#slice-value"));
             var center = await page.EvalOnSelectorAsync<double>("#center", "e => +e.value");
@@ -105,7 +109,9 @@ public sealed class ViewerSegmentationTests : IDisposable
                 {
                     int x = (int)((col + 0.5) * w / Width), y = (int)((row + 0.5) * h / Height), v = row * Width + col;
                     var label = labels[slice * plane + v];
-                    var colour = labelsShown.Contains(label) ? s_palette.Single(p => p.Label == label).Rgb : null;
+                    bool Same(int r, int c) => r >= 0 && c >= 0 && r < Height && c < Width && labels[slice * plane + r * Width + c] == label;
+                    var interior = Same(row - 1, col) && Same(row + 1, col) && Same(row, col - 1) && Same(row, col + 1);
+                    var colour = labelsShown.Contains(label) && !(outline && interior) ? s_palette.Single(p => p.Label == label).Rgb : null;
                     for (var c = 0; c < 3; c++)
                     {
                         var expected = colour is null ? Grey(slice, v) : Grey(slice, v) * (1 - alpha) + colour[c] * alpha;
@@ -168,6 +174,21 @@ public sealed class ViewerSegmentationTests : IDisposable
         await page.UnrouteAllAsync();
         Assert.Contains($"moved to slice {largest + 1}, where the mask is largest", await page.InnerTextAsync("#status"));
         await CheckSlice(largest, new HashSet<int> { 1, 2 }, "second volume, legend reset, stale answer ignored");
+
+        // Outline only (keyboard): interior voxels show the image, boundary voxels the label colour; then fill again.
+        bool Interior(int slice, int row, int col)
+        {
+            var label = labels[slice * plane + row * Width + col];
+            return row > 0 && col > 0 && row < Height - 1 && col < Width - 1 && label != 0
+                && new[] { (-1, 0), (1, 0), (0, -1), (0, 1) }.All(d => labels[slice * plane + (row + d.Item1) * Width + col + d.Item2] == label);
+        }
+        Assert.True(Enumerable.Range(0, plane).Count(v => Interior(largest, v / Width, v % Width)) > 0, "the slice has no interior voxel to leave clear");
+        var outlineBox = page.GetByRole(AriaRole.Checkbox, new() { Name = "Outline only", Exact = true });
+        await outlineBox.FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await CheckSlice(largest, new HashSet<int> { 1, 2 }, "outline only", outline: true);
+        await page.Keyboard.PressAsync("Space");
+
 
         // A volume the viewer shows reduced (1040 columns > 1024): the overlay keeps the mask's own grid, stretched over the same box.
         await page.SetInputFilesAsync("#file", wide);

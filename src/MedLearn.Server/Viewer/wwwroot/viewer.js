@@ -256,12 +256,19 @@
     seg.hidden = !$("mask-show").checked;
     // The overlay's own pixels carry the opacity (alpha); the image canvas below keeps its window/level untouched.
     const alpha = Math.round(255 * opacity / 100);
-    const plane = m.nx * m.ny, base = +$("slice").value * plane;
+    const plane = m.nx * m.ny, base = +$("slice").value * plane, outline = $("mask-outline").checked;
+    // Outline: a voxel whose four in-plane neighbours all carry its label is left clear (the image shows through);
+    // a neighbour outside the slice counts as different, so a label touching the border is closed there.
+    const same = (i, x, y) => x >= 0 && y >= 0 && x < m.nx && y < m.ny && m.labels[base + y * m.nx + x] === m.labels[base + i];
     const ctx = seg.getContext("2d");
     const out = ctx.createImageData(m.nx, m.ny);
     for (let i = 0; i < plane; i++) {
       const label = m.labels[base + i];
       if (label === 0 || !m.visible[label]) continue;
+      if (outline) {
+        const x = i % m.nx, y = (i - x) / m.nx;
+        if (same(i, x - 1, y) && same(i, x + 1, y) && same(i, x, y - 1) && same(i, x, y + 1)) continue;
+      }
       const c = labelColour(label);
       out.data[4 * i] = c[0]; out.data[4 * i + 1] = c[1]; out.data[4 * i + 2] = c[2]; out.data[4 * i + 3] = alpha;
     }
@@ -421,6 +428,7 @@
   $("slice").addEventListener("input", drawMask);
   $("mask-opacity").addEventListener("input", drawMask);
   $("mask-show").addEventListener("change", drawMask);
+  $("mask-outline").addEventListener("change", drawMask);
   $("model").addEventListener("change", () => { showCard(); if (state.file) analyse(state.file); });
   $("method").addEventListener("change", () => { if (state.file) analyse(state.file); });
   applyOpacity();
