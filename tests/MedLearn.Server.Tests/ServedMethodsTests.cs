@@ -6,8 +6,6 @@ using MedLearn.Data.Writers;
 using MedLearn.Methods.Gmic;
 using MedLearn.Methods.Segmentation;
 using MedLearn.Models.Gmic;
-using MedLearn.Models.Segmentation;
-using MedLearn.Runs;
 using MedLearn.Server.Hosting;
 using MedLearn.Torch;
 using MedLearn.Torch.Amp;
@@ -41,20 +39,7 @@ public sealed class ServedMethodsTests : IDisposable
     }
 
     /// <summary>An untrained tiny V-Net segmentation run (network.json, model.pt, segment_options.json with a 16³ window).</summary>
-    private string SegmentationRun()
-    {
-        var run = Folder("segment-run");
-        torch.ManualSeed(5);
-        using var network = new VNet(new VNetOptions { BaseFilters = 2, Depth = 2 });
-        SegmentationNetworkFile.Write(Path.Combine(run, SegmentationTraining.NetworkFileName), network);
-        network.SaveStateDictToFile(Path.Combine(run, SegmentationTraining.ModelFileName));
-        MetricsFile.Write(Path.Combine(run, SegmentationTraining.OptionsFileName), new SegmentationTrainingOptions
-        {
-            Data = "unused", Output = "unused", PatchSize = [16, 16, 16],
-            Window = new SlidingWindowOptions { PatchSize = [16, 16, 16], Stride = [8, 8, 8], BatchSize = 2 },
-        });
-        return run;
-    }
+    private string SegmentationRun() => TinySegmentationRun.Write(Folder("segment-run"));
 
     private static async Task<TestService> Start(string run) => await TestService.StartAsync(run, o => o with { Models = [new ModelSource("m", run)] });
 
@@ -134,14 +119,16 @@ public sealed class ServedMethodsTests : IDisposable
         using (var image = ImageReader.Read(volume))
         {
             inputMeta = image.Meta;
-            var window = new SlidingWindowOptions { PatchSize = [16, 16, 16], Stride = [8, 8, 8], BatchSize = 2 };
-            expectedLabels = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, window).Labels.Contiguous().ToArray<byte>();
+            expectedLabels = VolumeSegmenter.Predict(x => network.Forward(x), image.Data, TinySegmentationRun.Window).Labels.Contiguous().ToArray<byte>();
         }
 
+        // run.json as `train segment` writes it: no seed there; the card takes it from segment_options.json.
+        File.WriteAllText(Path.Combine(run, "run.json"), """{"format": "medlearn-run", "version": 1, "label": "supervised", "created_utc": "2026-12-07T08:17:07Z", "medlearn": "0.1.0", "kind": "segment"}""");
         await using var service = await Start(run);
         var card = JsonDocument.Parse(await service.Client.GetStringAsync("/v1/models/m")).RootElement;
         Assert.Equal("segmentation", card.GetProperty("kind").GetString());
         Assert.Equal(16, card.GetProperty("input").GetProperty("patchSize")[0].GetInt32());
+        Assert.Equal(5UL, card.GetProperty("run").GetProperty("seed").GetUInt64()); // TinySegmentationRun's seed
 
         var (status, body, _) = await ApiTests.PostAsync(service.Client, "/v1/models/m/predict", File.ReadAllBytes(volume));
         Assert.True(status == HttpStatusCode.OK, body.ToString());

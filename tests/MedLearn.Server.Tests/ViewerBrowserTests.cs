@@ -12,12 +12,9 @@ namespace MedLearn.Server.Tests;
 [Collection(ServedRunCollection.Name)]
 public sealed class ViewerBrowserTests(TrainedRunFixture run)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task UploadShowsTheClassAndTheOverlayAndTheSliderMoves()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is missing: run ./setup.sh");
         await using var service = MedLearnService.Create(new ServeOptions { Models = [new ModelSource("tiny", run.Run)], Port = 0, Precision = "fp32" });
         await service.StartAsync();
         var address = service.Addresses.Single();
@@ -28,14 +25,8 @@ public sealed class ViewerBrowserTests(TrainedRunFixture run)
             .RootElement.GetProperty("predicted").GetString();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        // The page forbids eval (CSP script-src 'self'); Playwright's own probes need it, so the test bypasses the policy.
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BypassCSP = true });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var page = await HeadlessChromium.NewPageAsync(browser);
         var outside = new List<string>();
         page.Request += (_, request) => { if (!request.Url.StartsWith(address, StringComparison.Ordinal)) outside.Add(request.Url); };
         var consoleErrors = new List<string>();

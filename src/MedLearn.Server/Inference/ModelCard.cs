@@ -52,8 +52,9 @@ internal static class ModelCard
         ["cropSize"] = manifest.CropSize,
     }, runDirectory, manifest.Seed);
 
-    /// <summary>The card of a segmentation run (network.json): the architecture, its labels (0 = background) and the sliding window.</summary>
-    public static JsonObject ReadSegmentation(string name, string runDirectory, Models.Segmentation.SegmentationNetwork network, Methods.Segmentation.SlidingWindowOptions window) => WithRun(new JsonObject
+    /// <summary>The card of a segmentation run (network.json): the architecture, its labels (0 = background), the sliding window and the training seed (segment_options.json).</summary>
+    public static JsonObject ReadSegmentation(string name, string runDirectory, Models.Segmentation.SegmentationNetwork network, Methods.Segmentation.SlidingWindowOptions window,
+        ulong? seed = null) => WithRun(new JsonObject
     {
         ["name"] = name,
         ["kind"] = "segmentation",
@@ -66,7 +67,7 @@ internal static class ModelCard
             ["stride"] = new JsonArray([.. window.Stride.Select(v => (JsonNode?)JsonValue.Create(v))]),
             ["blending"] = window.Blending.ToString().ToLowerInvariant(),
         },
-    }, runDirectory, null);
+    }, runDirectory, seed);
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(c => (JsonNode?)JsonValue.Create(c))]);
 

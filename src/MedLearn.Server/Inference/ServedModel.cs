@@ -118,9 +118,11 @@ internal sealed class ServedModel : IDisposable
         return Finish(network, () =>
         {
             var settings = Path.Combine(source.RunDirectory, SegmentationTraining.OptionsFileName);
-            var window = File.Exists(settings) ? MetricsFile.Read<SegmentationTrainingOptions>(settings).Window : new SlidingWindowOptions();
+            var trained = File.Exists(settings) ? MetricsFile.Read<SegmentationTrainingOptions>(settings) : null;
+            var window = trained?.Window ?? new SlidingWindowOptions();
             window.Validate();
-            return new ServedModel(source.Name, ServedKind.Segmentation, network, ModelCard.ReadSegmentation(source.Name, source.RunDirectory, network, window),
+            // A segmentation run records its seed in segment_options.json, not in run.json.
+            return new ServedModel(source.Name, ServedKind.Segmentation, network, ModelCard.ReadSegmentation(source.Name, source.RunDirectory, network, window, trained?.Seed),
                 [.. Enumerable.Range(0, (int)network.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))], options, metrics) { Window = window };
         });
     }

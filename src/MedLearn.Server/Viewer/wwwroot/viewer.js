@@ -1,9 +1,10 @@
 // MedLearn viewer: uploads an image to this service, shows it with window/level (and a slice scroller for volumes),
-// the class probabilities and the heat map over the part of the image the model saw. No external resources.
+// the class probabilities and the heat map over the part of the image the model saw; for a segmentation model, the
+// predicted label mask over the displayed slice with a legend. No external resources.
 "use strict";
 (() => {
   const $ = id => document.getElementById(id);
-  const state = { models: [], rendition: null, pixels: null, heat: null, file: null };
+  const state = { models: [], rendition: null, pixels: null, heat: null, file: null, mask: null, request: 0 };
   const DISPLAY = 512; // longest side on screen, CSS pixels
 
   const key = $("key");
@@ -57,6 +58,9 @@
     const card = $("card");
     card.textContent = "";
     if (!m) return;
+    // No heat map for segmentations (the mask has its own slider); GMIC and segmentation runs have no method choice.
+    $("opacity-label").hidden = m.kind === "segmentation";
+    $("method-label").hidden = m.kind === "segmentation" || m.kind === "gmic";
     const add = (term, value) => {
       const dt = document.createElement("dt"); dt.textContent = term;
       const dd = document.createElement("dd"); dd.textContent = value;
@@ -64,7 +68,10 @@
     };
     add("Architecture", m.architecture);
     add("Classes", m.classes.join(", "));
-    add("Input", m.input.channels + " × " + m.input.imageSize + " × " + m.input.imageSize + " px");
+    if (m.kind === "segmentation")
+      add("Input", m.input.channels + " channel(s), sliding window " + m.input.patchSize.join(" × ") + " (stride " + m.input.stride.join(" × ") + ")");
+    else
+      add("Input", m.input.channels + " × " + m.input.imageSize + " × " + m.input.imageSize + " px");
     if (m.run) add("Trained", (m.run.createdUtc || "?") + " (MedLearn " + (m.run.medlearn || "?") + ", seed " + m.run.seed + ")");
     const metrics = m.metrics || {};
     if (metrics.split) add("Evaluated on", metrics.images + " " + metrics.split + " images (held out)");
@@ -75,6 +82,12 @@
       if (typeof v !== "number") continue;
       const ci = boot[name];
       add(name.replace(/_/g, " "), fmt(v) + (ci ? " (95% CI " + fmt(ci.lower) + "–" + fmt(ci.upper) + ")" : ""));
+    }
+    // A segmentation run's metrics.json: held-out test volumes, Dice and HD95 as mean ± SD over the cases.
+    if (typeof metrics.dice_mean === "number") {
+      add("Evaluated on", metrics.test_cases + " held-out test volume(s)");
+      add("Dice", fmt(metrics.dice_mean) + " ± " + fmt(metrics.dice_sd));
+      if (typeof metrics.hd95_mm_mean === "number") add("HD95", fmt(metrics.hd95_mm_mean) + " ± " + fmt(metrics.hd95_mm_sd) + " mm");
     }
     if (metrics.training && metrics.training.epochs_completed !== undefined)
       add("Training", metrics.training.epochs_completed + " epochs, best epoch " + metrics.training.best_epoch);
@@ -98,7 +111,7 @@
     slice.value = Math.floor(r.slices / 2);
     $("slice-label").hidden = r.slices <= 1;
     const scale = DISPLAY / Math.max(r.width, r.height);
-    for (const id of ["image", "heat"]) {
+    for (const id of ["image", "heat", "seg"]) {
       const canvas = $(id);
       canvas.width = r.width; canvas.height = r.height;
       canvas.style.width = Math.round(r.width * scale) + "px";
@@ -106,6 +119,7 @@
     }
     $("heat").getContext("2d").clearRect(0, 0, r.width, r.height);
     $("heat").dataset.drawn = "false";
+    clearMask();
     $("stage").hidden = false;
   }
 
@@ -190,22 +204,173 @@
     $("timing").textContent = "forward " + p.timing.forwardMs.toFixed(1) + " ms, total " + p.timing.totalMs.toFixed(1) + " ms (batch of " + p.timing.batchSize + ")";
   }
 
-  function showSegmentation(s) {
+  // ---- segmentation mask: the API's NIfTI label volume over the displayed slice, one colour per label -------------
+  // Okabe-Ito's colour-blind-safe palette (without black): label 1 is orange, 2 sky blue, ...; more labels cycle.
+  const PALETTE = [[230, 159, 0], [86, 180, 233], [0, 158, 115], [240, 228, 66], [0, 114, 178], [213, 94, 0], [204, 121, 167]];
+  const labelColour = label => PALETTE[(label - 1) % PALETTE.length];
+  const css = ([r, g, b]) => "rgb(" + r + ", " + g + ", " + b + ")";
+
+  // Reads a NIfTI-1 label volume (gzipped or not, either byte order, uint8 voxels) in file order: i (columns)
+  // fastest, then j (rows), then k (slices). That is the order of the rendition's [slices, height, width] too: the
+  // server's readers and NIfTI writer never reorient, so voxel (k, j, i) of the mask is pixel (j, i) of slice k.
+  async function readNiftiLabels(base64) {
+    let bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    }
+    if (bytes.length < 352) throw new Error("the mask is not a NIfTI-1 file (too short)");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const little = view.getInt32(0, true) === 348;
+    if (!little && view.getInt32(0, false) !== 348) throw new Error("the mask is not a NIfTI-1 file");
+    const dim = Array.from({ length: 8 }, (_, i) => view.getInt16(40 + 2 * i, little));
+    if (dim[0] < 1 || dim[0] > 7) throw new Error("the mask has an invalid dim[0] = " + dim[0]);
+    const size = i => (i <= dim[0] ? dim[i] : 1);
+    for (let i = 4; i < 8; i++) if (size(i) !== 1) throw new Error("the mask has more than one volume");
+    const nx = size(1), ny = size(2), nz = size(3), count = nx * ny * nz;
+    // The service writes uint8 labels (VolumeSegmenter.Write); anything else is not a mask of this service.
+    if (view.getInt16(70, little) !== 2) throw new Error("the mask's NIfTI datatype is " + view.getInt16(70, little) + ", not uint8 labels");
+    const offset = Math.floor(view.getFloat32(108, little));
+    if (offset < 348 || offset + count > bytes.length) throw new Error("the mask's voxel data are truncated");
+    const labels = bytes.slice(offset, offset + count);
+    return { nx, ny, nz, labels };
+  }
+
+  function clearMask() {
+    state.mask = null;
+    const seg = $("seg");
+    seg.getContext("2d").clearRect(0, 0, seg.width, seg.height);
+    seg.hidden = true;
+    seg.dataset.drawn = "false";
+    $("mask-controls").hidden = true;
+    $("segmentation").hidden = true;
+    $("legend").textContent = "";
+  }
+
+  function drawMask() {
+    const m = state.mask, seg = $("seg");
+    if (!m) return;
+    const opacity = +$("mask-opacity").value;
+    $("mask-opacity-value").textContent = opacity + " %";
+    $("mask-opacity").setAttribute("aria-valuetext", opacity + " %");
+    seg.hidden = !$("mask-show").checked;
+    // The overlay's own pixels carry the opacity (alpha); the image canvas below keeps its window/level untouched.
+    const alpha = Math.round(255 * opacity / 100);
+    const plane = m.nx * m.ny, base = +$("slice").value * plane, outline = $("mask-outline").checked;
+    // Outline: a voxel whose four in-plane neighbours all carry its label is left clear (the image shows through);
+    // a neighbour outside the slice counts as different, so a label touching the border is closed there.
+    const same = (i, x, y) => x >= 0 && y >= 0 && x < m.nx && y < m.ny && m.labels[base + y * m.nx + x] === m.labels[base + i];
+    const ctx = seg.getContext("2d");
+    const out = ctx.createImageData(m.nx, m.ny);
+    for (let i = 0; i < plane; i++) {
+      const label = m.labels[base + i];
+      if (label === 0 || !m.visible[label]) continue;
+      if (outline) {
+        const x = i % m.nx, y = (i - x) / m.nx;
+        if (same(i, x - 1, y) && same(i, x + 1, y) && same(i, x, y - 1) && same(i, x, y + 1)) continue;
+      }
+      const c = labelColour(label);
+      out.data[4 * i] = c[0]; out.data[4 * i + 1] = c[1]; out.data[4 * i + 2] = c[2]; out.data[4 * i + 3] = alpha;
+    }
+    ctx.putImageData(out, 0, 0);
+    seg.dataset.drawn = "true";
+  }
+
+  function goToSlice(slice) {
+    $("slice").value = slice;
+    drawImage();
+    drawMask();
+  }
+
+  async function showSegmentation(s, request) {
+    const mask = await readNiftiLabels(s.maskNifti);
+    // Another file or model chosen meanwhile: this answer is not for what is shown.
+    if (state.request !== request) return null;
     $("predicted").textContent = "segmented";
     $("confidence").textContent = "";
-    const bars = $("bars");
-    bars.textContent = "";
+    $("timing").textContent = "segmentation " + (1000 * s.seconds).toFixed(0) + " ms";
+    const r = state.rendition;
+    // The mask must lie on the displayed grid: same columns, rows and slices as the image (before any display reduction).
+    if (mask.nx !== r.sourceWidth || mask.ny !== r.sourceHeight || mask.nz !== r.slices || s.shape.join() !== [mask.nz, mask.ny, mask.nx].join())
+      throw new Error("the mask (" + mask.nx + " × " + mask.ny + " × " + mask.nz + ") does not match the image (" + r.sourceWidth + " × " + r.sourceHeight + " × " + r.slices + "); it is not drawn");
+    // Per label: the slice where it covers most voxels ("go to"), and its first and last slice.
+    const plane = mask.nx * mask.ny, perSlice = new Map();
+    for (let k = 0; k < mask.nz; k++)
+      for (let v = k * plane; v < (k + 1) * plane; v++) {
+        const label = mask.labels[v];
+        if (label === 0) continue;
+        if (!perSlice.has(label)) perSlice.set(label, new Uint32Array(mask.nz));
+        perSlice.get(label)[k]++;
+      }
+    mask.visible = new Array(256).fill(true);
+    state.mask = mask;
+    // The overlay holds the mask at its full resolution (the image may be shown reduced); CSS stretches both canvases
+    // over the same box, so voxel edges stay sharp.
+    $("seg").width = mask.nx;
+    $("seg").height = mask.ny;
+
+    const legend = $("legend");
+    legend.textContent = "";
     for (const l of s.labels) {
       const li = document.createElement("li");
-      li.textContent = "label " + l.label + ": " + l.voxels + " voxels, " + l.volumeMl.toFixed(2) + " mL";
-      bars.appendChild(li);
+      const text = document.createElement("span");
+      text.textContent = l.voxels + " voxels, " + l.volumeMl.toFixed(2) + " mL";
+      const name = document.createElement("span");
+      name.textContent = "label " + l.label;
+      if (l.label === 0) {
+        li.className = "background";
+        name.textContent = "background";
+        li.append(document.createElement("span"), document.createElement("span"), name, text);
+      } else {
+        const show = document.createElement("input");
+        show.type = "checkbox";
+        show.checked = true;
+        show.dataset.label = String(l.label);
+        show.setAttribute("aria-label", "Show label " + l.label);
+        show.addEventListener("change", () => { mask.visible[l.label] = show.checked; drawMask(); });
+        const swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = css(labelColour(l.label));
+        swatch.setAttribute("aria-hidden", "true");
+        li.append(show, swatch, name, text);
+        const counts = perSlice.get(l.label);
+        if (counts) {
+          let best = 0, first = -1, last = -1;
+          counts.forEach((n, k) => { if (n > counts[best]) best = k; if (n > 0) { if (first < 0) first = k; last = k; } });
+          text.textContent += ", slices " + (first + 1) + "–" + (last + 1);
+          const go = document.createElement("button");
+          go.type = "button";
+          go.textContent = "Go to " + (best + 1);
+          go.setAttribute("aria-label", "Show slice " + (best + 1) + ", where label " + l.label + " is largest");
+          go.addEventListener("click", () => goToSlice(best));
+          li.appendChild(go);
+        }
+      }
+      legend.appendChild(li);
     }
-    $("timing").textContent = "segmentation " + (1000 * s.seconds).toFixed(0) + " ms";
+    $("segmentation").hidden = false;
+    $("mask-controls").hidden = false;
+    const found = s.labels.filter(l => l.label > 0 && l.voxels > 0);
+    if (found.length === 0) { drawMask(); return "no foreground label found"; }
+    // A mask the displayed slice does not cut would look like no mask: then show the slice with the most foreground.
+    const foreground = new Uint32Array(mask.nz);
+    for (const counts of perSlice.values()) counts.forEach((n, k) => { foreground[k] += n; });
+    let note = "";
+    if (foreground[+$("slice").value] === 0) {
+      const best = foreground.reduce((b, n, k) => (n > foreground[b] ? k : b), 0);
+      note = "; moved to slice " + (best + 1) + ", where the mask is largest";
+      goToSlice(best);
+    } else {
+      drawMask();
+    }
+    return found.map(l => "label " + l.label + " " + l.volumeMl.toFixed(2) + " mL").join(", ") + " (mask drawn over the slices" + note + ")";
   }
 
   async function analyse(file) {
     state.file = file;
+    const request = ++state.request;
     state.heat = null;
+    clearMask();
     $("predicted").textContent = "—";
     $("confidence").textContent = "";
     $("bars").textContent = "";
@@ -214,7 +379,9 @@
     if (!m) { status("No model to use.", true); return; }
     status("Reading the image…");
     try {
-      state.rendition = await api("/v1/render", file);
+      const rendition = await api("/v1/render", file);
+      if (state.request !== request) return; // another file or model chosen meanwhile
+      state.rendition = rendition;
       state.pixels = decode(state.rendition);
       setupDisplay(state.rendition);
       drawImage();
@@ -225,8 +392,10 @@
     try {
       if (m.kind === "segmentation") {
         status("Segmenting…");
-        showSegmentation(await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file));
-        status("Done: label volumes listed (the mask is in the API answer as NIfTI)");
+        const answer = await api("/v1/models/" + encodeURIComponent(m.name) + "/predict", file);
+        if (state.request !== request) return;
+        const summary = await showSegmentation(answer, request);
+        if (summary !== null) status("Segmented: " + summary);
         return;
       }
       status("Classifying…");
@@ -256,6 +425,10 @@
   input.addEventListener("change", () => { if (input.files.length) analyse(input.files[0]); });
   $("opacity").addEventListener("input", applyOpacity);
   for (const id of ["center", "width", "slice"]) $(id).addEventListener("input", drawImage);
+  $("slice").addEventListener("input", drawMask);
+  $("mask-opacity").addEventListener("input", drawMask);
+  $("mask-show").addEventListener("change", drawMask);
+  $("mask-outline").addEventListener("change", drawMask);
   $("model").addEventListener("change", () => { showCard(); if (state.file) analyse(state.file); });
   $("method").addEventListener("change", () => { if (state.file) analyse(state.file); });
   applyOpacity();
