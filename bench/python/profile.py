@@ -4,7 +4,7 @@
 The same workload as `medlearn profile` (src/MedLearn/Profiling): torchvision.models.<model>(num_classes=CLASSES),
 torch.manual_seed(SEED) init, a fixed random BATCHx3xSIZExSIZE input; WARMUP unprofiled steps, then STEPS steps under
 torch.autograd.profiler.profile() (CPU activities, no shapes: libtorch's KINETO profiler state, the same one the
-MedLearn shim starts). One configuration per process (--config):
+MedLearn shim starts), aggregated from the profiler's nanosecond event tree by MedLearn's rule (key_averages below). One configuration per process (--config):
   infer: eager          PyTorch default: eval, float32, NCHW, inference_mode
          fused-cl       conv+BN folded (torch.fx fuse), channels_last, float32, inference_mode (MedLearn's default
                         InferenceModel on a CPU without native bf16)
@@ -22,6 +22,46 @@ import argparse
 import csv
 import os
 import time
+
+
+HIDDEN = {"[memory]", "[OutOfMemory]", "profiler::_record_function_enter", "profiler::_record_function_enter_new",
+          "profiler::_record_function_exit", "aten::is_leaf", "aten::output_nr", "aten::_version"}
+
+
+def key_averages(tree):
+    """Per-op (name, calls, self_ns, total_ns), largest self first: the rule of MedLearn's OpAggregation (PyTorch's
+    _populate_cpu_children + key_averages) on the nanosecond event tree instead of key_averages' microsecond events,
+    whose separately truncated start and duration break the nesting of about one op pair in ten."""
+    import torch
+    events, stack = [], list(tree)
+    while stack:
+        e = stack.pop()
+        stack.extend(e.children)
+        if e.tag == torch._C._profiler._EventType.TorchOp and e.name not in HIDDEN:
+            events.append(e)
+    by_thread = {}
+    for e in events:
+        by_thread.setdefault(e.start_tid, []).append(e)
+    self_ns = {id(e): e.end_time_ns - e.start_time_ns for e in events}
+    for thread_events in by_thread.values():
+        thread_events.sort(key=lambda e: (e.start_time_ns, -e.end_time_ns))
+        open_events = []
+        for e in thread_events:
+            while open_events:
+                parent = open_events[-1]
+                if e.start_time_ns >= parent.end_time_ns or e.end_time_ns > parent.end_time_ns:
+                    open_events.pop()
+                else:
+                    self_ns[id(parent)] -= e.end_time_ns - e.start_time_ns
+                    break
+            open_events.append(e)
+    stats = {}
+    for e in events:
+        s = stats.setdefault(e.name, [0, 0, 0])
+        s[0] += 1
+        s[1] += self_ns[id(e)]
+        s[2] += e.end_time_ns - e.start_time_ns
+    return sorted(((k, v[0], v[1], v[2]) for k, v in stats.items()), key=lambda o: (-o[2], o[0]))
 
 
 def main():
@@ -102,22 +142,21 @@ def main():
             t0 = time.perf_counter()
             step()
             times.append(1000 * (time.perf_counter() - t0))
-    ops = sorted(prof.key_averages(), key=lambda e: (-e.self_cpu_time_total, e.key))
-    total_self = sum(e.self_cpu_time_total for e in ops)
+    ops = key_averages(prof.kineto_results.experimental_event_tree())
+    total_self = sum(o[2] for o in ops)
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "ops.csv")
     with open(path + ".tmp", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["op", "calls", "self_us", "total_us", "steps", "calls_per_step", "self_ms_per_step", "total_ms_per_step", "self_percent"])
         n = args.steps
-        for e in ops:
-            w.writerow([e.key, e.count, int(e.self_cpu_time_total), int(e.cpu_time_total), n, f"{e.count / n:.4f}",
-                        f"{e.self_cpu_time_total / 1000 / n:.4f}", f"{e.cpu_time_total / 1000 / n:.4f}",
-                        f"{100 * e.self_cpu_time_total / total_self if total_self else 0:.4f}"])
+        for name, calls, self_ns, total_ns in ops:
+            w.writerow([name, calls, f"{self_ns / 1e3:.3f}", f"{total_ns / 1e3:.3f}", n, f"{calls / n:.3f}",
+                        f"{self_ns / 1e6 / n:.3f}", f"{total_ns / 1e6 / n:.3f}", f"{100 * self_ns / total_self if total_self else 0:.3f}"])
     os.replace(path + ".tmp", path)
     print(f"RESULT side=pytorch mode={args.mode} config={cfg} model={args.model} threads={torch.get_num_threads()} batch={args.batch} "
           f"size={args.size} mean_step_ms={sum(times) / len(times):.2f} min_step_ms={min(times):.2f} "
-          f"self_ms_per_step={total_self / 1000 / args.steps:.2f}")
+          f"self_ms_per_step={total_self / 1e6 / args.steps:.2f}")
 
 
 if __name__ == "__main__":

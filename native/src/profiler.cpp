@@ -3,11 +3,16 @@
 // threads that did not inherit the state are not recorded), so start and stop must be called on the same thread.
 // Kineto is not compiled into Debian's libtorch; with activities {CPU} the KINETO profiler state still records
 // every RecordFunction (aten ops, autograd nodes, user scopes), exactly as Python's profiler does here.
+// Events are read from the result's event tree (torch::profiler::impl::Result), whose times are in nanoseconds:
+// KinetoEvent's microsecond start and duration are each truncated, so a child can seem to end after its parent
+// and interval nesting (self time) breaks for about one op pair in ten.
 #include "common.h"
 
 #include <torch/csrc/autograd/profiler_kineto.h>
+#include <torch/csrc/profiler/collection.h>
 
 #include <memory>
+#include <type_traits>
 
 namespace {
 
@@ -19,8 +24,8 @@ struct Event {
   std::string name;
   uint64_t start_thread;
   uint64_t end_thread;
-  int64_t start_us;
-  int64_t duration_us;
+  int64_t start_ns;
+  int64_t duration_ns;
   int32_t device_type;
   int32_t is_async;
   int32_t scope;
@@ -28,9 +33,31 @@ struct Event {
 };
 
 struct Profile {
-  int64_t trace_start_us = 0;
+  int64_t trace_start_ns = 0;
   std::vector<Event> events;
 };
+
+// Op events (TorchOp: aten ops, autograd nodes, record_function scopes) of `r` and its subtree, depth first.
+// Allocation, backend and Python-call records are not ops and are skipped.
+void collect(const std::shared_ptr<impl::Result>& r, Profile& out) {
+  r->visit([&](const auto& fields) {
+    using Fields = std::decay_t<decltype(fields)>;
+    if constexpr (std::is_same_v<Fields, impl::ExtraFields<impl::EventType::TorchOp>>) {
+      Event e;
+      e.name = fields.name_;
+      e.start_thread = r->start_tid_;
+      e.end_thread = r->endTID();
+      e.start_ns = r->start_time_ns_;
+      e.duration_ns = r->endTimeNS() - r->start_time_ns_;
+      e.device_type = static_cast<int32_t>(r->deviceType());
+      e.is_async = fields.is_async_ ? 1 : 0;
+      e.scope = static_cast<int32_t>(fields.scope_);
+      e.shapes = fields.inputs_.shapes_;
+      out.events.push_back(std::move(e));
+    }
+  });
+  for (const auto& child : r->children_) collect(child, out);
+}
 
 }  // namespace
 
@@ -55,25 +82,8 @@ ML_API ml_profile ml_profiler_stop() {
       TORCH_CHECK(impl::profilerEnabled(), "the profiler is not running on this thread: start it before stopping it");
       auto result = prof::disableProfiler();
       auto profile = std::make_unique<Profile>();
-      profile->trace_start_us = static_cast<int64_t>(result->trace_start_us());
-      const auto& events = result->events();
-      profile->events.reserve(events.size());
-      for (const auto& e : events) {
-        Event out;
-        out.name = e.name();
-        out.start_thread = e.startThreadId();
-        out.end_thread = e.endThreadId();
-        out.start_us = static_cast<int64_t>(e.startUs());
-        out.duration_us = static_cast<int64_t>(e.durationUs());
-        out.device_type = static_cast<int32_t>(e.deviceType());
-        out.is_async = e.isAsync() ? 1 : 0;
-        out.scope = static_cast<int32_t>(e.scope());
-        if (e.hasShapes()) {
-          auto shapes = e.shapes();
-          out.shapes.assign(shapes.begin(), shapes.end());
-        }
-        profile->events.push_back(std::move(out));
-      }
+      profile->trace_start_ns = static_cast<int64_t>(result->trace_start_us()) * 1000;
+      for (const auto& root : result->event_tree()) collect(root, *profile);
       return profile.release(););
 }
 
@@ -81,19 +91,19 @@ ML_API void ml_profile_free(ml_profile p) { delete p; }
 
 ML_API int64_t ml_profile_event_count(ml_profile p) { ML_GUARD(-1, return static_cast<int64_t>(p->events.size());); }
 
-ML_API int64_t ml_profile_trace_start_us(ml_profile p) { ML_GUARD(0, return p->trace_start_us;); }
+ML_API int64_t ml_profile_trace_start_ns(ml_profile p) { ML_GUARD(0, return p->trace_start_ns;); }
 
-// Event `i`: returns its name (owned by the profile) and fills the scalar fields.
-ML_API const char* ml_profile_event(ml_profile p, int64_t i, uint64_t* start_thread, uint64_t* end_thread, int64_t* start_us,
-                                    int64_t* duration_us, int32_t* device_type, int32_t* is_async, int32_t* scope,
+// Event `i` (times in nanoseconds): returns its name (owned by the profile) and fills the scalar fields.
+ML_API const char* ml_profile_event(ml_profile p, int64_t i, uint64_t* start_thread, uint64_t* end_thread, int64_t* start_ns,
+                                    int64_t* duration_ns, int32_t* device_type, int32_t* is_async, int32_t* scope,
                                     int64_t* shape_count) {
   ML_GUARD(nullptr,
       TORCH_CHECK(i >= 0 && i < static_cast<int64_t>(p->events.size()), "event index ", i, " out of range [0, ", p->events.size(), ")");
       const auto& e = p->events[static_cast<size_t>(i)];
       *start_thread = e.start_thread;
       *end_thread = e.end_thread;
-      *start_us = e.start_us;
-      *duration_us = e.duration_us;
+      *start_ns = e.start_ns;
+      *duration_ns = e.duration_ns;
       *device_type = e.device_type;
       *is_async = e.is_async;
       *scope = e.scope;

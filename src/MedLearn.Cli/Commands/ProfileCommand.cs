@@ -92,15 +92,15 @@ internal static class ProfileCommand
     private static void Print(IAnsiConsole console, ModelProfileResult result, int top)
     {
         var steps = result.Steps;
-        var totalSelf = result.Ops.Sum(o => o.SelfMicroseconds);
+        var totalSelf = result.Ops.Sum(o => o.SelfNanoseconds);
         console.MarkupLineInterpolated(
-            $"profile: {result.Architecture} {(result.Mode == ProfileMode.Infer ? "inference" : "training step")}, batch {result.Batch}, {result.Size} px, {result.Threads} threads: {result.StepMilliseconds.Average().ToString("F2", CultureInfo.InvariantCulture)} ms per step (profiled), ops' self time {(totalSelf / 1000.0 / steps).ToString("F2", CultureInfo.InvariantCulture)} ms per step");
+            $"profile: {result.Architecture} {(result.Mode == ProfileMode.Infer ? "inference" : "training step")}, batch {result.Batch}, {result.Size} px, {result.Threads} threads: {result.StepMilliseconds.Average().ToString("F2", CultureInfo.InvariantCulture)} ms per step (profiled), ops' self time {(totalSelf / 1e6 / steps).ToString("F2", CultureInfo.InvariantCulture)} ms per step");
         console.MarkupLineInterpolated($"plan: {result.Plan}");
         var table = new Table().AddColumn("op").AddColumn(new TableColumn("calls/step").RightAligned()).AddColumn(new TableColumn("self ms/step").RightAligned())
             .AddColumn(new TableColumn("self %").RightAligned()).AddColumn(new TableColumn("total ms/step").RightAligned());
         foreach (var op in result.Ops.Take(Math.Max(top, 0)))
-            table.AddRow(Markup.Escape(op.Name), F((double)op.Calls / steps, "0.##"), F(op.SelfMicroseconds / 1000.0 / steps, "0.000"),
-                F(totalSelf > 0 ? 100.0 * op.SelfMicroseconds / totalSelf : 0, "0.0"), F(op.TotalMicroseconds / 1000.0 / steps, "0.000"));
+            table.AddRow(Markup.Escape(op.Name), F((double)op.Calls / steps, "0.##"), F(op.SelfNanoseconds / 1e6 / steps, "0.000"),
+                F(totalSelf > 0 ? 100.0 * op.SelfNanoseconds / totalSelf : 0, "0.0"), F(op.TotalNanoseconds / 1e6 / steps, "0.000"));
         console.Write(table);
     }
 

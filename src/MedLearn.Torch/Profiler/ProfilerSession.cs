@@ -29,8 +29,8 @@ public sealed class ProfilerSession : IDisposable
     /// <summary>Whether input shapes are recorded.</summary>
     public bool RecordShapes { get; }
 
-    /// <summary>Start of the trace in microseconds on the events' clock (set by <see cref="Stop"/>).</summary>
-    public long TraceStartMicroseconds { get; private set; }
+    /// <summary>Start of the trace in nanoseconds on the events' clock (set by <see cref="Stop"/>).</summary>
+    public long TraceStartNanoseconds { get; private set; }
 
     /// <summary>Whether a profiler is running on the calling thread (started here or by other code in the process).</summary>
     public static bool IsRunningOnThisThread
@@ -62,7 +62,7 @@ public sealed class ProfilerSession : IDisposable
         _running = false;
         try
         {
-            TraceStartMicroseconds = Native.ml_profile_trace_start_us(profile);
+            TraceStartNanoseconds = Native.ml_profile_trace_start_ns(profile);
             Native.Check();
             return Read(profile);
         }
@@ -89,7 +89,7 @@ public sealed class ProfilerSession : IDisposable
         var events = new List<ProfilerEvent>((int)count);
         for (long i = 0; i < count; i++)
         {
-            var name = Native.ml_profile_event(profile, i, out var startThread, out var endThread, out var startUs, out var durationUs,
+            var name = Native.ml_profile_event(profile, i, out var startThread, out var endThread, out var startNs, out var durationNs,
                 out var deviceType, out var isAsync, out var scope, out var shapeCount);
             if (name == IntPtr.Zero) throw Native.ThrowLastError();
             IReadOnlyList<long>[] shapes = shapeCount == 0 ? [] : new IReadOnlyList<long>[shapeCount];
@@ -101,7 +101,7 @@ public sealed class ProfilerSession : IDisposable
                 if (ndim > 0) Marshal.Copy(dims, shape, 0, (int)ndim);
                 shapes[j] = shape;
             }
-            events.Add(new ProfilerEvent(Marshal.PtrToStringUTF8(name) ?? "", startThread, endThread, startUs, durationUs, deviceType, isAsync != 0, scope, shapes));
+            events.Add(new ProfilerEvent(Marshal.PtrToStringUTF8(name) ?? "", startThread, endThread, startNs, durationNs, deviceType, isAsync != 0, scope, shapes));
         }
         return events;
     }

@@ -16,7 +16,7 @@ namespace MedLearn.Profiling;
 /// <param name="ChannelsLast">Whether the plan runs the model channels-last.</param>
 /// <param name="LowPrecisionDType">bfloat16/float16 when the plan computes in it (bf16 weights for inference, autocast for training), else null.</param>
 /// <param name="Events">Every recorded event.</param>
-/// <param name="TraceStartMicroseconds">Trace start on the events' clock.</param>
+/// <param name="TraceStartNanoseconds">Trace start on the events' clock.</param>
 /// <param name="Ops">Per-op statistics, largest self time first.</param>
 /// <param name="StepMilliseconds">Wall time of each profiled step (profiler overhead included).</param>
 public sealed record ModelProfileResult(
@@ -30,6 +30,6 @@ public sealed record ModelProfileResult(
     bool ChannelsLast,
     string? LowPrecisionDType,
     IReadOnlyList<ProfilerEvent> Events,
-    long TraceStartMicroseconds,
+    long TraceStartNanoseconds,
     IReadOnlyList<OpStatistics> Ops,
     IReadOnlyList<double> StepMilliseconds);

@@ -117,7 +117,7 @@ internal sealed class ModelProfileRunner(ModelProfileOptions options, IProgress<
                 progress?.Report(new ModelProfileProgress("profile", i + 1, options.Steps));
             }
             events = session.Stop();
-            traceStart = session.TraceStartMicroseconds;
+            traceStart = session.TraceStartNanoseconds;
         }
         return new ModelProfileResult(architecture, options.Mode, options.Batch, size, options.Steps, torch.NumThreads, plan, channelsLast, lowPrecision,
             events, traceStart, OpAggregation.KeyAverages(events), times);

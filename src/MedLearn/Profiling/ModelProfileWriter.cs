@@ -28,7 +28,7 @@ public static class ModelProfileWriter
                 "Self time = an op's duration minus its direct children's (same thread); total = with children. Times per profiled step.",
             ]);
         OpTableWriter.WriteCsv(Path.Combine(directory, OpsCsv), result.Ops, result.Steps);
-        ChromeTraceWriter.Write(Path.Combine(directory, Trace), result.Events, result.TraceStartMicroseconds);
+        ChromeTraceWriter.Write(Path.Combine(directory, Trace), result.Events, result.TraceStartNanoseconds);
         var summary = new Dictionary<string, object?>
         {
             ["architecture"] = result.Architecture,
@@ -42,7 +42,7 @@ public static class ModelProfileWriter
             ["low_precision_dtype"] = result.LowPrecisionDType,
             ["step_ms"] = result.StepMilliseconds,
             ["mean_step_ms"] = meanStep,
-            ["self_ms_per_step"] = result.Ops.Sum(o => o.SelfMicroseconds) / 1000.0 / result.Steps,
+            ["self_ms_per_step"] = result.Ops.Sum(o => o.SelfNanoseconds) / 1e6 / result.Steps,
             ["command"] = command,
         };
         AtomicText.Write(Path.Combine(directory, Summary), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");

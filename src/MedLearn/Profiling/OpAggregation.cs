@@ -32,18 +32,18 @@ public static class OpAggregation
         [.. events.Where(e => !IsHidden(e.Name))];
 
     /// <summary>
-    /// The self time in microseconds of every event of <paramref name="events"/> (same order), by the nesting and
+    /// The self time in nanoseconds of every event of <paramref name="events"/> (same order), by the nesting and
     /// self-time rules of this class. Hidden events are not filtered here: pass <see cref="Visible"/> events.
     /// </summary>
     public static long[] SelfTimes(IReadOnlyList<ProfilerEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         var self = new long[events.Count];
-        for (var i = 0; i < events.Count; i++) self[i] = Nests(events[i]) ? events[i].DurationMicroseconds : 0;
+        for (var i = 0; i < events.Count; i++) self[i] = Nests(events[i]) ? events[i].DurationNanoseconds : 0;
         var byThread = Enumerable.Range(0, events.Count).Where(i => Nests(events[i])).GroupBy(i => events[i].ThreadId);
         foreach (var thread in byThread)
         {
-            var ordered = thread.OrderBy(i => events[i].StartMicroseconds).ThenByDescending(i => events[i].EndMicroseconds).ToList();
+            var ordered = thread.OrderBy(i => events[i].StartNanoseconds).ThenByDescending(i => events[i].EndNanoseconds).ToList();
             var open = new Stack<int>();
             foreach (var i in ordered)
             {
@@ -51,10 +51,10 @@ public static class OpAggregation
                 while (open.Count > 0)
                 {
                     var parent = events[open.Peek()];
-                    if (e.StartMicroseconds >= parent.EndMicroseconds || e.EndMicroseconds > parent.EndMicroseconds) open.Pop();
+                    if (e.StartNanoseconds >= parent.EndNanoseconds || e.EndNanoseconds > parent.EndNanoseconds) open.Pop();
                     else
                     {
-                        self[open.Peek()] -= e.DurationMicroseconds;
+                        self[open.Peek()] -= e.DurationNanoseconds;
                         break;
                     }
                 }
@@ -78,10 +78,10 @@ public static class OpAggregation
         {
             var e = visible[i];
             stats.TryGetValue(e.Name, out var s);
-            stats[e.Name] = (s.Calls + 1, s.Self + self[i], s.Total + (e.DeviceType == 0 ? e.DurationMicroseconds : 0));
+            stats[e.Name] = (s.Calls + 1, s.Self + self[i], s.Total + (e.DeviceType == 0 ? e.DurationNanoseconds : 0));
         }
         return [.. stats.Select(kv => new OpStatistics(kv.Key, kv.Value.Calls, kv.Value.Self, kv.Value.Total))
-            .OrderByDescending(s => s.SelfMicroseconds).ThenBy(s => s.Name, StringComparer.Ordinal)];
+            .OrderByDescending(s => s.SelfNanoseconds).ThenBy(s => s.Name, StringComparer.Ordinal)];
     }
 
     // Async (or thread-hopping) and non-CPU events are left out of nesting, as in PyTorch.

@@ -5,6 +5,6 @@ namespace MedLearn.Profiling;
 /// </summary>
 /// <param name="Name">Op name (<c>aten::convolution</c>).</param>
 /// <param name="Calls">Number of recorded events with this name.</param>
-/// <param name="SelfMicroseconds">Sum over the calls of their self time: own duration minus the durations of their direct children (see <see cref="OpAggregation"/>).</param>
-/// <param name="TotalMicroseconds">Sum over the calls of their duration, children included.</param>
-public sealed record OpStatistics(string Name, long Calls, long SelfMicroseconds, long TotalMicroseconds);
+/// <param name="SelfNanoseconds">Sum over the calls of their self time: own duration minus the durations of their direct children (see <see cref="OpAggregation"/>).</param>
+/// <param name="TotalNanoseconds">Sum over the calls of their duration, children included.</param>
+public sealed record OpStatistics(string Name, long Calls, long SelfNanoseconds, long TotalNanoseconds);

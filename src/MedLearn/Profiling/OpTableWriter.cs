@@ -20,16 +20,16 @@ public static class OpTableWriter
     {
         ArgumentNullException.ThrowIfNull(ops);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        var totalSelf = ops.Sum(o => o.SelfMicroseconds);
+        var totalSelf = ops.Sum(o => o.SelfNanoseconds);
         var text = new StringBuilder();
         text.Append("| Op | calls/step | self ms/step | self % | total ms/step |\n|---|---:|---:|---:|---:|\n");
         var shown = limit is int n && n < ops.Count ? ops.Take(n).ToList() : ops.ToList();
         foreach (var op in shown)
-            text.Append(Row(Cell(op.Name), op.Calls, op.SelfMicroseconds, op.TotalMicroseconds, totalSelf, steps));
+            text.Append(Row(Cell(op.Name), op.Calls, op.SelfNanoseconds, op.TotalNanoseconds, totalSelf, steps));
         if (shown.Count < ops.Count)
         {
             var rest = ops.Skip(shown.Count).ToList();
-            text.Append(Row($"({rest.Count} other ops)", rest.Sum(o => o.Calls), rest.Sum(o => o.SelfMicroseconds), rest.Sum(o => o.TotalMicroseconds), totalSelf, steps));
+            text.Append(Row($"({rest.Count} other ops)", rest.Sum(o => o.Calls), rest.Sum(o => o.SelfNanoseconds), rest.Sum(o => o.TotalNanoseconds), totalSelf, steps));
         }
         text.Append(string.Create(CultureInfo.InvariantCulture, $"| **all ops (self time)** | {(double)ops.Sum(o => o.Calls) / steps:0.##} | **{Ms(totalSelf, steps)}** | 100.0 | |\n"));
         return text.ToString();
@@ -40,11 +40,11 @@ public static class OpTableWriter
     {
         ArgumentNullException.ThrowIfNull(ops);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        var totalSelf = ops.Sum(o => o.SelfMicroseconds);
+        var totalSelf = ops.Sum(o => o.SelfNanoseconds);
         var text = new StringBuilder(RunCsv.Line(["op", "calls", "self_us", "total_us", "steps", "calls_per_step", "self_ms_per_step", "total_ms_per_step", "self_percent"]));
         foreach (var op in ops)
-            text.Append(RunCsv.Line([op.Name, I(op.Calls), I(op.SelfMicroseconds), I(op.TotalMicroseconds), I(steps),
-                F((double)op.Calls / steps), F(op.SelfMicroseconds / 1000.0 / steps), F(op.TotalMicroseconds / 1000.0 / steps), F(Percent(op.SelfMicroseconds, totalSelf))]));
+            text.Append(RunCsv.Line([op.Name, I(op.Calls), F(op.SelfNanoseconds / 1e3), F(op.TotalNanoseconds / 1e3), I(steps),
+                F((double)op.Calls / steps), F(op.SelfNanoseconds / 1e6 / steps), F(op.TotalNanoseconds / 1e6 / steps), F(Percent(op.SelfNanoseconds, totalSelf))]));
         return text.ToString();
     }
 
@@ -64,7 +64,7 @@ public static class OpTableWriter
         string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {(double)calls / steps:0.##} | {Ms(self, steps)} | {Percent(self, totalSelf):0.0} | {Ms(total, steps)} |\n");
 
-    private static string Ms(long microseconds, int steps) => (microseconds / 1000.0 / steps).ToString("0.000", CultureInfo.InvariantCulture);
+    private static string Ms(long nanoseconds, int steps) => (nanoseconds / 1e6 / steps).ToString("0.000", CultureInfo.InvariantCulture);
 
     private static double Percent(long part, long whole) => whole > 0 ? 100.0 * part / whole : 0;
 
@@ -72,5 +72,5 @@ public static class OpTableWriter
 
     private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -27,7 +27,7 @@ public class OpAggregationTests
         Assert.Equal(new OpStatistics("C", 2, 30, 30), ops["C"]);
         Assert.Equal(new OpStatistics("D", 1, 10, 10), ops["D"]);
         // Σ self = Σ top-level durations per thread.
-        Assert.Equal(100 + 10 + 1000, ops.Values.Sum(o => o.SelfMicroseconds));
+        Assert.Equal(100 + 10 + 1000, ops.Values.Sum(o => o.SelfNanoseconds));
         Assert.Equal(["B", "A", "C", "D"], OpAggregation.KeyAverages(events).Select(o => o.Name));
     }
 
@@ -41,8 +41,8 @@ public class OpAggregationTests
             E("P", 0, 50), E("Q", 40, 40), E("R", 10, 10, async: true), E("S", 20, 5, endThread: 9), E("aten::is_leaf", 30, 5),
         };
         var ops = OpAggregation.KeyAverages(events).ToDictionary(o => o.Name);
-        Assert.Equal(50, ops["P"].SelfMicroseconds);
-        Assert.Equal(40, ops["Q"].SelfMicroseconds);
+        Assert.Equal(50, ops["P"].SelfNanoseconds);
+        Assert.Equal(40, ops["Q"].SelfNanoseconds);
         Assert.Equal(new OpStatistics("R", 1, 0, 10), ops["R"]);
         Assert.Equal(new OpStatistics("S", 1, 0, 5), ops["S"]);
         Assert.False(ops.ContainsKey("aten::is_leaf"));
@@ -51,7 +51,7 @@ public class OpAggregationTests
     [Fact]
     public void IdenticalIntervalsNestInRecordedOrderAndZeroLengthEventsAreChildren()
     {
-        // aten::conv2d and aten::convolution with the same microsecond interval (coarse clock): one is the other's child,
+        // aten::conv2d and aten::convolution with the same interval (e.g. on a coarse clock): one is the other's child,
         // so the pair's self time sums to the duration once; a zero-length event inside counts as a call with 0 time.
         var events = new[] { E("aten::conv2d", 0, 10), E("aten::convolution", 0, 10), E("aten::empty", 5, 0) };
         var self = OpAggregation.SelfTimes(events);
@@ -64,17 +64,17 @@ public class OpAggregationTests
     {
         var events = new List<ProfilerEvent>
         {
-            E("aten::conv2d", 1_000_100, 50) with { InputShapes = [[1, 3, 8, 8], [4, 3, 3, 3], []] },
-            E("aten::add", 1_000_200, 5, thread: 7),
-            E("aten::is_leaf", 1_000_210, 1),
+            E("aten::conv2d", 1_000_100_000, 50_500) with { InputShapes = [[1, 3, 8, 8], [4, 3, 3, 3], []] },
+            E("aten::add", 1_000_200_000, 5_000, thread: 7),
+            E("aten::is_leaf", 1_000_210_000, 1_000),
         };
-        using var json = JsonDocument.Parse(ChromeTraceWriter.ToJson(events, traceStartMicroseconds: 1_000_000));
+        using var json = JsonDocument.Parse(ChromeTraceWriter.ToJson(events, traceStartNanoseconds: 1_000_000_000));
         var trace = json.RootElement.GetProperty("traceEvents").EnumerateArray().ToList();
         Assert.Equal(2, trace.Count);
         Assert.All(trace, t => Assert.Equal("X", t.GetProperty("ph").GetString()));
         Assert.Equal("aten::conv2d", trace[0].GetProperty("name").GetString());
-        Assert.Equal(100, trace[0].GetProperty("ts").GetInt64());
-        Assert.Equal(50, trace[0].GetProperty("dur").GetInt64());
+        Assert.Equal(100.0, trace[0].GetProperty("ts").GetDouble());
+        Assert.Equal(50.5, trace[0].GetProperty("dur").GetDouble());
         Assert.Equal(4, trace[0].GetProperty("args").GetProperty("Input Dims")[1][0].GetInt64());
         Assert.Equal(7UL, trace[1].GetProperty("tid").GetUInt64());
         Assert.False(trace[1].TryGetProperty("args", out _));
@@ -83,7 +83,7 @@ public class OpAggregationTests
     [Fact]
     public void TablesGiveTimesPerStepAndTheTotal()
     {
-        var ops = new[] { new OpStatistics("aten::mm", 6, 3000, 4000), new OpStatistics("a|b", 2, 1000, 1000) };
+        var ops = new[] { new OpStatistics("aten::mm", 6, 3_000_000, 4_000_000), new OpStatistics("a|b", 2, 1_000_000, 1_000_000) };
         var md = OpTableWriter.Markdown(ops, steps: 2);
         Assert.Contains("| aten::mm | 3 | 1.500 | 75.0 | 2.000 |", md);
         Assert.Contains("| a\\|b | 1 | 0.500 | 25.0 | 0.500 |", md);

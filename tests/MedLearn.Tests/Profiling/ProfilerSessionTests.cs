@@ -28,7 +28,7 @@ public class ProfilerSessionTests
         Assert.Equal(1, ops["aten::add"].Calls);
         Assert.Equal(3, events.Count(e => e.Name == "aten::mm"));
         // Every event of this thread lies within the session and has a non-negative duration.
-        Assert.All(events, e => Assert.True(e.DurationMicroseconds >= 0));
+        Assert.All(events, e => Assert.True(e.DurationNanoseconds >= 0));
         Assert.False(ProfilerSession.IsRunningOnThisThread);
     }
 
