@@ -15,11 +15,12 @@ MedLearn shim starts), aggregated from the profiler's nanosecond event tree by M
          cl-bf16        channels_last + torch.autocast('cpu', bfloat16) around forward and loss
 A training step is the trainer's: zero_grad(set_to_none), forward, cross-entropy, accuracy, loss.item() and
 accuracy.item(), backward, SGD(lr 1e-3, momentum 0.9).step().
-Writes OUT/ops.csv (op,calls,self_us,total_us,steps,calls_per_step,self_ms_per_step,total_ms_per_step,self_percent, as
+Writes OUT/profile.json (step times) and OUT/ops.csv (op,calls,self_us,total_us,steps,calls_per_step,self_ms_per_step,total_ms_per_step,self_percent, as
 `medlearn profile`) and prints: RESULT side=pytorch config=... mean_step_ms=... self_ms_per_step=...
 """
 import argparse
 import csv
+import json
 import os
 import time
 
@@ -154,6 +155,10 @@ def main():
             w.writerow([name, calls, f"{self_ns / 1e3:.3f}", f"{total_ns / 1e3:.3f}", n, f"{calls / n:.3f}",
                         f"{self_ns / 1e6 / n:.3f}", f"{total_ns / 1e6 / n:.3f}", f"{100 * self_ns / total_self if total_self else 0:.3f}"])
     os.replace(path + ".tmp", path)
+    with open(os.path.join(args.out, "profile.json.tmp"), "w") as f:
+        json.dump({"side": "pytorch", "config": cfg, "model": args.model, "mode": args.mode, "threads": torch.get_num_threads(),
+                   "step_ms": times, "mean_step_ms": sum(times) / len(times), "self_ms_per_step": total_self / 1e6 / args.steps}, f, indent=1)
+    os.replace(os.path.join(args.out, "profile.json.tmp"), os.path.join(args.out, "profile.json"))
     print(f"RESULT side=pytorch mode={args.mode} config={cfg} model={args.model} threads={torch.get_num_threads()} batch={args.batch} "
           f"size={args.size} mean_step_ms={sum(times) / len(times):.2f} min_step_ms={min(times):.2f} "
           f"self_ms_per_step={total_self / 1e6 / args.steps:.2f}")
