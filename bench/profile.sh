@@ -17,9 +17,13 @@ SIZE=${SIZE:-224}
 THREADS=${THREADS:-2}
 STEPS=${STEPS:-10}
 WARMUP=${WARMUP:-5}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 PRECISION=${PRECISION:-auto}
 EXTRA=${EXTRA:-}
+# libgomp's wait policy for BOTH sides: MedLearn's default (PASSIVE, bench/results/omp-wait-policy.md) unless given, so
+# the per-op times compare the same configuration (the policy alone moves batch-1 latency by tens of percent).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+PICK=${PICK:-fastest}
 OUT=${OUT:-bench/results/profile-$MODEL-$MODE.md}
 NOTE=${NOTE:-}
 PY=/usr/bin/python3
@@ -70,13 +74,13 @@ TMP="$OUT.tmp.$$"
   echo
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; flags that matter: $(grep -o -w -E 'avx2|avx512f|avx512_bf16|amx_bf16|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ')"
   echo "- libtorch: Debian libtorch 1.13 (same library for both); PyTorch: $($PY -c 'import torch, torchvision; print("torch", torch.__version__, "torchvision", torchvision.__version__)')"
-  echo "- Command: \`MODEL=$MODEL MODE=$MODE BATCH=$BATCH SIZE=$SIZE THREADS=$THREADS STEPS=$STEPS WARMUP=$WARMUP ROUNDS=$ROUNDS PRECISION=$PRECISION${EXTRA:+ EXTRA=\"$EXTRA\"} bench/profile.sh\`"
+  echo "- Command: \`MODEL=$MODEL MODE=$MODE BATCH=$BATCH SIZE=$SIZE THREADS=$THREADS STEPS=$STEPS WARMUP=$WARMUP ROUNDS=$ROUNDS PRECISION=$PRECISION OMP_WAIT_POLICY=$OMP_WAIT_POLICY PICK=$PICK${EXTRA:+ EXTRA=\"$EXTRA\"} bench/profile.sh\`"
   echo "- MedLearn: \`medlearn profile $COMMON --precision $PRECISION\`; plan: $PLAN"
   echo "- PyTorch: \`bench/python/profile.py $COMMON --config $PT_CONFIG\` (the same computation)${EXTRA:+; extra columns: $EXTRA}"
-  echo "- $THREADS intra-op threads; $ROUNDS rounds, sides alternated, each run a fresh process ($WARMUP warm-up + $STEPS profiled steps); load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
+  echo "- $THREADS intra-op threads; $ROUNDS rounds, sides alternated, each run a fresh process ($WARMUP warm-up + $STEPS profiled steps); OMP_WAIT_POLICY=$OMP_WAIT_POLICY on both sides; per-op times from $([ "$PICK" = fastest ] && echo "each side's fastest round" || echo "the mean over rounds"); load average before/after: $LOAD_BEFORE / $LOAD_AFTER"
   echo "- Both sides aggregate libtorch's nanosecond event tree with the same rule (MedLearn's OpAggregation; PyTorch's key_averages rule)."
   echo
-  $PY bench/python/profile_compare.py --ml "${ML_DIRS[@]}" --pt "${PT_DIRS[@]}" --pt-label "PyTorch" ${EXTRA_ARGS[@]+"--extra"} ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"}
+  $PY bench/python/profile_compare.py --ml "${ML_DIRS[@]}" --pt "${PT_DIRS[@]}" --pt-label "PyTorch" --pick "$PICK" ${EXTRA_ARGS[@]+"--extra"} ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"}
   if [ -n "$NOTES" ]; then echo; echo "$NOTES"; fi
 } > "$TMP"
 mv "$TMP" "$OUT"
