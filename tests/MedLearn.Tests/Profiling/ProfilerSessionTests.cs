@@ -30,6 +30,11 @@ public class ProfilerSessionTests
         // Every event of this thread lies within the session and has a non-negative duration.
         Assert.All(events, e => Assert.True(e.DurationNanoseconds >= 0));
         Assert.False(ProfilerSession.IsRunningOnThisThread);
+        // The Chrome trace of real events: one complete ("X") event per visible op event, the three mm among them.
+        using var trace = System.Text.Json.JsonDocument.Parse(ChromeTraceWriter.ToJson(events, 0));
+        var complete = trace.RootElement.GetProperty("traceEvents").EnumerateArray().Where(t => t.GetProperty("ph").GetString() == "X").ToList();
+        Assert.Equal(OpAggregation.Visible(events).Count, complete.Count);
+        Assert.Equal(3, complete.Count(t => t.GetProperty("name").GetString() == "aten::mm"));
     }
 
     [Fact]
