@@ -90,3 +90,37 @@ public class OneDnnConvolutionRouteTests
         return 0;
     });
 }
+
+/// <summary>Regressions found with the profiler in the ResNet-50 training-step profile.</summary>
+public class ProfiledTrainingRegressionTests
+{
+    [Fact]
+    public void BatchNormTrainingStepCountsBatchesWithoutReadingTheCounterBack()
+    {
+        using var scope = DisposeScope.Open();
+        using var bn = new BatchNorm2d(3);
+        bn.Train();
+        var x = torch.Randn(4, 3, 5, 5);
+        IReadOnlyList<OpStatistics> ops;
+        using (var session = ProfilerSession.Start())
+        {
+            bn.Forward(x);
+            ops = OpAggregation.KeyAverages(session.Stop());
+        }
+        // PyTorch adds 1 in place and reads the counter only for a cumulative average (momentum None); an aten::item
+        // per layer and step was a synchronisation point (a device sync on CUDA).
+        Assert.DoesNotContain(ops, o => o.Name == "aten::item");
+        bn.Forward(x);
+        Assert.Equal(2, bn.NumBatchesTracked!.ToInt64());
+
+        using var cumulative = new BatchNorm2d(3, momentum: null);
+        cumulative.Train();
+        var a = torch.Randn(4, 3, 5, 5);
+        var b = torch.Randn(4, 3, 5, 5) * 3 + 1;
+        cumulative.Forward(a);
+        cumulative.Forward(b);
+        // momentum None: running mean = the plain average of the two batch means (factor 1/n).
+        var expected = (a.Mean([0, 2, 3]) + b.Mean([0, 2, 3])) / 2;
+        Assert.True((cumulative.RunningMean! - expected).Abs().Max().ToDouble() < 1e-5);
+    }
+}
