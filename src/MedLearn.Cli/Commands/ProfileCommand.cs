@@ -62,6 +62,9 @@ internal static class ProfileCommand
                     RecordShapes = parse.GetValue(shapes),
                 };
                 if ((options.Model is null) == (options.Run is null)) throw new ArgumentException("give exactly one of --model NAME and --run RUN");
+                var outDir = parse.GetValue(output)!;
+                // Checked before the (long) profiling run, not after it.
+                if (File.Exists(outDir)) throw new IOException($"--out {outDir}: is a file; the profile output must be a folder");
                 var result = ModelProfiler.Profile(options, new SynchronousProgress<ModelProfileProgress>(p =>
                 {
                     if (p.Phase == "warm-up") warm.Report(p);
@@ -73,7 +76,6 @@ internal static class ProfileCommand
                 }));
                 warm.Finish();
                 profiled.Finish();
-                var outDir = parse.GetValue(output)!;
                 ModelProfileWriter.Write(outDir, result, "medlearn " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
                 Print(console, result, parse.GetValue(top));
                 console.MarkupLineInterpolated($"profile: wrote {Path.Combine(outDir, ModelProfileWriter.OpsMarkdown)}, {ModelProfileWriter.OpsCsv}, {ModelProfileWriter.Trace} (open in https://ui.perfetto.dev), {ModelProfileWriter.Summary}");

@@ -17,6 +17,7 @@ public static class ModelProfileWriter
     public static void Write(string directory, ModelProfileResult result, string command)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (File.Exists(directory)) throw new IOException($"{directory}: is a file; the profile output must be a folder");
         Directory.CreateDirectory(directory);
         var meanStep = result.StepMilliseconds.Average();
         OpTableWriter.WriteMarkdown(Path.Combine(directory, OpsMarkdown), result.Ops, result.Steps,

@@ -145,6 +145,10 @@ public class ProfilerSessionTests
             var (bad, message) = CliHarness.Run("profile", "--model", "small-cnn", "--run", dir, "--out", dir);
             Assert.Equal(2, bad);
             Assert.Contains("exactly one of --model", message);
+            var file = Path.Combine(dir, "ops.md");
+            var (isFile, fileText) = CliHarness.Run("profile", "--model", "small-cnn", "--size", "16", "--out", file);
+            Assert.Equal(2, isFile);
+            Assert.Contains("is a file", fileText);
             var (unknown, text) = CliHarness.Run("profile", "--model", "resnet-18", "--out", dir);
             Assert.Equal(2, unknown);
             Assert.Contains("resnet18", text);
