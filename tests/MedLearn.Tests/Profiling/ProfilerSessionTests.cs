@@ -124,6 +124,35 @@ public class ProfilerSessionTests
     }
 
     [Fact]
+    public void ProfileCommandProfilesATrainedRunWithItsArchitectureAndImageSize()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "ml-profile-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var data = Path.Combine(root, "data");
+            CliHarness.WriteTwoClassImages(data, perClass: 6, size: 20, seed: 4);
+            var runs = Path.Combine(root, "runs");
+            var (trained, log) = CliHarness.Run("train", "classify", "--data", data, "--model", "small-cnn", "--epochs", "1", "--image-size", "16", "--workers", "0",
+                "--precision", "fp32", "--out", runs, "--set", "resize-size=18", "--set", "bootstrap-samples=0", "--set", "latency-images=1",
+                "--set", "explain-samples=0", "--set", "batch-size=4", "--set", "split=[0.5, 0.5, 0]");
+            Assert.True(trained == 0, log);
+            var run = Directory.GetDirectories(runs).Single();
+            var outDir = Path.Combine(root, "prof");
+            var (code, output) = CliHarness.Run("profile", "--run", run, "--steps", "2", "--warmup", "1", "--out", outDir);
+            Assert.True(code == 0, output);
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "profile.json")));
+            Assert.Equal("small-cnn", summary.RootElement.GetProperty("architecture").GetString());
+            Assert.Equal(16, summary.RootElement.GetProperty("size").GetInt32());
+            Assert.Equal("infer", summary.RootElement.GetProperty("mode").GetString());
+            Assert.Equal(2, summary.RootElement.GetProperty("step_ms").GetArrayLength());
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ProfileCommandWritesTablesAndTraceOfASmallModel()
     {
         var dir = Path.Combine(Path.GetTempPath(), "ml-profile-" + Guid.NewGuid().ToString("N"));
