@@ -33,3 +33,11 @@ ML_CONV_EXPORTS(3)
 
 // y = x W^T + b
 ML_API ml_tensor ml_linear(ml_tensor x, ml_tensor w, ml_tensor b) { ML_TENSOR(at::linear(*x, *w, opt(b))); }
+
+// torch.mkldnn_convolution: the oneDNN convolution called directly, bypassing at::convolution's backend choice (which
+// sends small batch-1 convolutions to im2col + BLAS). Spatial stride/padding/dilation must have one entry per dim.
+ML_API ml_tensor ml_mkldnn_convolution(ml_tensor x, ml_tensor w, ml_tensor b, const int64_t* padding, int64_t n_padding,
+                                       const int64_t* stride, int64_t n_stride, const int64_t* dilation, int64_t n_dilation,
+                                       int64_t groups) {
+  ML_TENSOR(at::mkldnn_convolution(*x, *w, opt(b), ints(padding, n_padding), ints(stride, n_stride), ints(dilation, n_dilation), groups));
+}

@@ -75,6 +75,7 @@ internal static class Program
             SegmentCommand.CreateTools(),
             ExplainCommand.Create(),
             ServeCommand.Create(),
+            ProfileCommand.Create(),
         };
         // --version prints MedLearnInfo.Version (the one version source), not the entry assembly's version.
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

@@ -110,6 +110,22 @@ public static partial class Functional
         ConvNd(2, input, weight, bias, stride, padding, dilation, groups);
 
     /// <summary>
+    /// <c>torch.mkldnn_convolution</c>: the same convolution as <c>Conv2d</c>
+    /// (or its 1-D/3-D forms) computed by oneDNN whatever the shapes, where libtorch's own choice sends small batch-1
+    /// convolutions to im2col + BLAS. Float32 or bfloat16 CPU tensors; <paramref name="padding"/>, <paramref name="stride"/>
+    /// and <paramref name="dilation"/> need one entry per spatial dimension. A channels-last input gives a channels-last output.
+    /// Results equal <c>Conv2d</c>'s up to float rounding (summation order).
+    /// </summary>
+    public static unsafe Tensor MkldnnConvolution(Tensor input, Tensor weight, Tensor? bias, long[] padding, long[] stride, long[] dilation, long groups)
+    {
+        IntPtr r;
+        fixed (long* p = padding, s = stride, d = dilation)
+            r = Native.ml_mkldnn_convolution(input.Handle, weight.Handle, Opt(bias), p, padding.Length, s, stride.Length, d, dilation.Length, groups);
+        GC.KeepAlive(bias);
+        return Tensor.Wrap(r);
+    }
+
+    /// <summary>
     /// 3-D convolution: input (N, C_in, D, H, W) or unbatched (C_in, D, H, W), weight (C_out, C_in/groups, kD, kH, kW).
     /// Output size per dim ⌊(in + 2·padding − dilation·(k−1) − 1)/stride⌋ + 1; same rules as Conv2d.
     /// </summary>

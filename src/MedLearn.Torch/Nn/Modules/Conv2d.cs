@@ -19,6 +19,14 @@ public sealed class Conv2d : ConvNd
         : this(inChannels, outChannels, [kernelSize], [stride], [padding], [dilation], groups, bias, paddingMode, dtype, device) { }
 
     /// <inheritdoc/>
+    /// <remarks>Small batch-1 inference convolutions that libtorch would compute with im2col + BLAS run on oneDNN
+    /// directly (<see cref="OneDnnConvolutionRoute"/>); the result is the same up to float rounding.</remarks>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => Functional.Conv2d(x, Weight, Bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) =>
+        {
+            var (stride, padding, dilation) = (OneDnnConvolutionRoute.PerDim(Stride, 2), OneDnnConvolutionRoute.PerDim(p, 2), OneDnnConvolutionRoute.PerDim(Dilation, 2));
+            return OneDnnConvolutionRoute.Prefer(x, Weight, Groups, stride, padding, dilation)
+                ? Functional.MkldnnConvolution(x, Weight, Bias, padding, stride, dilation, Groups)
+                : Functional.Conv2d(x, Weight, Bias, Stride, p, Dilation, Groups);
+        });
 }
