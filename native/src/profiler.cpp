@@ -9,7 +9,14 @@
 #include "common.h"
 
 #include <torch/csrc/autograd/profiler_kineto.h>
+#include <torch/version.h>
+
+// libtorch 1.13's internal event tree (torch::profiler::impl::Result) gives nanosecond times; its layout is not a
+// stable API (it changed in 2.x), so other versions read the public KinetoEvent list (microseconds) instead.
+#if TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR == 13 && !defined(ML_PROFILER_KINETO_EVENTS)
+#define ML_PROFILER_EVENT_TREE 1
 #include <torch/csrc/profiler/collection.h>
+#endif
 
 #include <memory>
 #include <type_traits>
@@ -37,6 +44,7 @@ struct Profile {
   std::vector<Event> events;
 };
 
+#ifdef ML_PROFILER_EVENT_TREE
 // Op events (TorchOp: aten ops, autograd nodes, record_function scopes) of `r` and its subtree, depth first.
 // Allocation, backend and Python-call records are not ops and are skipped.
 void collect(const std::shared_ptr<impl::Result>& r, Profile& out) {
@@ -58,6 +66,29 @@ void collect(const std::shared_ptr<impl::Result>& r, Profile& out) {
   });
   for (const auto& child : r->children_) collect(child, out);
 }
+
+void collect_all(const prof::ProfilerResult& result, Profile& out) {
+  for (const auto& root : result.event_tree()) collect(root, out);
+}
+#else
+// The public event list: the same op events with microsecond times (nesting of very short ops may be off by 1 us).
+void collect_all(const prof::ProfilerResult& result, Profile& out) {
+  for (const auto& k : result.events()) {
+    Event e;
+    e.name = k.name();
+    e.start_thread = k.startThreadId();
+    e.end_thread = k.endThreadId();
+    e.start_ns = static_cast<int64_t>(k.startUs()) * 1000;
+    e.duration_ns = static_cast<int64_t>(k.durationUs()) * 1000;
+    e.device_type = static_cast<int32_t>(k.deviceType());
+    e.is_async = k.isAsync() ? 1 : 0;
+    e.scope = static_cast<int32_t>(k.scope());
+    if (k.hasShapes())
+      for (const auto& shape : k.shapes()) e.shapes.push_back(shape);
+    out.events.push_back(std::move(e));
+  }
+}
+#endif
 
 }  // namespace
 
@@ -83,7 +114,7 @@ ML_API ml_profile ml_profiler_stop() {
       auto result = prof::disableProfiler();
       auto profile = std::make_unique<Profile>();
       profile->trace_start_ns = static_cast<int64_t>(result->trace_start_us()) * 1000;
-      for (const auto& root : result->event_tree()) collect(root, *profile);
+      collect_all(*result, *profile);
       return profile.release(););
 }
 
