@@ -20,16 +20,18 @@ internal static class InferBench
         var modelName = options["model"];
         var (warmup, iters, batch, size) = (BenchUtil.Int(options, "warmup", 10), BenchUtil.Int(options, "iters", 50),
             BenchUtil.Int(options, "batch", 1), BenchUtil.Int(options, "size", 224));
-        var precision = config switch
+        var plan = config switch
         {
-            "default" => Precision.Auto,
-            "fp32" => Precision.Fp32,
-            "bf16" => Precision.Bf16,
+            "default" => PrecisionPlan.Resolve(Precision.Auto, Device.CPU),
+            "fp32" => PrecisionPlan.Resolve(Precision.Fp32, Device.CPU),
+            // float32 with NCHW activations and weights (PyTorch's eager default layout), conv/BN still folded
+            "fp32-nchw" => new PrecisionPlan(Precision.Fp32, Device.CPU, null, MemoryFormat.Contiguous, false, "float32, contiguous (NCHW)"),
+            "bf16" => PrecisionPlan.Resolve(Precision.Bf16, Device.CPU),
             _ => throw new ArgumentException($"unknown inference config {config}"),
         };
 
         torch.ManualSeed(0);
-        using var inference = InferenceModel.Prepare(BenchUtil.Model(modelName, 1000), precision);
+        using var inference = InferenceModel.Prepare(BenchUtil.Model(modelName, 1000), plan);
         using var data = DisposeScope.Open();
         var x = torch.Randn(batch, 3, size, size);
 
