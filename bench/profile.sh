@@ -63,8 +63,7 @@ MINUTES=$(( ($(date +%s) - START + 59) / 60 ))
 EXTRA_ARGS=()
 for cfg in $EXTRA; do EXTRA_ARGS+=("PyTorch $cfg=${EXTRA_DIRS[$cfg]}"); done
 
-NOTES=""
-[ -f "$OUT" ] && NOTES=$(sed -n '/^## Notes/,$p' "$OUT")
+NOTES=$(hand_notes "$OUT")
 TMP="$OUT.tmp.$$"
 {
   echo "# Op profile: $MODEL $([ "$MODE" = train ] && echo "training step, batch $BATCH" || echo "inference, batch $BATCH"), $SIZE px — MedLearn vs PyTorch"
