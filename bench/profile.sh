@@ -7,7 +7,7 @@
 #   MODEL=resnet18 MODE=infer bench/profile.sh                    # batch 1, 224 px
 #   MODEL=resnet50 MODE=train BATCH=8 bench/profile.sh
 #   EXTRA="eager frozen-opt" MODEL=efficientnet_b0 bench/profile.sh  # more PyTorch configurations as extra columns
-# Writes bench/results/profile-<model>-<mode>.md (override with OUT); a "## Notes" section already in that file is kept.
+# Writes bench/results/profile-<model>-<mode>.md (override with OUT); a "## Notes (hand-written" section already in that file is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${MODEL:-resnet18}
