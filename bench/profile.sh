@@ -27,6 +27,7 @@ PICK=${PICK:-fastest}
 OUT=${OUT:-bench/results/profile-$MODEL-$MODE.md}
 NOTE=${NOTE:-}
 PY=/usr/bin/python3
+source bench/lib.sh
 
 dotnet build src/MedLearn.Cli -c Release 2>&1 | grep -E " error |warning" | sort -u || true
 WORK=$(mktemp -d)
