@@ -41,15 +41,13 @@ public sealed class RunExplainer : IDisposable
     /// <exception cref="InvalidDataException">The folder holds no exported model, or the files disagree.</exception>
     public static RunExplainer Load(string runDirectory, Precision precision = Precision.Auto)
     {
-        var manifest = ClassifierManifest.Read(Path.Combine(runDirectory, ClassifierManifest.FileName));
-        var weights = Path.Combine(runDirectory, ClassifierManifest.WeightsFileName);
-        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
+        var (manifest, weights) = ClassifierRunFiles.Locate(runDirectory);
         ImageClassifier? model = null, copy = null;
         try
         {
-            model = Create(manifest, weights);
+            model = ClassifierRunFiles.CreateNetwork(manifest, weights);
             model.Eval();
-            copy = Create(manifest, weights);
+            copy = ClassifierRunFiles.CreateNetwork(manifest, weights);
             var inference = InferenceModel.Prepare(copy, PrecisionPlan.Resolve(precision, Device.CPU, 2));
             return new RunExplainer(manifest, model, inference);
         }
@@ -57,21 +55,6 @@ public sealed class RunExplainer : IDisposable
         {
             model?.Dispose();
             copy?.Dispose();
-            throw;
-        }
-    }
-
-    private static ImageClassifier Create(ClassifierManifest manifest, string weights)
-    {
-        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
-        try
-        {
-            model.LoadStateDictFromFile(weights);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
             throw;
         }
     }

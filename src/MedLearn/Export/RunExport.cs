@@ -43,11 +43,8 @@ public static class RunExport
     private static RunExportResult ExportClassifier(string run, RunExportOptions options)
     {
         var manifestPath = Path.Combine(run, ClassifierManifest.FileName);
-        var manifest = ClassifierManifest.Read(manifestPath);
-        var weights = Path.Combine(run, ClassifierManifest.WeightsFileName);
-        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
-        using var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
-        model.LoadStateDictFromFile(weights);
+        var (manifest, weights) = ClassifierRunFiles.Locate(run);
+        using var model = ClassifierRunFiles.CreateNetwork(manifest, weights);
         var s = manifest.ImageSize;
         IReadOnlyList<object> inputDims = ["batch", (long)manifest.InChannels, (long)s, (long)s];
         IReadOnlyList<object> outputDims = ["batch", (long)manifest.Classes.Count];

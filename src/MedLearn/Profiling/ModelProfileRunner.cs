@@ -33,20 +33,8 @@ internal sealed class ModelProfileRunner(ModelProfileOptions options, IProgress<
             var info = ModelRegistry.Info(name);
             return (ModelRegistry.Create(info.Name, options.Classes), info.Name, 3, info.InputSize, options.Classes);
         }
-        var run = options.Run!;
-        var manifest = ClassifierManifest.Read(Path.Combine(run, ClassifierManifest.FileName));
-        var weights = Path.Combine(run, ClassifierManifest.WeightsFileName);
-        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
-        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
-        try
-        {
-            model.LoadStateDictFromFile(weights);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var (manifest, weights) = ClassifierRunFiles.Locate(options.Run!);
+        var model = ClassifierRunFiles.CreateNetwork(manifest, weights);
         return (model, manifest.Architecture, manifest.InChannels, manifest.ImageSize, manifest.Classes.Count);
     }
 

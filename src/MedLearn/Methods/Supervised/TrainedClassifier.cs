@@ -45,20 +45,8 @@ public sealed class TrainedClassifier : IDisposable
     /// <exception cref="InvalidDataException">The folder holds no exported model, or the files disagree.</exception>
     public static TrainedClassifier Load(string runDirectory, Precision precision = Precision.Auto)
     {
-        var manifest = ClassifierManifest.Read(Path.Combine(runDirectory, ClassifierManifest.FileName));
-        var weights = Path.Combine(runDirectory, ClassifierManifest.WeightsFileName);
-        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: not found (the run has no exported model; did training finish?)");
-        var model = ModelRegistry.Create(manifest.Architecture, manifest.Classes.Count, manifest.InChannels, manifest.ModelOptions);
-        try
-        {
-            model.LoadStateDictFromFile(weights);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        return new TrainedClassifier(model, manifest, precision, ownsModel: true);
+        var (manifest, weights) = ClassifierRunFiles.Locate(runDirectory);
+        return new TrainedClassifier(ClassifierRunFiles.CreateNetwork(manifest, weights), manifest, precision, ownsModel: true);
     }
 
     /// <summary>The network (prepared for inference: evaluation mode, folded).</summary>
