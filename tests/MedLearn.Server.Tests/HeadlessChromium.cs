@@ -24,4 +24,25 @@ internal static class HeadlessChromium
     {
         ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, DeviceScaleFactor = 1, BypassCSP = true,
     });
+
+    /// <summary>
+    /// A new page on the viewer at <paramref name="address"/>, recording every request to another origin
+    /// (<see cref="ViewerPage.Outside"/>: the viewer must fetch nothing from a CDN) and every console error.
+    /// </summary>
+    public static async Task<ViewerPage> OpenViewerAsync(IBrowser browser, string address)
+    {
+        var page = await NewPageAsync(browser);
+        var viewer = new ViewerPage(page);
+        page.Request += (_, request) => { if (!request.Url.StartsWith(address, StringComparison.Ordinal)) viewer.Outside.Add(request.Url); };
+        page.Console += (_, message) => { if (message.Type == "error") viewer.ConsoleErrors.Add(message.Text); };
+        await page.GotoAsync(address + "/");
+        return viewer;
+    }
+}
+
+/// <summary>A viewer page with what it fetched from elsewhere and the errors it logged.</summary>
+internal sealed record ViewerPage(IPage Page)
+{
+    public List<string> Outside { get; } = [];
+    public List<string> ConsoleErrors { get; } = [];
 }

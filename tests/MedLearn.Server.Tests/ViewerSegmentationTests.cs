@@ -63,12 +63,8 @@ public sealed class ViewerSegmentationTests : IDisposable
         var address = service.Addresses.Single();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright);
-        var page = await HeadlessChromium.NewPageAsync(browser);
-        var outside = new List<string>();
-        page.Request += (_, request) => { if (!request.Url.StartsWith(address, StringComparison.Ordinal)) outside.Add(request.Url); };
-        var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
-        await page.GotoAsync(address + "/");
+        var viewer = await HeadlessChromium.OpenViewerAsync(browser, address);
+        var (page, outside, consoleErrors) = (viewer.Page, viewer.Outside, viewer.ConsoleErrors);
         await page.WaitForFunctionAsync("document.querySelectorAll('#model option').length === 1");
         Assert.Contains("16 × 16 × 16", await page.InnerTextAsync("#card")); // the segmentation card's sliding window
         Assert.False(await page.IsVisibleAsync("#opacity-label"));            // no heat map for a segmentation model

@@ -36,6 +36,20 @@ internal static class CliHarness
     }
 
     /// <summary>
+    /// Trains a one-epoch small-cnn run on <paramref name="data"/> into <paramref name="runs"/> (16 px crops after resizing
+    /// to <paramref name="resizeSize"/>, fp32, half the images for validation, no test split, no bootstrap or explanations)
+    /// and returns its folder: a finished run in a few seconds for the commands that read runs.
+    /// </summary>
+    public static string TrainTinyClassifier(string data, string runs, int resizeSize = 18)
+    {
+        var (code, output) = Run("train", "classify", "--data", data, "--model", "small-cnn", "--epochs", "1", "--image-size", "16", "--workers", "0",
+            "--precision", "fp32", "--out", runs, "--set", $"resize-size={resizeSize}", "--set", "bootstrap-samples=0", "--set", "latency-images=1",
+            "--set", "explain-samples=0", "--set", "batch-size=4", "--set", "split=[0.5, 0.5, 0]");
+        Assert.True(code == 0, output);
+        return Directory.GetDirectories(runs).Single();
+    }
+
+    /// <summary>
     /// Writes <paramref name="perClass"/> random RGB PNGs of <paramref name="size"/> px to each of the folders
     /// <c>data/a</c> (values 0-100) and <c>data/b</c> (150-250): two classes a network separates in one epoch.
     /// </summary>

@@ -21,12 +21,7 @@ public sealed class PredictInputsTests : IDisposable
     private string Train()
     {
         CliHarness.WriteTwoClassImages(Data, perClass: 6, size: 16, seed: 8);
-        var runs = Path.Combine(Root, "runs");
-        var (code, output) = CliHarness.Run("train", "classify", "--data", Data, "--model", "small-cnn", "--epochs", "1", "--image-size", "16", "--workers", "0",
-            "--precision", "fp32", "--out", runs, "--set", "resize-size=16", "--set", "bootstrap-samples=0", "--set", "latency-images=1",
-            "--set", "explain-samples=0", "--set", "batch-size=4", "--set", "split=[0.5, 0.5, 0]");
-        Assert.True(code == 0, output);
-        return Directory.GetDirectories(runs).Single();
+        return CliHarness.TrainTinyClassifier(Data, Path.Combine(Root, "runs"), resizeSize: 16);
     }
 
     private static List<string[]> Rows(string csv) => [.. csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(','))];

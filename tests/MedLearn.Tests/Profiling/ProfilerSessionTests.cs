@@ -131,12 +131,7 @@ public class ProfilerSessionTests
         {
             var data = Path.Combine(root, "data");
             CliHarness.WriteTwoClassImages(data, perClass: 6, size: 20, seed: 4);
-            var runs = Path.Combine(root, "runs");
-            var (trained, log) = CliHarness.Run("train", "classify", "--data", data, "--model", "small-cnn", "--epochs", "1", "--image-size", "16", "--workers", "0",
-                "--precision", "fp32", "--out", runs, "--set", "resize-size=18", "--set", "bootstrap-samples=0", "--set", "latency-images=1",
-                "--set", "explain-samples=0", "--set", "batch-size=4", "--set", "split=[0.5, 0.5, 0]");
-            Assert.True(trained == 0, log);
-            var run = Directory.GetDirectories(runs).Single();
+            var run = CliHarness.TrainTinyClassifier(data, Path.Combine(root, "runs"));
             var outDir = Path.Combine(root, "prof");
             var (code, output) = CliHarness.Run("profile", "--run", run, "--steps", "2", "--warmup", "1", "--out", outDir);
             Assert.True(code == 0, output);
