@@ -8,7 +8,8 @@ namespace MedLearn.Methods.Gmic;
 /// GMIC training in one call (method 2): data → stratified split → GMIC trained end to end on the shared
 /// <see cref="Trainer"/> (checkpoints, best-k, resume, precision plan) → best weights exported (gmic.pt + gmic.json)
 /// → evaluation on the held-out split (AUC with bootstrap CI, localisation against lesion masks) → run folder (locked
-/// while it trains, removed again when training fails before its first checkpoint) with config.resolved.yaml, split.csv, history.csv, metrics.json, predictions.csv and report.html (<see cref="GmicReport"/>).
+/// while it trains, removed again when training fails before its first checkpoint) with config.resolved.yaml,
+/// split.csv, history.csv, metrics.json, predictions.csv and report.html (<see cref="GmicReport"/>).
 /// </summary>
 public static class GmicTraining
 {
