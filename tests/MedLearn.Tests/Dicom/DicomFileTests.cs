@@ -1,3 +1,4 @@
+using MedLearn.Torch.Tests;
 using MedLearn.Torch;
 using MedLearn.Torch.Vision;
 using static MedLearn.Tests.Dicom.DicomTestData;
@@ -129,7 +130,7 @@ public class DicomFileTests
     [Fact]
     public void NativeMemoryIsReleased()
     {
-        var before = LiveTensors.Count;
+        var before = LeakCheck.Baseline();
         for (var i = 0; i < 3; i++)
         {
             using var scope = DisposeScope.Open();

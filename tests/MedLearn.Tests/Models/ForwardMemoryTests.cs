@@ -18,7 +18,7 @@ public sealed class ForwardMemoryTests
     {
         using var scope = DisposeScope.Open();
         using var inference = GradMode.InferenceMode();
-        var before = LiveTensors.Count;
+        var before = LeakCheck.Baseline();
         forward();
         return LiveTensors.Count - before;
     }
@@ -50,7 +50,7 @@ public sealed class ForwardMemoryTests
             using var input = torch.Randn(1, 1, 256, 192);
             using var scope = DisposeScope.Open();
             using var inference = GradMode.InferenceMode();
-            var before = LiveTensors.Count;
+            var before = LeakCheck.Baseline();
             var output = model.Forward(input);
             var left = LiveTensors.Count - before;
             // The ResNet-22 trunk alone has ~70 layer outputs; what stays is GMIC's own small tensors (maps, patches,

@@ -1,3 +1,4 @@
+using MedLearn.Torch.Tests;
 using MedLearn.Models;
 using MedLearn.Profiling;
 using MedLearn.Torch;
@@ -64,7 +65,7 @@ public class OneDnnConvolutionRouteTests
     [Fact]
     public void EfficientNetB0InferenceModelMatchesFp32EagerAndRoutesItsFiveLargeSmallMapConvolutions() => WithTwoThreads(() =>
     {
-        var baseline = LiveTensors.Count;
+        var baseline = LeakCheck.Baseline();
         torch.ManualSeed(0);
         using (var reference = ModelRegistry.Create("efficientnet_b0", 10))
         using (var scope = DisposeScope.Open())

@@ -166,7 +166,8 @@ public static class ClassificationReportBuilder
         try
         {
             using var scope = DisposeScope.Open();
-            var image = ImageReader.Read(path).Data;
+            using var read = ImageReader.Read(path); // a MedicalImage owns its tensor outside any scope
+            var image = read.Data;
             if (image.Dim == 4) image = image.Select(1, image.Size(1) / 2); // a volume: its middle slice
             var x = image.To(DType.Float32);
             var lo = x.Min().ToDouble();
